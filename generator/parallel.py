@@ -1,0 +1,46 @@
+"""Parallel: run a stage's independent pieces (topics, versions) on every core.
+
+Input: a function, the items, and a read-only context; output: the results in item
+order. Workers are forked, so they share the context without copying it through
+pickle; only items and results cross process boundaries. Falls back to a plain loop
+where fork is unavailable or only one core or item is there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_CONTEXT: Any = None
+
+
+def workers(jobs: int | None, items: int) -> int:
+    """How many processes to use for `items` pieces of work."""
+    return max(1, min(jobs or os.cpu_count() or 1, items))
+
+
+def _call(job: tuple[Callable[[Any, Any], Any], Any]) -> Any:
+    fn, item = job
+    return fn(_CONTEXT, item)
+
+
+def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], context: Any,
+             jobs: int | None = None) -> list[R]:
+    """[fn(context, item) for item in items], spread over forked worker processes."""
+    count = workers(jobs, len(items))
+    if count == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(context, item) for item in items]
+    global _CONTEXT
+    _CONTEXT = context
+    try:
+        with ProcessPoolExecutor(max_workers=count,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call, [(fn, item) for item in items]))
+    finally:
+        _CONTEXT = None

@@ -1,0 +1,47 @@
+"""Run the real `kb` command line on a fixture repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import FIXTURES, ROOT
+
+MINIMAL = FIXTURES / "catalogues" / "minimal"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def kb(*args: str, cwd: Path | None = None, stdin: str | None = None,
+       timeout: float = 300) -> Run:
+    """`python -m generator ARGS` in a subprocess, as a user would run `kb`."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd or ROOT, input=stdin, capture_output=True, text=True, env=env,
+        timeout=timeout,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def fixture_repo(tmp: Path, overlay: Path | None = None) -> Path:
+    """A copy of the minimal fixture repository with `overlay`'s files on top."""
+    repo = tmp / "repo"
+    shutil.copytree(MINIMAL, repo)
+    if overlay is not None:
+        for path in sorted(overlay.rglob("*")):
+            rel = path.relative_to(overlay)
+            if path.is_file() and rel.parts[0] in ("catalogue", "content", "mkdocs.yml"):
+                target = repo / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, target)
+    return repo

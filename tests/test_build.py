@@ -1,0 +1,82 @@
+"""`kb build` on the minimal fixture: progress, reuse, and no half-written site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers_cli import fixture_repo, kb
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    repo = fixture_repo(tmp_path)
+    run = kb("build", cwd=repo)
+    assert run.code == 0, run.stderr
+    return repo
+
+
+def test_progress_per_version_then_reuse(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    first = kb("build", cwd=repo)
+    assert first.code == 0, first.stderr
+    lines = first.stderr.splitlines()
+    assert lines[0] == "kb: building 3 versions"
+    assert [line.split(":")[0] for line in lines[1:4]] == [
+        "[1/3] demo-1", "[2/3] demo-2", "[3/3] demo-3"]
+    assert all(": built in " in line for line in lines[1:4])
+    assert lines[4].startswith("kb: site written to site/ (3 built, 0 reused")
+    second = kb("build", cwd=repo)
+    assert second.code == 0
+    assert "[2/3] demo-2: unchanged, reused" in second.stderr.splitlines()
+    # Changing one version's content rebuilds only that version.
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text() + "aliases: [full-disk]\n")
+    third = kb("build", cwd=repo)
+    assert "(3 built, 0 reused" in third.stderr  # the entry shows in every version
+    step = repo / "catalogue" / "demo" / "disk-full.yml"
+    step.write_text(step.read_text().replace("to compress the rest.", "to pack the rest."))
+    fourth = kb("build", cwd=repo)
+    assert "[1/3] demo-1: unchanged, reused" in fourth.stderr
+    assert "(2 built, 1 reused" in fourth.stderr
+
+
+def test_range_excludes_a_step_from_a_version(built: Path) -> None:
+    old = (built / "site" / "demo-1" / "demo" / "index.html").read_text()
+    new = (built / "site" / "demo-2" / "demo" / "index.html").read_text()
+    assert "demo clean" not in old and "demo clean" in new
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_invalid_catalogue_leaves_the_site_intact(built: Path) -> None:
+    before = snapshot(built / "site")
+    entry = built / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text().replace('">= demo-2"', '">= demo2"'))
+    run = kb("build", cwd=built)
+    assert run.code == 1
+    assert run.stderr.splitlines()[0] == (
+        "catalogue/demo/disk-full.yml:15:29: error: fix 'Delete old logs': unknown moniker "
+        "'demo2' in applies_to; did you mean 'demo-2'?")
+    assert snapshot(built / "site") == before
+    assert sorted(p.name for p in built.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_failing_mkdocs_build_leaves_the_site_intact(built: Path) -> None:
+    before = snapshot(built / "site")
+    (built / "catalogue" / "demo" / "disk-full.yml").write_text(
+        (built / "catalogue" / "demo" / "disk-full.yml").read_text()
+        .replace("Open the log folder.", "Open the [log folder](missing-page.md).")
+    )
+    run = kb("build", cwd=built)
+    assert run.code == 1
+    assert "MkDocs: Doc file 'demo.md' contains a link 'missing-page.md', but the target " \
+        "is not found among documentation files." in run.stderr
+    assert snapshot(built / "site") == before
+    assert sorted(p.name for p in built.iterdir() if p.name.startswith("site")) == ["site"]

@@ -1,0 +1,158 @@
+"""The shipped knowledge base built for every version: anchors, zones, absences."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+pytestmark = pytest.mark.e2e
+
+ALL = ["tfs-2013", "tfs-2015", "tfs-2017", "tfs-2018", "azure-devops-2019",
+       "azure-devops-2020", "azure-devops-2022", "azure-devops"]
+WITH_TOPIC = ALL[1:]
+SEED_ANCHORS = ["whathappens", "troubleshoot", "privileges", "guestonly", "notauthtoadd",
+                "sessionexpired", "contributorrole"]
+PAGE = "azure-rm-endpoint/index.html"
+
+
+def html(site: Path, version: str, page: str = PAGE) -> HTMLParser:
+    return HTMLParser((site / version / page).read_text(encoding="utf-8"))
+
+
+def article_text(site: Path, version: str, page: str = PAGE) -> str:
+    node = html(site, version, page).css_first("article")
+    assert node is not None
+    return " ".join(node.text().split())
+
+
+def ids(tree: HTMLParser) -> set[str]:
+    found = {n.attributes.get("id") for n in tree.css("[id]")}
+    found |= {n.attributes.get("name") for n in tree.css("a[name]")}
+    return {i for i in found if i}
+
+
+def search_locations(site: Path, version: str) -> list[str]:
+    index = json.loads((site / version / "search" / "search_index.json").read_text())
+    return [doc["location"] for doc in index["docs"]]
+
+
+@pytest.mark.parametrize("version", WITH_TOPIC)
+def test_seed_anchors_resolve_in_every_version(shipped_site: Path, version: str) -> None:
+    missing = [a for a in SEED_ANCHORS if a not in ids(html(shipped_site, version))]
+    assert missing == []
+
+
+@pytest.mark.parametrize("version", WITH_TOPIC)
+def test_entry_and_cause_headings_carry_their_catalogue_ids(
+        shipped_site: Path, version: str) -> None:
+    tree = html(shipped_site, version)
+    heading_ids = {n.attributes.get("id") for n in tree.css("h2, h3")}
+    assert {"privileges", "guestonly", "notauthtoadd", "sessionexpired",
+            "contributorrole"} <= heading_ids
+    # The permalink next to a heading and the table of contents use the same id.
+    assert tree.css_first('h2#privileges a.headerlink').attributes["href"] == "#privileges"
+    toc = {n.attributes.get("href") for n in tree.css("nav.md-nav--secondary a")}
+    assert "#privileges" in toc and "#guestonly" in toc
+    assert "privileges" in {loc.partition("#")[2] for loc in search_locations(
+        shipped_site, version)}
+
+
+def test_aliases_are_extra_anchors(shipped_site: Path) -> None:
+    tree = html(shipped_site, "azure-devops")
+    alias = tree.css_first('a[id="service-principal-or-secret-expired"]')
+    assert alias is not None
+    # The alias sits right before the heading of the entry it stands for.
+    following = alias.parent.next
+    while following is not None and following.tag == "-text":
+        following = following.next
+    assert following is not None and following.attributes.get("id") == \
+        "autoCreatedSecretExpiration"
+
+
+def test_topic_is_absent_where_its_range_excludes_it(shipped_site: Path) -> None:
+    assert not (shipped_site / "tfs-2013" / "azure-rm-endpoint").exists()
+    home = html(shipped_site, "tfs-2013", "index.html")
+    nav = " ".join(n.text() for n in home.css("nav.md-nav--primary"))
+    assert "Azure Resource Manager" not in nav
+    assert not [loc for loc in search_locations(shipped_site, "tfs-2013")
+                if loc.startswith("azure-rm-endpoint")]
+    assert "azure-rm-endpoint" not in (shipped_site / "tfs-2013" / "sitemap.xml").read_text()
+
+
+@pytest.mark.parametrize("version", WITH_TOPIC)
+def test_rename_note_only_up_to_tfs_2018(shipped_site: Path, version: str) -> None:
+    text = article_text(shipped_site, version)
+    shown = "service endpoint" in text.lower()
+    assert shown is (ALL.index(version) <= ALL.index("tfs-2018"))
+
+
+@pytest.mark.parametrize("version", WITH_TOPIC)
+def test_version_specific_fixes(shipped_site: Path, version: str) -> None:
+    text = article_text(shipped_site, version)
+    services = version == "azure-devops"
+    assert ("Rotate secret" in text) is services
+    # The manual service principal fix is zoned '<= azure-devops-2022' in the sources.
+    tree = html(shipped_site, version)
+    manual = [h for h in tree.css("h4") if "manually" in h.text().lower()]
+    assert bool(manual) is (not services)
+
+
+def test_excluded_steps_are_not_in_search(shipped_site: Path) -> None:
+    newest = (shipped_site / "azure-devops" / "search" / "search_index.json").read_text()
+    older = (shipped_site / "tfs-2018" / "search" / "search_index.json").read_text()
+    assert "Rotate secret" in newest and "Rotate secret" not in older
+
+
+@pytest.mark.parametrize("version", ALL)
+def test_no_raw_docfx_syntax_left(shipped_site: Path, version: str) -> None:
+    for page in (shipped_site / version).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for raw in (":::", "[!INCLUDE", "[!NOTE]", "[!TIP]", "[!WARNING]", "[!IMPORTANT]",
+                    "[!CAUTION]", "moniker-end"):
+            assert raw not in text, f"{page}: {raw}"
+
+
+def test_versions_json_is_mikes_format(shipped_site: Path) -> None:
+    versions = json.loads((shipped_site / "versions.json").read_text())
+    assert [v["version"] for v in versions] == list(reversed(ALL))
+    assert versions[0] == {"version": "azure-devops", "title": "Azure DevOps Services",
+                           "aliases": ["latest"]}
+    assert all(set(v) == {"version", "title", "aliases"} for v in versions)
+
+
+def test_root_sends_readers_to_the_default_version(shipped_site: Path) -> None:
+    root = (shipped_site / "index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=azure-devops/">' in root
+    alias = (shipped_site / "latest" / "azure-rm-endpoint" / "index.html").read_text()
+    assert 'url=../../azure-devops/azure-rm-endpoint/' in alias
+
+
+@pytest.mark.parametrize("version", ALL)
+def test_banner_on_every_non_default_version(shipped_site: Path, version: str) -> None:
+    banner = html(shipped_site, version, "index.html").css_first(".kb-version-banner")
+    if version == "azure-devops":
+        assert banner is None
+    else:
+        assert banner is not None
+        assert "Azure DevOps Services" in banner.text()
+        assert banner.css_first("a").attributes["href"].endswith("/azure-devops/")
+
+
+def test_banner_links_to_the_same_page_of_the_default_version(shipped_site: Path) -> None:
+    banner = html(shipped_site, "tfs-2018").css_first(".kb-version-banner a")
+    assert banner.attributes["href"] == "../../azure-devops/azure-rm-endpoint/"
+
+
+@pytest.mark.parametrize("version", ALL)
+def test_no_request_to_other_hosts_in_markup(shipped_site: Path, version: str) -> None:
+    for page in (shipped_site / version).rglob("*.html"):
+        tree = HTMLParser(page.read_text(encoding="utf-8"))
+        for node in tree.css("script[src], link[href], img[src], iframe[src]"):
+            url = node.attributes.get("src") or node.attributes.get("href") or ""
+            if node.tag == "link" and node.attributes.get("rel") == "canonical":
+                continue
+            assert not re.match(r"^(https?:)?//", url), f"{page}: {url}"

@@ -1,0 +1,59 @@
+"""`kb check` on one fixture repository per bad-input scenario: exact stderr and status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.golden import assert_golden
+from tests.helpers_cli import fixture_repo, kb
+
+SCENARIOS = sorted(p for p in (FIXTURES / "check").iterdir() if p.is_dir())
+
+
+def transcript(args: list[str], code: int, stdout: str, stderr: str) -> str:
+    return (f"$ kb check {' '.join(args)}".rstrip() + f"\nexit: {code}\n"
+            f"--- stdout\n{stdout}--- stderr\n{stderr}")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_check_scenario(scenario: Path, tmp_path: Path, update_golden: bool) -> None:
+    repo = fixture_repo(tmp_path, scenario)
+    args_file = scenario / "args"
+    args = args_file.read_text().split() if args_file.exists() else []
+    run = kb("check", *args, cwd=repo)
+    assert "Traceback" not in run.stderr
+    assert_golden(transcript(args, run.code, run.stdout, run.stderr),
+                  scenario / "expected.txt", update_golden)
+
+
+def test_minimal_fixture_is_valid(tmp_path: Path) -> None:
+    run = kb("check", "--strict", cwd=fixture_repo(tmp_path))
+    assert (run.code, run.stdout, run.stderr) == (0, "", "kb check: catalogue is valid\n")
+
+
+def test_github_format_annotates_lines(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path, FIXTURES / "check" / "unknown_moniker")
+    run = kb("check", "--format", "github", cwd=repo)
+    assert run.code == 1
+    assert run.stderr.splitlines()[0] == (
+        "::error file=catalogue/demo/disk-full.yml,line=3,col=17::entry 'disk-full': "
+        "unknown moniker 'demo2' in applies_to; did you mean 'demo-2'?"
+    )
+
+
+def test_outside_a_repository(tmp_path: Path) -> None:
+    run = kb("check", cwd=tmp_path)
+    assert run.code == 1
+    assert run.stderr == (
+        f"error: no knowledge base found in {tmp_path.resolve()} or its parents (expected "
+        "mkdocs.yml beside a catalogue/ folder); run kb inside the repository or pass --root\n"
+    )
+
+
+def test_no_command_prints_help_and_exits_2() -> None:
+    run = kb()
+    assert run.code == 2
+    assert "usage: kb" in run.stderr

@@ -1,0 +1,111 @@
+"""The JSON Schema for editors agrees with the validator, file by file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator.diagnostics import Diagnostics
+from generator.fields import ENTRY, INVALID, Ctx, node_loc
+from generator.load import read_yaml
+from generator.project import Project
+from generator.schema import render_schemas, schema_for
+from generator.validate import build_products
+from tests.conftest import FIXTURES, ROOT
+
+MINIMAL = FIXTURES / "catalogues" / "minimal"
+
+
+def entry_files() -> list[Path]:
+    """Every entry file the fixtures and the shipped catalogue hold."""
+    files = sorted((FIXTURES / "check").glob("*/catalogue/*/*.yml"))
+    files += sorted(MINIMAL.glob("catalogue/*/*.yml"))
+    files += sorted((ROOT / "catalogue").glob("*/*.yml"))
+    return [f for f in files if f.name != "_topic.yml"]
+
+
+def validator_accepts(path: Path, products_yml: Path) -> bool:
+    diagnostics = Diagnostics()
+    products_doc = read_yaml(products_yml, "products.yml", diagnostics)
+    assert products_doc is not None
+    products = build_products(products_doc, diagnostics)
+    doc = read_yaml(path, path.name, diagnostics)
+    if doc is None:
+        return False
+    ctx = Ctx(diagnostics, products, "entry", lines=doc.lines)
+    result = ENTRY.check(doc.node, node_loc(doc.path, doc.node), ctx)
+    return result is not INVALID and not diagnostics.has_errors()
+
+
+def schema_accepts(path: Path, products_yml: Path) -> bool:
+    diagnostics = Diagnostics()
+    products_doc = read_yaml(products_yml, "products.yml", diagnostics)
+    assert products_doc is not None
+    schema = schema_for("entry", build_products(products_doc, diagnostics))
+    from ruamel.yaml import YAML
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:
+        return False
+    try:
+        jsonschema.validate(json.loads(json.dumps(data, default=str)), schema,
+                            cls=jsonschema.Draft202012Validator)
+    except jsonschema.ValidationError:
+        return False
+    return True
+
+
+def products_for(path: Path) -> Path:
+    if (ROOT / "catalogue") in path.parents:
+        return ROOT / "catalogue" / "products.yml"
+    return MINIMAL / "catalogue" / "products.yml"
+
+
+@pytest.mark.parametrize("path", entry_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_schema_and_validator_agree(path: Path) -> None:
+    products = products_for(path)
+    assert schema_accepts(path, products) == validator_accepts(path, products)
+
+
+def test_the_comparison_covers_both_outcomes() -> None:
+    verdicts = [validator_accepts(p, products_for(p)) for p in entry_files()]
+    assert verdicts.count(True) >= 5
+    assert verdicts.count(False) >= 8
+
+
+def test_committed_schemas_are_current() -> None:
+    project = Project(ROOT)
+    diagnostics = Diagnostics()
+    doc = read_yaml(project.products_yml, "products.yml", diagnostics)
+    assert doc is not None
+    expected = render_schemas(build_products(doc, diagnostics))
+    for name, text in expected.items():
+        path = project.schema_dir / name
+        assert path.read_text(encoding="utf-8") == text, f"{name} is stale; run kb schema"
+
+
+@pytest.mark.parametrize(("text", "valid"), [
+    (">= tfs-2015", True),
+    (">=TFS-2015<azure-devops", True),
+    ("<= tfs-2018 || azure-devops", True),
+    ("tfs-2015 tfs-2017", True),
+    ("tfs2018", False),
+    ("tfs-2015tfs-2017", False),
+    (">= ", False),
+    ("tfs-2015 ||", False),
+    ("latest", False),
+])
+def test_range_pattern_follows_the_grammar(text: str, valid: bool) -> None:
+    project = Project(ROOT)
+    diagnostics = Diagnostics()
+    doc = read_yaml(project.products_yml, "products.yml", diagnostics)
+    assert doc is not None
+    schema = schema_for("entry", build_products(doc, diagnostics))
+    pattern = schema["properties"]["applies_to"]["anyOf"][0]["pattern"]
+    import re
+
+    assert bool(re.search(pattern, text)) is valid
