@@ -8,10 +8,13 @@ Input: command-line arguments; output: text on stdout/stderr and an exit status
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import DiagnosticError, Diagnostics
 from .project import Project, ProjectError
@@ -36,64 +39,13 @@ def summary(diagnostics: Diagnostics) -> str:
             f"{warnings} warning{'s' if warnings != 1 else ''}")
 
 
-def cmd_check(args: argparse.Namespace, project: Project) -> int:
-    from .validate import load_catalogue
+def command_modules() -> list[Any]:
+    """The modules of generator.commands, in their ORDER."""
+    from . import commands
 
-    diagnostics = Diagnostics()
-    load_catalogue(project, diagnostics)
-    print_diagnostics(diagnostics, args.format)
-    failed = diagnostics.fails(strict=args.strict)
-    if diagnostics or failed:
-        print(f"kb check: {summary(diagnostics)}", file=sys.stderr)
-    else:
-        print("kb check: catalogue is valid", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    from .build import build_site
-
-    site = Path(args.site_dir).resolve() if args.site_dir else None
-    build_site(project, jobs=args.jobs, force=args.force, site_dir=site)
-    return 0
-
-
-def cmd_render(args: argparse.Namespace, project: Project) -> int:
-    from .build import render_trees, write_tree
-    from .validate import load_catalogue
-
-    diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics)
-    if catalogue is None:
-        raise DiagnosticError(diagnostics.sorted())
-    monikers = None
-    if args.version:
-        moniker = catalogue.products.resolve_alias(args.version)
-        if moniker is None:
-            raise UsageError(f"unknown version '{args.version}'; "
-                             f"choose one of: {', '.join(catalogue.products.names)}")
-        monikers = [moniker]
-    trees, problems = render_trees(project, catalogue, monikers)
-    if problems.has_errors():
-        raise DiagnosticError(problems.sorted())
-    out = Path(args.out)
-    for tree in trees:
-        write_tree(tree, out / tree.moniker)
-        print(f"{out / tree.moniker}/ ({len(tree.files)} files)")
-    return 0
-
-
-def cmd_schema(args: argparse.Namespace, project: Project) -> int:
-    from .schema import write_schemas
-
-    stale = write_schemas(project, check=args.check)
-    if args.check and stale:
-        for path in stale:
-            print(f"{path}: out of date; run kb schema", file=sys.stderr)
-        return 1
-    for path in stale:
-        print(f"wrote {path}")
-    return 0
+    modules = [importlib.import_module(f"{commands.__name__}.{info.name}")
+               for info in pkgutil.iter_modules(commands.__path__)]
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,48 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="show a traceback when a command fails unexpectedly")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = sub.add_parser(
-        "check", help="validate the catalogue and content",
-        description="Validate catalogue/ and content/: YAML syntax, fields, ids, anchors, "
-                    "version ranges, references and DocFX Markdown. Prints every problem as "
-                    "path:line:col: severity: subject: message; suggestion, sorted.",
-    )
-    check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--format", choices=["text", "github"], default="text",
-                       help="'github' prints GitHub Actions annotations")
-    check.set_defaults(handler=cmd_check)
-
-    build = sub.add_parser(
-        "build", help="build the site for every version into site/",
-        description="Validate, render one Markdown tree per version, build each with MkDocs "
-                    "(in parallel; unchanged versions are reused), then replace site/ in one "
-                    "step. A failed build leaves the previous site/ as it was.",
-    )
-    build.add_argument("-j", "--jobs", type=int, metavar="N",
-                       help="parallel MkDocs builds (default: number of CPUs)")
-    build.add_argument("--force", action="store_true",
-                       help="rebuild every version, even unchanged ones")
-    build.add_argument("--site-dir", metavar="DIR", help="write the site here instead of site/")
-    build.set_defaults(handler=cmd_build)
-
-    render = sub.add_parser(
-        "render", help="write the generated Markdown of each version (for inspection)",
-        description="Write the Markdown tree MkDocs would build, one folder per version.",
-    )
-    render.add_argument("--out", default="build/render", metavar="DIR",
-                        help="output folder (default: build/render)")
-    render.add_argument("--version", metavar="MONIKER", help="only this version (or alias)")
-    render.set_defaults(handler=cmd_render)
-
-    schema = sub.add_parser(
-        "schema", help="regenerate the JSON Schemas for editors",
-        description="Write catalogue/_schema/*.schema.json from the catalogue's field "
-                    "definitions and the monikers in products.yml.",
-    )
-    schema.add_argument("--check", action="store_true",
-                        help="only report schemas that are out of date (exit 1)")
-    schema.set_defaults(handler=cmd_schema)
+    for module in command_modules():
+        module.register(sub)
     return parser
 
 

@@ -1,0 +1,6 @@
+"""Commands: one module per `kb` verb.
+
+Each module defines `register(subparsers)`, which adds its parser and sets `handler`
+(a function `(args, project) -> exit status`); `ORDER` places it in `kb --help`.
+`cli` finds the modules of this package by itself, so a new verb is a new file.
+"""

@@ -1,0 +1,48 @@
+"""kb render: write the generated Markdown of each version, for inspection."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..build import render_trees, write_tree
+from ..cli import UsageError
+from ..diagnostics import DiagnosticError, Diagnostics
+from ..project import Project
+from ..validate import load_catalogue
+
+ORDER = 30
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(project, diagnostics)
+    if catalogue is None:
+        raise DiagnosticError(diagnostics.sorted())
+    monikers = None
+    if args.version:
+        moniker = catalogue.products.resolve_alias(args.version)
+        if moniker is None:
+            raise UsageError(f"unknown version '{args.version}'; "
+                             f"choose one of: {', '.join(catalogue.products.names)}")
+        monikers = [moniker]
+    trees, problems = render_trees(project, catalogue, monikers)
+    if problems.has_errors():
+        raise DiagnosticError(problems.sorted())
+    out = Path(args.out)
+    for tree in trees:
+        write_tree(tree, out / tree.moniker)
+        print(f"{out / tree.moniker}/ ({len(tree.files)} files)")
+    return 0
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "render", help="write the generated Markdown of each version (for inspection)",
+        description="Write the Markdown tree MkDocs would build, one folder per version.",
+    )
+    parser.add_argument("--out", default="build/render", metavar="DIR",
+                        help="output folder (default: build/render)")
+    parser.add_argument("--version", metavar="MONIKER", help="only this version (or alias)")
+    parser.set_defaults(handler=run)

@@ -1,0 +1,34 @@
+"""kb schema: regenerate the JSON Schemas that editors use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..project import Project
+from ..schema import write_schemas
+
+ORDER = 90
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    stale = write_schemas(project, check=args.check)
+    if args.check and stale:
+        for path in stale:
+            print(f"{project.rel(path)}: out of date; run kb schema", file=sys.stderr)
+        return 1
+    for path in stale:
+        print(f"wrote {project.rel(path)}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "schema", help="regenerate the JSON Schemas for editors",
+        description="Write catalogue/_schema/*.schema.json from the catalogue's field "
+                    "definitions and the monikers in products.yml.",
+    )
+    parser.add_argument("--check", action="store_true",
+                        help="only report schemas that are out of date (exit 1)")
+    parser.set_defaults(handler=run)
