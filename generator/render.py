@@ -120,9 +120,12 @@ def indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
 
 
+_HEADING_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "#": "&#35;"})
+
+
 def heading_text(title: str) -> str:
     """A title made safe for an ATX heading with an attribute list."""
-    return title.replace("{", "&#123;").replace("}", "&#125;").replace("#", "&#35;").strip()
+    return title.translate(_HEADING_ESCAPES).strip()
 
 
 def heading(level: int, title: str, anchor: str, aliases: Iterable[str] = ()) -> str:

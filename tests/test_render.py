@@ -1,0 +1,77 @@
+"""Render: golden Markdown of every version of a fixture catalogue that uses every field."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.build import render_trees
+from generator.diagnostics import Diagnostics
+from generator.model import Link
+from generator.project import Project
+from generator.render import heading, heading_text, link_target
+from generator.validate import load_catalogue
+from tests.conftest import FIXTURES, ROOT
+from tests.golden import assert_golden
+
+RICH = FIXTURES / "catalogues" / "rich"
+GOLDEN = ROOT / "tests" / "golden" / "render"
+
+
+@pytest.fixture(scope="module")
+def trees() -> dict[str, dict[str, bytes]]:
+    project = Project(RICH)
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(project, diagnostics, jobs=1)
+    assert catalogue is not None, [d.format() for d in diagnostics.sorted()]
+    rendered, problems = render_trees(project, catalogue, jobs=1)
+    assert not problems, [d.format() for d in problems.sorted()]
+    return {tree.moniker: tree.files for tree in rendered}
+
+
+@pytest.mark.parametrize("moniker", ["demo-1", "demo-2", "demo-3"])
+def test_every_page_matches_its_golden_file(trees: dict[str, dict[str, bytes]], moniker: str,
+                                            update_golden: bool) -> None:
+    files = trees[moniker]
+    pages = sorted(path for path in files if path.endswith(".md"))
+    expected_dir = GOLDEN / moniker
+    if not update_golden:
+        assert pages == sorted(p.name for p in expected_dir.glob("*.md"))
+    for page in pages:
+        assert_golden(files[page].decode(), expected_dir / page, update_golden)
+
+
+def test_versions_differ_where_ranges_say(trees: dict[str, dict[str, bytes]]) -> None:
+    one, two, three = (trees[m]["demo.md"].decode() for m in ("demo-1", "demo-2", "demo-3"))
+    assert "Sample" in one and "Sample" not in two  # include inside a zone
+    assert "demo clean" not in one and "demo clean" in two  # ranged step
+    assert "Move the logs" in three and "Move the logs" not in two  # ranged fix
+    assert "{ #timeout }" in two and "timeout" not in three  # ranged entry
+    assert "faq.md" not in trees["demo-1"] and "faq.md" in trees["demo-2"]  # page range
+
+
+def test_retired_entries_come_last_with_their_note(trees: dict[str, dict[str, bytes]]) -> None:
+    page = trees["demo-2"]["demo.md"].decode()
+    assert page.index("{ #legacy }") > page.index("{ #timeout }")
+    assert '!!! warning "Retired"' in page
+    # The list of errors names active entries only.
+    errors = page.split("{ #errors }")[1].split("\n## ")[0]
+    assert "#legacy" not in errors and "#disk-full" in errors
+
+
+def test_headings_escape_attribute_syntax() -> None:
+    assert heading_text("Use {name} # here") == "Use &#123;name&#125; &#35; here"
+    assert heading(2, "Title", "id", ["old"]) == '<a id="old"></a>\n\n## Title { #id }'
+
+
+def test_link_targets() -> None:
+    from generator.diagnostics import Loc
+    from generator.versions import Range
+
+    everywhere = Range("", frozenset({"a"}))
+    loc = Loc("x.yml", 1, 1)
+    assert link_target(Link("t", loc, everywhere, url="https://x.org/"), "p.md") == \
+        "https://x.org/"
+    assert link_target(Link("t", loc, everywhere, ref="#a"), "p.md") == "#a"
+    assert link_target(Link("t", loc, everywhere, ref="p#a"), "p.md") == "#a"
+    assert link_target(Link("t", loc, everywhere, ref="other#a"), "p.md") == "other.md#a"
+    assert link_target(Link("t", loc, everywhere, ref="faq.md"), "p.md") == "faq.md"

@@ -1,0 +1,29 @@
+"""Resolve: a version's view keeps exactly what its ranges select, and shares the rest."""
+
+from __future__ import annotations
+
+from generator.diagnostics import Diagnostics
+from generator.project import Project
+from generator.resolve import resolve
+from generator.validate import load_catalogue
+from tests.conftest import FIXTURES
+
+
+def test_view_per_version() -> None:
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(Project(FIXTURES / "catalogues" / "rich"), diagnostics, jobs=1)
+    assert catalogue is not None
+    one, three = resolve(catalogue, "demo-1"), resolve(catalogue, "demo-3")
+    assert [p.path for p in one.pages] == ["index.md"]
+    assert [p.path for p in three.pages] == ["faq.md", "index.md"]
+    assert [e.id for e in one.topics[0].entries] == ["disk-full", "legacy", "timeout"]
+    assert [e.id for e in three.topics[0].entries] == ["disk-full", "legacy"]
+    disk_one = one.topics[0].entries[0]
+    assert [m.text for m in disk_one.messages] == ["No space left on device"]
+    assert [len(f.steps) for f in disk_one.causes[0].fixes] == [2]
+    disk_three = three.topics[0].entries[0]
+    assert [len(f.steps) for f in disk_three.causes[0].fixes] == [3, 1]
+    # Objects that no range touches are shared, not copied, between versions.
+    assert one.topics[0].entries[0].causes[1] is three.topics[0].entries[0].causes[1]
+    assert [s.id for s in one.topics[0].closing_sections] == []
+    assert [s.id for s in three.topics[0].closing_sections] == ["more"]
