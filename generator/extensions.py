@@ -36,7 +36,10 @@ Finisher = Callable[[Project, Catalogue, Path], None]
 
 def _contributors() -> list[Contributor]:
     """The features that add pages, in navigation order."""
-    return []
+    from .lookup.site import contribute as lookup_page  # imports this module: import late
+    from .tree.export import contribute as decision_tree  # the same
+
+    return [lookup_page, decision_tree]
 
 
 def _finishers() -> list[Finisher]:

@@ -196,6 +196,29 @@ class MarkdownText(Text):
         return model.Markdown(text.strip("\n") + "\n", _text_start(value, loc, ctx.lines))
 
 
+class MessageText(Text):
+    """A message: literal text with {name} and {name:type} placeholders ({{ for a brace)."""
+
+    SCHEMA_PATTERN = (r"^(?=[^\n]*\S)(?:[^{}\n]|\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*"
+                      r"(?::(?:guid|int|url|path|quoted))?\})*\n?$")
+
+    def check(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
+        text = super().check(value, loc, ctx)
+        if text is INVALID:
+            return INVALID
+        from .lookup.pattern import syntax_problems
+
+        start = _text_start(value, loc, ctx.lines)
+        problems = syntax_problems(str(value))
+        for problem in problems:
+            ctx.diagnostics.error(start.shifted(col=start.col + problem.offset), ctx.subject,
+                                  problem.message, problem.suggestion)
+        return INVALID if problems else text
+
+    def schema(self, products: Products | None) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1, "pattern": self.SCHEMA_PATTERN}
+
+
 class Choice(Spec):
     """One of a fixed set of words, mapped to an enum member."""
 
@@ -575,10 +598,27 @@ STEP = Obj(
 
 MESSAGE = Obj(
     "message",
-    _ranged(F("text", Text(), "the message exactly as users see it", required=True)),
+    _ranged(
+        F("text", MessageText(),
+          "the message as users see it; {name} stands for any text within the line, "
+          "{name:guid}, {name:int}, {name:url}, {name:path} and {name:quoted} for typed "
+          "values; '***' for a value the pipeline masks", required=True),
+        F("cause", Identifier(), "the id of the cause this wording points to"),
+    ),
     model.Message,
     doc="An error message; a plain string is a message for every version of its entry.",
-    shorthand=Text(),
+    shorthand=MessageText(),
+    shorthand_field="text",
+)
+
+SAMPLE = Obj(
+    "sample",
+    _ranged(F("text", Text(multiline=True), "the text as it appears in a log",
+              required=True)),
+    model.Sample,
+    doc="A realistic text for the lookup conformance checks; a plain string applies to "
+        "every version of its entry.",
+    shorthand=Text(multiline=True),
     shorthand_field="text",
 )
 
@@ -638,6 +678,10 @@ ENTRY = Obj(
         NOTES,
         F("causes", ListOf(CAUSE, min_items=1), "causes, most likely first", required=True),
         F("related", ListOf(LINK), "related links"),
+        F("samples", ListOf(SAMPLE),
+          "realistic texts (variable parts filled in) that must find this entry first"),
+        F("not_samples", ListOf(SAMPLE),
+          "similar texts that must not match this entry's messages or codes"),
     ),
     model.Entry,
     doc="One error of the catalogue: a section of its topic's page.",
@@ -664,6 +708,72 @@ SECTION = Obj(
     subject_of=_named("section"),
 )
 
+def _answer_target(values: dict[str, Any], loc: Loc, ctx: Ctx) -> bool:
+    targets = [key for key in ("goto", "cause", "not_covered") if values.get(key)]
+    if len(targets) != 1:
+        ctx.diagnostics.error(
+            loc,
+            ctx.subject,
+            "expected exactly one of 'goto', 'cause' or 'not_covered: true' in answer, found "
+            + (" and ".join(f"'{t}'" for t in targets) if targets else "none"),
+            "'goto' leads to another question, 'cause' to a cause's fixes, "
+            "'not_covered' to the end of what the knowledge base knows",
+        )
+        return False
+    if values.get("note") is not None and not values.get("not_covered"):
+        ctx.diagnostics.error(
+            loc, ctx.subject, "'note' is only shown at a 'not_covered' end",
+            "add 'not_covered: true' or move the text into the question's 'help'",
+        )
+        return False
+    return True
+
+
+TREE_ANSWER = Obj(
+    "answer",
+    _ranged(
+        F("label", Text(), "the answer as the reader sees it, e.g. 'Yes'", required=True),
+        F("id", Identifier(), "the key of this answer in links to a path of the tree; "
+          "defaults to the label in lowercase with hyphens"),
+        F("goto", Identifier(), "the id of the next question, or of an entry to ask its "
+          "questions"),
+        F("cause", Identifier(), "the id of a cause of this topic: the reader gets its fixes"),
+        F("not_covered", Flag(), "true: the knowledge base has nothing more for this answer"),
+        F("note", MarkdownText(), "Markdown shown at a 'not_covered' end: what to try next"),
+    ),
+    model.TreeAnswer,
+    doc="An answer of a decision tree question: exactly one of goto, cause or not_covered.",
+    extra_check=_answer_target,
+    subject_of=_named("answer", "label"),
+    schema_extra={"oneOf": [{"required": ["goto"]}, {"required": ["cause"]},
+                            {"required": ["not_covered"]}]},
+)
+
+TREE_NODE = Obj(
+    "node",
+    _ranged(
+        F("id", Identifier(), "the id of the question; an entry's id replaces the questions "
+          "derived from that entry's causes", required=True),
+        F("question", Text(), "the question, e.g. 'Is the account a guest user?'",
+          required=True),
+        F("help", MarkdownText(), "Markdown shown under the question: how to find out"),
+        F("answers", ListOf(TREE_ANSWER, min_items=1), "the answers, in the order shown",
+          required=True),
+    ),
+    model.TreeNode,
+    doc="A question of a topic's decision tree.",
+    subject_of=_named("node"),
+)
+
+TREE = Obj(
+    "tree",
+    [F("nodes", ListOf(TREE_NODE, min_items=1), "authored questions", required=True)],
+    model.Tree,
+    doc="Authored questions of the decision tree. Without them, or for entries they don't "
+        "replace, each entry's questions are its causes' 'check' questions, in order.",
+    ranged=False,
+)
+
 TOPIC = Obj(
     "topic",
     _ranged(
@@ -676,6 +786,7 @@ TOPIC = Obj(
         F("order", ListOf(Identifier(), unique=True),
           "entry ids in page order; entries not listed follow, sorted by id"),
         F("closing_sections", ListOf(SECTION), "sections after the errors"),
+        F("tree", TREE, "authored questions of the decision tree (optional)"),
     ),
     lambda **kw: kw,  # the topic is assembled with its entries by `validate`
     doc="A topic: one page of errors, from the folder's _topic.yml.",

@@ -80,6 +80,16 @@ class Message:
     text: str
     loc: Loc
     applies_to: Range
+    cause: str = ""  # the id of the cause this wording points to, if it tells one apart
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A realistic text (a message with its variable parts filled, or a log excerpt)."""
+
+    text: str
+    loc: Loc
+    applies_to: Range
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,8 @@ class Entry:
     summary: Markdown | None = None
     notes: tuple[Note, ...] = ()
     related: tuple[Link, ...] = ()
+    samples: tuple[Sample, ...] = ()  # must find this entry first
+    not_samples: tuple[Sample, ...] = ()  # must not match this entry's messages or codes
 
     @property
     def retired(self) -> bool:
@@ -150,6 +162,40 @@ class Section:
 
 
 @dataclass(frozen=True)
+class TreeAnswer:
+    """An answer of an authored question: it leads to a node, a cause's fix, or an end."""
+
+    label: str
+    loc: Loc
+    applies_to: Range
+    id: str = ""  # the key of the answer in links; defaults to a slug of the label
+    goto: str = ""  # another node, or an entry (its questions)
+    cause: str = ""  # a cause of this topic: the reader gets its fixes
+    not_covered: bool = False  # the knowledge base has nothing more for this case
+    note: Markdown | None = None  # what to tell the reader at a "not covered" end
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """An authored question of a topic's decision tree; an entry's id replaces its questions."""
+
+    id: str
+    question: str
+    loc: Loc
+    applies_to: Range
+    answers: tuple[TreeAnswer, ...]
+    help: Markdown | None = None
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The questions a topic authors; entries without an authored node get derived ones."""
+
+    loc: Loc
+    nodes: tuple[TreeNode, ...] = ()
+
+
+@dataclass(frozen=True)
 class Topic:
     """A folder of the catalogue: one page with its sections and error entries."""
 
@@ -164,6 +210,7 @@ class Topic:
     sections: tuple[Section, ...] = ()
     closing_sections: tuple[Section, ...] = ()
     order: tuple[str, ...] = ()
+    tree: Tree | None = None
 
     @property
     def page(self) -> str:

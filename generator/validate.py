@@ -26,10 +26,12 @@ from .load import (
     load_topic,
     topic_folders,
 )
+from .lookup.checks import check_lookup
 from .model import Catalogue, ContentPage, Entry, Link, Markdown, Topic, children, iter_markdown
 from .parallel import fork_map
 from .project import Project
 from .resolve import resolve_topic
+from .tree.check import check_tree
 from .versions import Moniker, Product, Products, Range, RangeError, parse_range
 
 
@@ -291,6 +293,7 @@ def validate_topic(project: Project, sources: TopicSources, products: Products,
     if topic is None:
         return None
     _check_topic(topic, products, diagnostics)
+    check_tree(topic, products, diagnostics)
     if markdown:
         context = docfx.Context(products, project.root.resolve(), project.content_roots)
         for text in iter_markdown(topic):
@@ -323,6 +326,12 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
         for page in content:
             docfx.check(page.body.text, page.body.loc, context, diagnostics)
     _check_links(catalogue, diagnostics)
+    check_lookup(catalogue, diagnostics)
+    if markdown and not diagnostics.has_errors():
+        # Markdown links and the anchors lock need each version's rendered pages.
+        from .anchors import check_published  # imported here: only kb check needs it
+
+        check_published(project, catalogue, diagnostics)
     return None if diagnostics.has_errors() else catalogue
 
 

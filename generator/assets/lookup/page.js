@@ -1,0 +1,107 @@
+// The "paste your error" page: reads the version's index (lookup-index.js), runs the
+// matcher (lookup.js) on what the reader pastes, and lists the entries found. Every
+// text, pasted or from the catalogue, goes into the page with textContent, never as HTML.
+(function () {
+  "use strict";
+  var form = document.getElementById("kb-lookup-form");
+  var input = document.getElementById("kb-lookup-input");
+  var status = document.getElementById("kb-lookup-status");
+  var list = document.getElementById("kb-lookup-results");
+  var propose = document.getElementById("kb-lookup-propose");
+  if (!form || !window.KBLookup || !window.KB_LOOKUP_INDEX) {
+    if (status) status.textContent = "The lookup index of this version could not be loaded.";
+    return;
+  }
+  var matcher = new window.KBLookup.Matcher(window.KB_LOOKUP_INDEX);
+  var fromDisk = window.location.protocol === "file:";
+  var KINDS = { exact: "exact message", pattern: "message pattern", code: "error code",
+    fuzzy: "similar message" };
+
+  // Links to a topic page of this version, relative to this page (lookup/).
+  function href(topic, anchor) {
+    return "../" + topic + (fromDisk ? "/index.html" : "/") + "#" + anchor;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function link(text, url, className) {
+    var a = element("a", className, text);
+    a.setAttribute("href", url);
+    return a;
+  }
+
+  function show(result) {
+    var item = element("li", "kb-lookup__result");
+    var heading = element("p", "kb-lookup__title");
+    heading.appendChild(link(result.title, href(result.topic, result.entry), "kb-lookup__link"));
+    heading.appendChild(element("span", "kb-lookup__kind",
+      KINDS[result.kind] + " · score " + result.score));
+    item.appendChild(heading);
+    if (result.cause) {
+      var cause = element("p", "kb-lookup__cause", "Most likely cause: ");
+      cause.appendChild(link(result.cause.title, href(result.topic, result.cause.id)));
+      item.appendChild(cause);
+    }
+    var where = result.line === result.end_line ? "Line " + result.line
+      : "Lines " + result.line + "–" + result.end_line;
+    item.appendChild(element("p", "kb-lookup__where", where + ":"));
+    item.appendChild(element("pre", "kb-lookup__line", result.text));
+    var names = Object.keys(result.values);
+    if (names.length) {
+      var values = element("dl", "kb-lookup__values");
+      names.forEach(function (name) {
+        values.appendChild(element("dt", null, name));
+        values.appendChild(element("dd", null, result.values[name]));
+      });
+      item.appendChild(values);
+    }
+    return item;
+  }
+
+  function run() {
+    var text = input.value;
+    list.textContent = "";
+    propose.textContent = "";
+    propose.hidden = true;
+    if (!text.trim()) {
+      status.textContent = "Paste an error message or a log first.";
+      return;
+    }
+    var found = matcher.lookup(text, 10);
+    var version = found.version_title;
+    if (found.results.length) {
+      status.textContent = (found.results.length === 1 ? "1 entry matches"
+        : found.results.length + " entries match") + " for " + version + ", best first." +
+        (found.truncated ? " Only the last 1 MB of the text was searched." : "");
+      found.results.forEach(function (result) { list.appendChild(show(result)); });
+    } else {
+      status.textContent = "No entry of this knowledge base matches this text for " +
+        version + ".";
+    }
+    if (found.propose_url) {
+      propose.appendChild(document.createTextNode(
+        found.results.length ? "Not the right fix? " : "Help the next person: "));
+      propose.appendChild(link("Propose a new entry", found.propose_url, "kb-lookup__propose-link"));
+      propose.appendChild(document.createTextNode(
+        " (the link fills in the message with its variable parts replaced; review it before you send it)."));
+      propose.hidden = false;
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  document.documentElement.setAttribute("data-kb-lookup", "ready");
+})();

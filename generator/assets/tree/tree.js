@@ -1,0 +1,774 @@
+/* Decision tree: walks one version's troubleshooting tree in the browser.
+ *
+ * Input: the version's tree, written by `kb build` as window.kbTreeData (the site page)
+ * or as JSON in the one-file troubleshooter: #kb-tree-first (the first question, before
+ * this script, so it shows at once) and #kb-tree-data (every node, after it); output: the
+ * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
+ * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
+ * Nothing from the fragment is ever inserted into the page: its keys are only compared
+ * with the keys of the data. No request, no cookie, no storage.
+ */
+(function () {
+  "use strict";
+
+  var app = document.getElementById("kb-tree");
+  var ahead = document.getElementById("kb-tree-first");
+  if (!app || !(ahead || window.kbTreeData)) {
+    return;
+  }
+  var data = ahead ? JSON.parse(ahead.textContent) : window.kbTreeData;
+  var nodes = data.nodes;
+  var complete = !ahead; // every node is there (else: only the first question, so far)
+  var pending = null; // an answer given before every node was there
+  var base = app.getAttribute("data-base") || "";
+  var NONE_KEY = "_none";
+
+  // The answers given: trail[i] = {node, key}. The first `pos` apply; the rest are
+  // later answers kept after jumping back, offered again while they stay valid.
+  var trail = [];
+  var pos = 0;
+  var memory = {}; // node index -> the key last answered there, until "Start again"
+  var partial = false; // the fragment named an answer this version doesn't have
+  var shown = null; // the fragment the page shows
+  var firstPanel = null; // the first question's panel, once built
+
+  // ---------------------------------------------------------------- the model
+
+  function choicesOf(node) {
+    return node.a || [];
+  }
+
+  function find(node, key) {
+    var choices = choicesOf(node);
+    for (var i = 0; i < choices.length; i++) {
+      if (choices[i].k === key) {
+        return choices[i];
+      }
+    }
+    return null;
+  }
+
+  function nodeAt(count) {
+    var n = 0;
+    for (var i = 0; i < count; i++) {
+      n = find(nodes[n], trail[i].key).to;
+    }
+    return n;
+  }
+
+  function parse(hash) {
+    var steps = [];
+    partial = false;
+    if (hash.indexOf("#/") !== 0) {
+      return steps;
+    }
+    var parts = hash.slice(2).split("/");
+    var n = 0;
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i] === "") {
+        continue;
+      }
+      var key;
+      try {
+        key = decodeURIComponent(parts[i]);
+      } catch (err) {
+        partial = true;
+        break;
+      }
+      var choice = find(nodes[n], key);
+      if (!choice) {
+        partial = true;
+        break;
+      }
+      steps.push({ node: n, key: choice.k });
+      n = choice.to;
+    }
+    return steps;
+  }
+
+  function keys(count) {
+    var out = [];
+    for (var i = 0; i < count; i++) {
+      out.push(trail[i].key);
+    }
+    return out;
+  }
+
+  function fragment(count) {
+    var out = keys(count).map(encodeURIComponent);
+    return out.length ? "#/" + out.join("/") : "";
+  }
+
+  function commit() {
+    shown = fragment(pos);
+    var url = location.href.split("#")[0] + shown;
+    try {
+      history.pushState(null, "", url);
+    } catch (err) {
+      location.hash = shown; // some browsers refuse pushState on file: pages
+    }
+  }
+
+  // Every node, once the document is parsed; false until then.
+  function load() {
+    if (!complete && document.readyState !== "loading") {
+      nodes = data.nodes = JSON.parse(document.getElementById("kb-tree-data").textContent);
+      complete = true;
+    }
+    return complete;
+  }
+
+  function answer(key) {
+    if (!load()) {
+      pending = key;
+      return;
+    }
+    var n = nodeAt(pos);
+    var choice = find(nodes[n], key);
+    if (!choice) {
+      return;
+    }
+    if (!(trail[pos] && trail[pos].key === key)) {
+      remember();
+      memory[n] = key;
+      trail = trail.slice(0, pos);
+      trail.push({ node: n, key: key });
+      // Answers given before at the questions ahead are offered again.
+      var next = choice.to;
+      var seen = {};
+      while (Object.prototype.hasOwnProperty.call(memory, next) && !seen[next]) {
+        seen[next] = true;
+        var again = find(nodes[next], memory[next]);
+        if (!again) {
+          break;
+        }
+        trail.push({ node: next, key: again.k });
+        next = again.to;
+      }
+    }
+    pos += 1;
+    partial = false;
+    change();
+  }
+
+  function jump(step) {
+    pos = Math.max(0, Math.min(step, trail.length));
+    partial = false;
+    change();
+  }
+
+  function remember() {
+    for (var i = 0; i < trail.length; i++) {
+      memory[trail[i].node] = trail[i].key;
+    }
+  }
+
+  function restart() {
+    memory = {};
+    firstPanel = null; // a fresh start: no filter either
+    trail = [];
+    pos = 0;
+    partial = false;
+    change();
+  }
+
+  function change() {
+    commit();
+    render();
+    focusHeading();
+  }
+
+  function fromLocation() {
+    var hash = location.hash;
+    if (!load()) {
+      return; // once loaded, the page catches up with the address
+    }
+    if (hash === shown || (hash && hash.indexOf("#/") !== 0)) {
+      return; // already shown, or an ordinary anchor of the page
+    }
+    var steps = parse(hash);
+    var same = steps.length <= trail.length;
+    for (var i = 0; same && i < steps.length; i++) {
+      same = trail[i].key === steps[i].key && trail[i].node === steps[i].node;
+    }
+    if (!same) {
+      remember();
+      trail = steps;
+    }
+    pos = steps.length;
+    shown = hash;
+    render();
+    focusHeading();
+  }
+
+  // ------------------------------------------------------ the message filter
+
+  function normalise(text) {
+    return String(text)
+      .toLowerCase()
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  // A message with {placeholders} or *** as its literal pieces, in order.
+  function pieces(message) {
+    return normalise(message)
+      .split(/\{[^}]*\}|\*\*\*+/)
+      .map(function (piece) { return piece.trim(); })
+      .filter(Boolean);
+  }
+
+  function holds(text, parts) {
+    var at = 0;
+    for (var i = 0; i < parts.length; i++) {
+      at = text.indexOf(parts[i], at);
+      if (at < 0) {
+        return false;
+      }
+      at += parts[i].length;
+    }
+    return parts.length > 0;
+  }
+
+  // Which answers of the first question match what the reader typed or pasted: the
+  // text is part of a message, a message (placeholders aside) is part of the text, or
+  // every word of the text is in the answer. One function, so a better matcher can
+  // take its place.
+  function filterMessages(answers, query) {
+    var q = normalise(query);
+    var words = q.split(" ").filter(Boolean);
+    return answers.map(function (a) {
+      if (!q || a.k === NONE_KEY) {
+        return true;
+      }
+      var known = searchable(a);
+      if (known.text.indexOf(q) >= 0) {
+        return true;
+      }
+      for (var i = 0; i < known.pieces.length; i++) {
+        if (holds(q, known.pieces[i])) {
+          return true;
+        }
+      }
+      return words.every(function (w) { return known.text.indexOf(w) >= 0; });
+    });
+  }
+
+  // What the filter compares, worked out once per answer.
+  var searched = new Map();
+  function searchable(a) {
+    var known = searched.get(a);
+    if (!known) {
+      var messages = [a.l].concat(a.m || []);
+      known = {
+        text: normalise(messages.join(" \n ") + " " + (a.s || "")),
+        pieces: messages.map(pieces)
+      };
+      searched.set(a, known);
+    }
+    return known;
+  }
+
+  // ------------------------------------------------------------- rendering
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  // Markup written by the build from the catalogue (never from the URL).
+  function trusted(tag, className, markup) {
+    var node = el(tag, className);
+    node.innerHTML = markup;
+    var links = node.querySelectorAll("a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var href = links[i].getAttribute("href");
+      if (!/^([a-zA-Z][a-zA-Z0-9+.-]*:|\/|#)/.test(href)) {
+        links[i].setAttribute("href", base + href);
+      }
+    }
+    return node;
+  }
+
+  function button(text, action, className) {
+    var b = el("button", className || "kb-button", text);
+    b.type = "button";
+    b.setAttribute("data-action", action);
+    return b;
+  }
+
+  function heading(text, markup) {
+    var h = markup === undefined ? el("h2", "kb-heading", text) : trusted("h2", "kb-heading", markup);
+    h.id = "kb-heading";
+    h.tabIndex = -1;
+    return h;
+  }
+
+  function crumbs() {
+    var nav = el("nav", "kb-crumbs");
+    nav.setAttribute("aria-label", "Your answers");
+    var list = el("ol");
+    for (var i = 0; i < trail.length; i++) {
+      var node = nodes[trail[i].node];
+      var choice = find(node, trail[i].key);
+      var later = i >= pos;
+      var item = el("li", later ? "kb-later" : "");
+      var b = el("button", "kb-crumb");
+      b.type = "button";
+      b.setAttribute("data-action", "jump");
+      b.setAttribute("data-step", String(i));
+      b.appendChild(el("span", "kb-crumb-q", node.p || "The causes known for this error"));
+      b.appendChild(el("span", "kb-crumb-a", choice.l));
+      if (later) {
+        b.appendChild(el("span", "kb-hint", " (kept from before)"));
+      }
+      if (i === pos) {
+        item.setAttribute("aria-current", "step");
+      }
+      item.appendChild(b);
+      list.appendChild(item);
+    }
+    nav.appendChild(list);
+    return nav;
+  }
+
+  function answerList(node, choices, earlier) {
+    var list = el("ul", "kb-answers");
+    var number = 0;
+    var group = null;
+    var groups = {};
+    choices.forEach(function (c) { if (c.g) { groups[c.g] = true; } });
+    var grouped = Object.keys(groups).length > 1;
+    choices.forEach(function (choice) {
+      number += 1;
+      if (grouped && choice.g && choice.g !== group) {
+        group = choice.g;
+        list.appendChild(el("li", "kb-group", group));
+      }
+      var item = el("li");
+      var b = el("button", "kb-answer");
+      b.type = "button";
+      b.setAttribute("data-action", "answer");
+      b.setAttribute("data-key", choice.k);
+      b.appendChild(el("span", "kb-number", number + "."));
+      var body = el("span", "kb-label");
+      body.appendChild(el("span", choice.v ? "kb-message" : "", choice.l));
+      (choice.m || []).forEach(function (more) {
+        body.appendChild(el("span", "kb-message kb-more", more));
+      });
+      b.appendChild(body);
+      if (earlier === choice.k) {
+        b.classList.add("kb-chosen");
+        b.appendChild(el("span", "kb-hint", "your earlier answer"));
+      }
+      item.appendChild(b);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function filterBox(node, list) {
+    var box = el("div", "kb-filter");
+    var label = el("label", "", "Filter the messages");
+    label.htmlFor = "kb-filter";
+    var input = el("input");
+    input.id = "kb-filter";
+    input.type = "search";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.placeholder = "Paste or type part of the message or its code";
+    var count = el("p", "kb-count");
+    count.id = "kb-count";
+    count.setAttribute("role", "status");
+    count.setAttribute("aria-live", "polite");
+    input.setAttribute("aria-describedby", "kb-count");
+    var items = list.querySelectorAll(".kb-answer");
+    input.addEventListener("input", function () {
+      var matches = filterMessages(node.a, input.value);
+      var found = 0;
+      for (var i = 0; i < items.length; i++) {
+        items[i].parentNode.hidden = !matches[i];
+        if (matches[i] && node.a[i].k !== NONE_KEY) {
+          found += 1;
+        }
+      }
+      var headings = list.querySelectorAll(".kb-group");
+      for (var j = 0; j < headings.length; j++) {
+        headings[j].hidden = !!input.value;
+      }
+      var total = node.a.length - 1;
+      count.textContent = input.value
+        ? found + " of " + total + (total === 1 ? " message matches." : " messages match.")
+        : "";
+    });
+    input.addEventListener("keydown", function (event) {
+      var visible = visibleAnswers();
+      if (event.key === "Enter" && input.value) {
+        var real = visible.filter(function (b) { return b.getAttribute("data-key") !== NONE_KEY; });
+        if (real.length === 1) {
+          event.preventDefault();
+          answer(real[0].getAttribute("data-key"));
+        }
+      } else if (event.key === "ArrowDown" && visible.length) {
+        event.preventDefault();
+        visible[0].focus();
+      }
+    });
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(count);
+    return box;
+  }
+
+  function visibleAnswers() {
+    var all = app.querySelectorAll(".kb-answer");
+    var out = [];
+    for (var i = 0; i < all.length; i++) {
+      if (!all[i].parentNode.hidden) {
+        out.push(all[i]);
+      }
+    }
+    return out;
+  }
+
+  function pathText() {
+    var lines = [data.site + ": troubleshooter for " + data.version + " (" + data.moniker + ")", ""];
+    for (var i = 0; i < pos; i++) {
+      var node = nodes[trail[i].node];
+      lines.push((i + 1) + ". " + (node.p || "The causes known for this error"));
+      lines.push("   " + find(node, trail[i].key).l);
+    }
+    return lines;
+  }
+
+  // The path and the fix as plain text; `where` holds the fix as shown.
+  function copyText(node, where) {
+    var lines = pathText();
+    lines.push("");
+    if (node.t === "c") {
+      lines.push("Cause: " + node.title);
+      lines.push("Error: " + node.et);
+      var fixes = where.querySelectorAll(".kb-fix");
+      for (var i = 0; i < fixes.length; i++) {
+        lines.push("");
+        lines.push(fixes[i].querySelector(".kb-fix-title").textContent);
+        var steps = fixes[i].querySelectorAll(".kb-steps > li");
+        for (var j = 0; j < steps.length; j++) {
+          lines.push("  " + (j + 1) + ". " + steps[j].textContent.replace(/\s+/g, " ").trim());
+        }
+      }
+    } else {
+      lines.push("Not covered by this knowledge base" + (node.et ? ": " + node.et : "."));
+    }
+    lines.push("");
+    lines.push("Answers: " + (keys(pos).join("/") || "(none)"));
+    if (data.siteUrl) {
+      lines.push("Troubleshooter: " + data.siteUrl + data.page + fragment(pos));
+    }
+    return lines.join("\n");
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(title|body|entry|version|path)\}/g, function (all, name) {
+      return encodeURIComponent(values[name]);
+    });
+  }
+
+  function outcome(node, panel) {
+    var box = el("div", "kb-outcome");
+    var entry = node.e || "";
+    var path = keys(pos).join("/");
+    var body = copyText(node, panel);
+    if (node.t === "c" && data.feedback) {
+      box.appendChild(el("p", "kb-outcome-q", "Did this fix it?"));
+      [["It fixed it", "Fixed"], ["It didn't fix it", "Not fixed"]].forEach(function (pair) {
+        var a = el("a", "kb-button", pair[0]);
+        a.href = fill(data.feedback, {
+          title: pair[1] + ": " + node.et + " (" + entry + "#" + node.c + ", " + data.moniker + ")",
+          body: body, entry: entry, version: data.moniker, path: path
+        });
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        box.appendChild(a);
+      });
+    } else if (node.t === "n") {
+      var template = node.e ? data.feedback : data.newEntry || data.feedback;
+      if (template) {
+        var report = el("a", "kb-button", node.e ? "Tell us what you found" : "Report your message");
+        report.href = fill(template, {
+          title: (node.e ? "Not covered: " + node.et : "New error message") + " (" + data.moniker + ")",
+          body: body, entry: entry, version: data.moniker, path: path
+        });
+        report.target = "_blank";
+        report.rel = "noopener noreferrer";
+        box.appendChild(report);
+      }
+    }
+    return box;
+  }
+
+  function endTools(node, panel) {
+    var tools = el("div", "kb-actions");
+    tools.appendChild(button("Copy what I tried", "copy"));
+    tools.appendChild(button("Print", "print"));
+    var copied = el("div", "kb-copied");
+    copied.hidden = true;
+    var label = el("label", "", "What you tried, as plain text for a ticket");
+    label.htmlFor = "kb-copy-text";
+    var area = el("textarea");
+    area.id = "kb-copy-text";
+    area.readOnly = true;
+    area.rows = 12;
+    copied.appendChild(label);
+    copied.appendChild(area);
+    var wrap = el("div");
+    wrap.appendChild(outcome(node, panel));
+    wrap.appendChild(tools);
+    wrap.appendChild(copied);
+    return wrap;
+  }
+
+  // The first question is the longest (every message): its panel is built once, and
+  // keeps the reader's filter when they come back to it (firstPanel, above).
+  function markEarlier(panel, earlier) {
+    var buttons = panel.querySelectorAll(".kb-answer");
+    for (var i = 0; i < buttons.length; i++) {
+      var b = buttons[i];
+      var was = b.classList.contains("kb-chosen");
+      var is = b.getAttribute("data-key") === earlier;
+      if (was && !is) {
+        b.classList.remove("kb-chosen");
+        b.removeChild(b.querySelector(".kb-hint"));
+      } else if (is && !was) {
+        b.classList.add("kb-chosen");
+        b.appendChild(el("span", "kb-hint", "your earlier answer"));
+      }
+    }
+  }
+
+  function first(node) {
+    if (!firstPanel) {
+      firstPanel = el("div", "kb-panel");
+      question(node, firstPanel);
+    }
+    markEarlier(firstPanel, trail[pos] ? trail[pos].key : null);
+    return firstPanel;
+  }
+
+  function question(node, panel) {
+    panel.appendChild(heading(null, node.q));
+    if (node.h) {
+      panel.appendChild(trusted("div", "kb-help", node.h));
+    }
+    var earlier = trail[pos] && !node.f ? trail[pos].key : null;
+    var list = answerList(node, node.a, earlier);
+    if (node.f) {
+      panel.appendChild(filterBox(node, list));
+    }
+    panel.appendChild(list);
+    if (node.f && data.missing.length) {
+      var missing = el("ul", "kb-missing");
+      data.missing.forEach(function (text) { missing.appendChild(el("li", "", text)); });
+      panel.appendChild(missing);
+    }
+  }
+
+  function causeEnd(node, panel) {
+    panel.appendChild(el("p", "kb-kicker", "Likely cause"));
+    panel.appendChild(heading(node.title));
+    var context = el("p", "kb-context");
+    context.appendChild(document.createTextNode("For the error: "));
+    context.appendChild(el("strong", "", node.et));
+    context.appendChild(document.createTextNode(". "));
+    var link = el("a", "", "Read it on the site");
+    link.href = base + node.href;
+    context.appendChild(link);
+    panel.appendChild(context);
+    panel.appendChild(trusted("div", "kb-fixes", node.html));
+    panel.appendChild(endTools(node, panel));
+  }
+
+  function notCovered(node, panel) {
+    panel.appendChild(heading(node.e ? "This guide doesn't cover your case" : "Your message isn't in this list"));
+    if (node.html) {
+      panel.appendChild(trusted("div", "kb-help", node.html));
+    }
+    if (node.e) {
+      var intro = el("p");
+      intro.appendChild(document.createTextNode("None of the causes known for "));
+      intro.appendChild(el("strong", "", node.et));
+      intro.appendChild(document.createTextNode(" matched your answers. If you weren't sure of an answer, read a cause anyway:"));
+      panel.appendChild(intro);
+      panel.appendChild(answerList(node, node.a, trail[pos] ? trail[pos].key : null));
+      var more = el("p");
+      var link = el("a", "", "Read the whole error on the site");
+      link.href = base + node.href;
+      more.appendChild(link);
+      panel.appendChild(more);
+    } else {
+      panel.appendChild(el("p", "", "This knowledge base doesn't know your message yet. Check that you picked the right version, " +
+        "try a shorter part of the message or its code in the filter, or search the site. If it still isn't there, report it: " +
+        "that's how it gets added."));
+    }
+    panel.appendChild(endTools(node, panel));
+  }
+
+  function render() {
+    var node = nodes[nodeAt(pos)];
+    var view = document.createDocumentFragment();
+    if (partial) {
+      var notice = el("p", "kb-notice", "Part of this link doesn't apply to " + data.version +
+        ": the answers that do are kept, and the next question is below.");
+      notice.setAttribute("role", "status");
+      view.appendChild(notice);
+    }
+    if (trail.length) {
+      view.appendChild(crumbs());
+    }
+    var panel;
+    if (data.empty) {
+      panel = el("div", "kb-panel");
+      panel.appendChild(heading("No decision tree for " + data.version));
+      var list = el("ul", "kb-missing");
+      data.missing.forEach(function (text) { list.appendChild(el("li", "", text)); });
+      panel.appendChild(list);
+    } else if (node.f) {
+      panel = first(node);
+    } else {
+      panel = el("div", "kb-panel");
+      if (node.t === "q") {
+        question(node, panel);
+      } else if (node.t === "c") {
+        causeEnd(node, panel);
+      } else {
+        notCovered(node, panel);
+      }
+    }
+    view.appendChild(panel);
+    if (trail.length) {
+      var tools = el("div", "kb-tools");
+      var back = button("Back", "back");
+      back.disabled = pos === 0;
+      tools.appendChild(back);
+      tools.appendChild(button("Start again", "restart"));
+      view.appendChild(tools);
+    }
+    app.textContent = "";
+    app.appendChild(view);
+  }
+
+  function focusHeading() {
+    var h = document.getElementById("kb-heading");
+    if (h) {
+      h.focus();
+    }
+  }
+
+  // ----------------------------------------------------------------- events
+
+  app.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-action]") : null;
+    if (!target || !app.contains(target)) {
+      return;
+    }
+    var action = target.getAttribute("data-action");
+    if (action === "answer") {
+      answer(target.getAttribute("data-key"));
+    } else if (action === "jump") {
+      jump(Number(target.getAttribute("data-step")));
+    } else if (action === "back") {
+      jump(pos - 1);
+    } else if (action === "restart") {
+      restart();
+    } else if (action === "print") {
+      window.print();
+    } else if (action === "copy") {
+      var node = nodes[nodeAt(pos)];
+      var box = app.querySelector(".kb-copied");
+      var area = document.getElementById("kb-copy-text");
+      area.value = copyText(node, app);
+      box.hidden = false;
+      area.focus();
+      area.select();
+      var done = function () { target.textContent = "Copied"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(area.value).then(done, function () {});
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    }
+  });
+
+  app.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    if (target.classList && target.classList.contains("kb-answer")) {
+      var visible = visibleAnswers();
+      var at = visible.indexOf(target);
+      var to = -1;
+      if (event.key === "ArrowDown") {
+        to = Math.min(at + 1, visible.length - 1);
+      } else if (event.key === "ArrowUp") {
+        to = at - 1;
+      } else if (event.key === "Home") {
+        to = 0;
+      } else if (event.key === "End") {
+        to = visible.length - 1;
+      }
+      if (to >= 0) {
+        event.preventDefault();
+        visible[to].focus();
+      } else if (event.key === "ArrowUp" && document.getElementById("kb-filter")) {
+        event.preventDefault();
+        document.getElementById("kb-filter").focus();
+      }
+    }
+  });
+
+  window.addEventListener("popstate", fromLocation);
+  window.addEventListener("hashchange", fromLocation);
+
+  function start() {
+    trail = parse(location.hash);
+    pos = trail.length;
+    shown = location.hash.indexOf("#/") === 0 ? location.hash : "";
+    render();
+    if (pos > 0 || partial) {
+      focusHeading();
+    }
+    app.setAttribute("data-ready", "");
+    if (window.performance && performance.mark) {
+      performance.mark("kb-tree-ready");
+    }
+  }
+
+  // The first question needs only itself; a path in the address needs every node.
+  var started = complete || location.hash.indexOf("#/") !== 0;
+  if (started) {
+    start();
+  }
+  if (!complete) {
+    document.addEventListener("DOMContentLoaded", function () {
+      load();
+      if (!started) {
+        start();
+      } else if (pending !== null) {
+        var key = pending;
+        pending = null;
+        answer(key);
+      } else if (location.hash !== shown) {
+        fromLocation();
+      }
+    });
+  }
+})();

@@ -1,0 +1,68 @@
+"""kb fmt: write catalogue YAML in the house layout, or list the files that differ."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..cli import print_diagnostics
+from ..diagnostics import Diagnostics, Loc
+from ..fmt import format_paths, write_atomic
+from ..project import Project
+
+ORDER = 15
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    diagnostics = Diagnostics()
+    paths = [Path(p).resolve() for p in args.paths] if args.paths else None
+    results = format_paths(project, paths, diagnostics)
+    changed = [r for r in results if r.changed]
+    if args.check:
+        for result in changed:
+            diagnostics.error(
+                Loc(result.rel, result.first_difference(), 1), "format",
+                "file is not formatted (first difference on this line)",
+                f"run kb fmt {result.rel}",
+            )
+    else:
+        for result in changed:
+            write_atomic(result.path, result.after)
+            print(f"formatted {result.rel}")
+    if args.diff:
+        for result in changed:
+            sys.stdout.write(result.diff())
+    print_diagnostics(diagnostics, args.format)
+    unchanged = len(results) - len(changed)
+    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    if args.check and changed:
+        print(f"kb fmt: {len(changed)} of {files} would be reformatted", file=sys.stderr)
+    elif args.check:
+        print(f"kb fmt: {files} already formatted", file=sys.stderr)
+    else:
+        print(f"kb fmt: {len(changed)} formatted, {unchanged} unchanged", file=sys.stderr)
+    if diagnostics.has_errors():
+        return 1
+    return 0
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "fmt", help="format the catalogue's YAML files",
+        description="Rewrite catalogue YAML in one layout: keys in the order of the field "
+                    "reference, two-space indentation, one quoting style, texts wrapped at "
+                    "88 columns, and the editor's schema comment on the first line. Comments "
+                    "and blank lines are kept, and no value changes. With --check, only list "
+                    "the files that differ (exit status 1).",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders to format (default: the whole catalogue)")
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; list unformatted files and exit 1 if any")
+    parser.add_argument("--diff", action="store_true",
+                        help="also print what would change, as a unified diff")
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="'github' prints GitHub Actions annotations")
+    parser.set_defaults(handler=run)

@@ -1,0 +1,124 @@
+"""kb lookup: find the catalogue entry for an error message or a log."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..build import site_settings, version_url
+from ..cli import UsageError
+from ..diagnostics import DiagnosticError, Diagnostics, did_you_mean
+from ..lookup.index import build_index
+from ..lookup.match import Lookup, Matcher
+from ..lookup.site import new_entry_url
+from ..project import Project
+from ..resolve import resolve
+from ..validate import load_catalogue
+
+ORDER = 15
+
+
+def read_input(args: argparse.Namespace) -> str:
+    """The text to look up: the arguments, a file, or standard input ('-')."""
+    if args.file and args.text:
+        raise UsageError("give the text as arguments or with -f, not both")
+    source = args.file or ("-" if args.text == ["-"] else None)
+    if source == "-":
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    elif source is not None:
+        try:
+            text = Path(source).read_bytes().decode("utf-8", errors="replace")
+        except OSError as err:
+            raise UsageError(f"cannot read {source}: {err.strerror}") from err
+    else:
+        text = " ".join(args.text)
+    if not text.strip():
+        raise UsageError("nothing to look up: pass a message, -f FILE, or - for standard input")
+    return text
+
+
+def print_text(found: Lookup, base: str) -> None:
+    out = sys.stdout
+    if not found.results:
+        print(f"No entry matches this text for {found.title} ({found.moniker}).", file=out)
+        if found.propose_url:
+            print(f"Propose a new entry: {found.propose_url}", file=out)
+        return
+    for rank, result in enumerate(found.results, 1):
+        print(f"{rank}. {result.title}  [{result.kind}, score {result.score}]", file=out)
+        print(f"   {base}{result.url}", file=out)
+        if result.cause:
+            print(f"   cause: {result.cause[1]} (#{result.cause[0]})", file=out)
+        where = f"line {result.line}" if result.line == result.end_line \
+            else f"lines {result.line}-{result.end_line}"
+        first, *rest = result.text.splitlines() or [""]
+        print(f"   {where}: {first}", file=out)
+        for line in rest:
+            print(f"   {' ' * len(where)}  {line}", file=out)
+        for name, value in result.values:
+            print(f"   {name} = {value}", file=out)
+    if found.truncated:
+        print("(only the last 1 MB of the text was searched)", file=out)
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit must be 1 or more, found {args.limit}")
+    text = read_input(args)
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(project, diagnostics, markdown=False)
+    if catalogue is None:
+        raise DiagnosticError(diagnostics.sorted())
+    products = catalogue.products
+    moniker = products.resolve_alias(args.version) if args.version else products.default
+    if moniker is None:
+        raise UsageError(f"unknown version '{args.version}'; "
+                         + (did_you_mean(args.version, products.names)
+                            or f"choose one of: {', '.join(products.names)}"))
+    settings = site_settings(project)
+    index = build_index(catalogue, resolve(catalogue, moniker), moniker,
+                        new_entry_url(settings))
+    found = Matcher(index).lookup(text, args.limit)
+    base = version_url(str(settings.get("site_url") or ""), moniker)
+    if args.json:
+        data: dict[str, Any] = found.as_json()
+        for result in data["results"]:
+            result["href"] = base + result["url"] if base else result["url"]
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print_text(found, base)
+    return 0 if found.results else 1
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "lookup", help="find the entry for an error message or a log",
+        description="Match an error message, or a whole log, against the catalogue's\n"
+                    "messages and codes for one version, and list the entries found, best\n"
+                    "first: exact messages, then message patterns, then error codes, then\n"
+                    "similar messages. Colour codes, timestamps, ##[error] prefixes, GUIDs,\n"
+                    "numbers, URLs, paths and masked values (***) are taken care of.\n\n"
+                    "Exit status: 0 when something matched, 1 when nothing did (or the\n"
+                    "catalogue has errors), 2 for usage errors.",
+        epilog="examples:\n"
+               "  kb lookup 'AADSTS7000215: Invalid client secret is provided.'\n"
+               "  kb lookup -f build.log --version tfs-2018\n"
+               "  cat build.log | kb lookup - --json --limit 3",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("text", nargs="*", metavar="TEXT",
+                        help="the message to look up; '-' reads standard input")
+    parser.add_argument("-f", "--file", metavar="FILE",
+                        help="read the text from FILE ('-' for standard input)")
+    parser.add_argument("--version", metavar="MONIKER",
+                        help="the product version (moniker or alias); default: the "
+                             "default version of products.yml")
+    parser.add_argument("--json", action="store_true",
+                        help="print the results as JSON, for scripts")
+    parser.add_argument("--limit", type=int, metavar="N",
+                        help="show at most N entries (default: all that match)")
+    parser.set_defaults(handler=run)

@@ -1,0 +1,32 @@
+"""kb serve: preview one version on 127.0.0.1, rebuilt and reloaded on every change."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..project import Project
+from ..serve import default_version, serve
+
+ORDER = 25
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    return serve(project, args.version or default_version(project), args.port)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "serve", help="preview one version with live reload",
+        description="Build one version (the default one, or --version) into a temporary "
+                    "folder, serve it on 127.0.0.1, and rebuild and reload open pages when "
+                    "a file of catalogue/, content/, overrides/ or mkdocs.yml changes. Bad "
+                    "input prints its problems and the last good build stays served. "
+                    "site/ and build/ are not touched.",
+    )
+    parser.add_argument("--version", metavar="MONIKER",
+                        help="the version to preview, a moniker or alias (default: the "
+                             "default version of products.yml)")
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    parser.set_defaults(handler=run)

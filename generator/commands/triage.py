@@ -1,0 +1,144 @@
+"""kb triage: walk a version's decision tree in the terminal, from the message to the fix."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..build import site_settings
+from ..cli import UsageError
+from ..diagnostics import DiagnosticError, Diagnostics
+from ..project import Project
+from ..tree.derive import NONE_KEY, Question, derive
+from ..tree.export import SiteInfo, version_markup
+from ..tree.terminal import interactive
+from ..tree.walk import Texts, Walk, command_line, filter_messages
+from ..validate import load_catalogue
+
+ORDER = 45
+STOPPED = 3  # exit status when the walk stops before its end
+
+
+def parse_answers(text: str) -> list[int]:
+    numbers = []
+    for part in text.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or int(part) < 1:
+            raise UsageError(f"--answers takes answer numbers separated by commas, "
+                             f"such as 1,2,1; found '{part}'")
+        numbers.append(int(part))
+    return numbers
+
+
+def _choices_hint(walk: Walk) -> str:
+    return "; ".join(f"{n} = {c.label}" for n, c in enumerate(walk.choices, 1))
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(project, diagnostics, markdown=False)
+    if catalogue is None:
+        raise DiagnosticError(diagnostics.sorted())
+    products = catalogue.products
+    moniker = products.default
+    if args.version:
+        found = products.resolve_alias(args.version)
+        if found is None:
+            raise UsageError(f"unknown version '{args.version}'; "
+                             f"choose one of: {', '.join(products.names)}")
+        moniker = found
+    tree = derive(catalogue, moniker)
+    settings = site_settings(project)
+    info = SiteInfo.from_settings(settings, moniker)
+    texts = Texts(tree, version_markup(project, catalogue, moniker, info.directory_urls), info)
+    if tree.empty:
+        print(f"kb triage: no decision tree for {tree.title}", file=sys.stderr)
+        for line in tree.missing:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    walk = Walk(tree)
+    terminal = sys.stdin.isatty() and sys.stdout.isatty() and not args.no_input
+    query = ""
+    if args.message:
+        matches = [c for c, ok in zip(walk.choices, filter_messages(walk.choices, args.message),
+                                      strict=True) if ok and c.key != NONE_KEY]
+        if len(matches) == 1:
+            walk = walk.choose(matches[0].key)
+        elif not matches:
+            raise UsageError(f"no message of {tree.title} matches '{args.message}'; run "
+                             "kb triage without --message to see them all")
+        elif terminal and not args.answers:
+            query = args.message  # the reader picks among them, the filter set
+        else:
+            raise UsageError(f"{len(matches)} messages match '{args.message}': "
+                             + "; ".join(c.label for c in matches)
+                             + "; give more of the message")
+    for index, number in enumerate(parse_answers(args.answers or "")):
+        if not walk.choices:
+            raise UsageError(f"answer {index + 1} of --answers ({number}) comes after the "
+                             "end of the walk")
+        try:
+            walk = walk.number(number)
+        except IndexError:
+            raise UsageError(
+                f"answer {index + 1} of --answers is {number}, but the question "
+                f"'{texts.asked(walk.node)}' has {len(walk.choices)} answers: "
+                f"{_choices_hint(walk)}") from None
+    if terminal and not walk.ended:
+        walk = interactive(walk, texts, command_line, sys.stdin.fileno(), sys.stdout, query)
+        return 0 if walk.ended else STOPPED
+    if not walk.ended:
+        return _pending(walk, texts, query)
+    sys.stdout.write(texts.end(walk, command_line))
+    return 0
+
+
+def _pending(walk: Walk, texts: Texts, query: str) -> int:
+    """Print the question the answers stopped at, for a script to pick the next one."""
+    for line in texts.path(walk):
+        print(line)
+    if walk.applied():
+        print()
+    print(texts.asked(walk.node))
+    node = walk.node
+    if isinstance(node, Question) and node.help is not None:
+        print(texts.help(node))
+    matches = filter_messages(walk.choices, query) if query else [True] * len(walk.choices)
+    for number, (choice, ok) in enumerate(zip(walk.choices, matches, strict=True), 1):
+        if ok:
+            print(f"  {number}. {choice.label}")
+            for more in choice.more:
+                print(f"     {more}")
+    following = ",".join(str(n) for n in walk.numbers())
+    example = f"{following},N" if following else "N"
+    print(f"kb triage: more answers needed; add the next one, e.g. --answers {example}",
+          file=sys.stderr)
+    return STOPPED
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "triage", help="walk the decision tree in the terminal, from the message to the fix",
+        description="Ask which message you see, then the questions that tell its causes "
+                    "apart, and print the fix for your version: the same tree as the site's "
+                    "troubleshooter. In a terminal, answer with numbers or the arrow keys "
+                    "and Enter; b or the left arrow goes back, r starts again, q quits, and "
+                    "/ filters the messages. In scripts, give the answers with --answers.",
+        epilog="Exit status: 0 when the walk reached a fix or the end of what the knowledge "
+               "base knows, 1 on errors or when the version has no tree, 2 for wrong "
+               "arguments, 3 when it stopped before the end (the pending question is printed "
+               "when not in a terminal).",
+    )
+    parser.add_argument("--version", metavar="MONIKER",
+                        help="the product version (moniker or alias; default: the default "
+                             "version of products.yml)")
+    parser.add_argument("--answers", metavar="N,N,...",
+                        help="answer numbers, one per question, in order, e.g. 1,2,1")
+    parser.add_argument("--message", metavar="TEXT",
+                        help="answer the first question with the message that matches TEXT "
+                             "(part of the message, or its code)")
+    parser.add_argument("--no-input", action="store_true",
+                        help="never ask in the terminal; stop where the answers end")
+    parser.set_defaults(handler=run)

@@ -1,0 +1,189 @@
+"""The contributor's path: CONTRIBUTING.md, editor schemas, PR checks, pre-commit hooks."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from generator.cli import build_parser
+from generator.diagnostics import Diagnostics
+from generator.fieldref import BEGIN, END, render_reference, splice
+from generator.fields import FORMATS, ListOf, Obj, Spec
+from generator.load import read_yaml
+from generator.validate import build_products
+from tests.conftest import FIXTURES, ROOT
+from tests.helpers_cli import fixture_repo, kb
+
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+
+
+def shipped_products() -> object:
+    diagnostics = Diagnostics()
+    doc = read_yaml(ROOT / "catalogue" / "products.yml", "products.yml", diagnostics)
+    assert doc is not None
+    return build_products(doc, diagnostics)
+
+
+def test_field_reference_is_current() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    expected = splice(text, render_reference(shipped_products()))  # type: ignore[arg-type]
+    assert expected is not None, f"{BEGIN} ... {END} markers are missing"
+    assert text == expected, "the field reference in CONTRIBUTING.md is stale; run kb schema"
+
+
+def objects(spec: Spec) -> list[Obj]:
+    if isinstance(spec, ListOf):
+        return objects(spec.item)
+    if isinstance(spec, Obj):
+        return [spec, *(o for f in spec.fields for o in objects(f.spec))]
+    return []
+
+
+def test_field_reference_lists_every_field_of_every_format() -> None:
+    block = render_reference(None)
+    for root in FORMATS.values():
+        for obj in objects(root):
+            section = block.split(f"#### `{obj.name}`", 1)[1].split("####", 1)[0]
+            for field in obj.fields:
+                assert f"| `{field.name}` |" in section, (obj.name, field.name)
+
+
+def test_schema_check_reports_a_stale_reference(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    assert kb("schema", cwd=repo).code == 0
+    (repo / "CONTRIBUTING.md").write_text(f"# Contributing\n\n{BEGIN}\nold\n{END}\n")
+    run = kb("schema", "--check", cwd=repo)
+    assert (run.code, run.stderr) == (1, "CONTRIBUTING.md: out of date; run kb schema\n")
+    assert kb("schema", cwd=repo).stdout == "wrote CONTRIBUTING.md\n"
+    text = (repo / "CONTRIBUTING.md").read_text()
+    assert "`demo-1`, `demo-2`, `demo-3`" in text
+    assert kb("schema", "--check", cwd=repo).code == 0
+
+
+def test_every_command_the_guide_names_exists() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    verbs = set(re.findall(r"\bkb ([a-z][a-z-]+)", text))
+    parser = build_parser()
+    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert {"new", "check", "fmt", "serve", "import", "schema"} <= verbs
+    assert verbs <= known, verbs - known
+
+
+def catalogue_files() -> list[Path]:
+    files = sorted((ROOT / "catalogue").glob("*/*.yml"))
+    return [f for f in files if not f.parent.name.startswith("_")]
+
+
+@pytest.mark.parametrize("path", catalogue_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_catalogue_file_points_editors_at_its_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    kind = "topic" if path.name == "_topic.yml" else "entry"
+    assert first == f"# yaml-language-server: $schema=../_schema/{kind}.schema.json"
+    assert (path.parent / f"../_schema/{kind}.schema.json").resolve().is_file()
+
+
+def load_yaml(path: Path) -> object:
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+def test_pull_request_workflow_runs_the_checks_and_uploads_the_site() -> None:
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    flow = load_yaml(workflows[0])
+    assert isinstance(flow, dict)
+    assert "pull_request" in flow["on"]
+    steps = flow["jobs"]["check"]["steps"]
+    runs = " ".join(str(s.get("run", "")) for s in steps)
+    for command in ("kb check --strict --format github", "--changed-since", "kb fmt --check",
+                    "kb schema --check", "kb build", "./dev test"):
+        assert command in runs, command
+    python = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python"))
+    assert python["with"]["python-version"] == "3.11"
+    assert python["with"]["cache"] == "pip"
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact"))
+    assert upload["with"]["path"] == "site/"
+    assert flow["jobs"]["check"]["runs-on"] == "ubuntu-latest"
+
+
+def test_pre_commit_hooks_run_the_same_checks() -> None:
+    offered = load_yaml(ROOT / ".pre-commit-hooks.yaml")
+    local = load_yaml(ROOT / ".pre-commit-config.yaml")
+    assert isinstance(offered, list) and isinstance(local, dict)
+    hooks = local["repos"][0]["hooks"]
+    assert [h["id"] for h in offered] == [h["id"] for h in hooks] == [
+        "kb-fmt", "kb-check", "kb-schema"]
+    for offer, hook in zip(offered, hooks, strict=True):
+        assert hook["entry"] == ".venv/bin/" + offer["entry"]
+        assert re.search(offer["files"], "catalogue/demo/disk-full.yml") or \
+            offer["id"] == "kb-schema"
+
+
+def test_pull_request_template_has_the_reviewers_checklist() -> None:
+    text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    items = re.findall(r"^- \[ \] (.+)$", text, re.MULTILINE)
+    assert len(items) >= 5
+    assert any("aliases" in item for item in items)
+    assert any("kb check --strict" in item for item in items)
+
+
+# ---------------------------------------------------------------------------
+# kb check --changed-since, in a throwaway git repository
+# ---------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Path:
+    repo = fixture_repo(tmp_path, FIXTURES / "check" / "unknown_moniker")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "start")
+    return repo
+
+
+def test_changed_since_hides_findings_in_unchanged_files(git_repo: Path) -> None:
+    full = kb("check", cwd=git_repo)
+    assert full.code == 1
+    run = kb("check", "--changed-since", "main", cwd=git_repo)
+    assert (run.code, run.stdout, run.stderr) == (
+        0, "",
+        "kb check: no problems in files changed since main\n"
+        "kb check: 2 more in other files; run kb check without --changed-since to see them\n",
+    )
+
+
+def test_changed_since_reports_changed_and_new_files(git_repo: Path) -> None:
+    entry = git_repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text() + "\n")
+    run = kb("check", "--changed-since", "main", "--format", "github", cwd=git_repo)
+    assert run.code == 1
+    assert run.stderr.splitlines() == [
+        "::error file=catalogue/demo/disk-full.yml,line=3,col=17::entry 'disk-full': "
+        "unknown moniker 'demo2' in applies_to; did you mean 'demo-2'?",
+        "::error file=catalogue/demo/disk-full.yml,line=7,col=28::cause 'logs': unknown "
+        "moniker 'Latest' in applies_to; aliases are not allowed in ranges; write 'demo-3'",
+        "kb check: 2 errors, 0 warnings in files changed since main",
+    ]
+    new = git_repo / "catalogue" / "demo" / "other.yml"
+    new.write_text("id: other\ntitle: Other\n")
+    untracked = kb("check", "--changed-since", "main", cwd=git_repo)
+    assert "catalogue/demo/other.yml:1:1: error: entry 'other': missing required field " \
+           "'causes' in entry; add 'causes:' (a list of mappings (causes))" \
+           in untracked.stderr.splitlines()
+
+
+def test_changed_since_an_unknown_revision_is_a_usage_error(git_repo: Path) -> None:
+    run = kb("check", "--changed-since", "origin/nowhere", cwd=git_repo)
+    assert (run.code, run.stderr) == (
+        2, "kb check: error: --changed-since: unknown revision 'origin/nowhere'; fetch it "
+           "first (for example git fetch origin main) or name another branch or commit\n")

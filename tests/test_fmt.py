@@ -1,0 +1,173 @@
+"""`kb fmt`: the house layout, comments kept, values unchanged, idempotent, --check."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from generator.fields import CAUSE, ENTRY, FIX, NOTE, STEP
+from generator.fmt import fold_positions, format_text, key_order, plain_ok
+from tests.conftest import FIXTURES, ROOT
+from tests.golden import assert_golden
+from tests.helpers_cli import fixture_repo, kb
+
+CASES = sorted(p for p in (FIXTURES / "fmt").iterdir() if p.is_dir())
+KINDS = {"entry": "entry", "topic": "topic", "products": "products"}
+
+
+def modeline(kind: str) -> str:
+    return f"# yaml-language-server: $schema=../_schema/{kind}.schema.json"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_fixture_is_formatted_as_expected(case: Path, update_golden: bool) -> None:
+    kind = KINDS[case.name]
+    out = format_text((case / "input.yml").read_text(), kind, "input.yml", modeline(kind))
+    assert_golden(out, case / "expected.yml", update_golden)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_formatting_keeps_values_and_comments_and_is_idempotent(case: Path) -> None:
+    kind = KINDS[case.name]
+    source = (case / "input.yml").read_text()
+    once = format_text(source, kind, "input.yml", modeline(kind))
+    safe = YAML(typ="safe", pure=True)
+    assert safe.load(once) == safe.load(source)
+    comments = [line.strip() for line in source.splitlines() if line.strip().startswith("#")]
+    comments += re.findall(r"(?<=\s)#.*$", source, re.MULTILINE)
+    for comment in comments:
+        assert comment.strip() in once
+    assert format_text(once, kind, "input.yml", modeline(kind)) == once
+
+
+def shipped_files() -> list[Path]:
+    files = [ROOT / "catalogue" / "products.yml"]
+    files += sorted((ROOT / "catalogue").glob("*/*.yml"))
+    return [f for f in files if not f.parent.name.startswith("_")]
+
+
+@pytest.mark.parametrize("path", shipped_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_formatting_the_shipped_catalogue_twice_changes_nothing_more(path: Path) -> None:
+    kind = "products" if path.name == "products.yml" else \
+        "topic" if path.name == "_topic.yml" else "entry"
+    once = format_text(path.read_text(), kind, path.name, modeline(kind))
+    assert format_text(once, kind, path.name, modeline(kind)) == once
+
+
+def test_the_shipped_catalogue_is_formatted() -> None:
+    run = kb("fmt", "--check")
+    assert (run.code, run.stderr.splitlines()[-1]) == (
+        0, f"kb fmt: {len(shipped_files())} files already formatted"), run.stderr
+
+
+def test_key_order_follows_the_field_specs() -> None:
+    assert key_order(ENTRY)[:3] == ["id", "title", "applies_to"]
+    assert key_order(FIX)[:3] == ["title", "id", "applies_to"]
+    assert key_order(CAUSE)[:4] == ["id", "title", "applies_to", "aliases"]
+    assert key_order(NOTE)[:3] == ["type", "applies_to", "text"]
+    assert key_order(STEP) == ["text", "applies_to"]
+    spec_order = [f.name for f in ENTRY.fields if f.name != "applies_to"]
+    assert [k for k in key_order(ENTRY) if k != "applies_to"] == spec_order
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("Open the log folder.", True),
+    ("Error: disk full", False),
+    ("yes", False),
+    ("123", False),
+    ("- item", False),
+    ("a # b", False),
+    (" leading", False),
+    ("Select **Users**", True),
+])
+def test_plain_only_when_it_reads_back_as_the_same_text(text: str, plain: bool) -> None:
+    assert plain_ok(text) is plain
+
+
+def test_folding_breaks_at_spaces_outside_links_and_code() -> None:
+    text = "Run `demo clean --all --now` then read [the long guide](https://x.example/a b) now"
+    positions = fold_positions(text, indent=0, width=20)
+    assert positions
+    for pos in positions:
+        assert text[pos] == " "
+        assert not (text.index("`") <= pos <= text.rindex("`"))
+        assert not (text.index("[") <= pos <= text.index(")"))
+
+
+def test_check_lists_unformatted_files_and_exits_1(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    shutil.copy(FIXTURES / "fmt" / "entry" / "input.yml", entry)
+    before = entry.read_text()
+    run = kb("fmt", "--check", cwd=repo)
+    assert run.code == 1
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [
+        "catalogue/demo/_topic.yml:1:1: error: format: file is not formatted (first "
+        "difference on this line); run kb fmt catalogue/demo/_topic.yml",
+        "catalogue/demo/disk-full.yml:1:1: error: format: file is not formatted (first "
+        "difference on this line); run kb fmt catalogue/demo/disk-full.yml",
+        "catalogue/products.yml:1:1: error: format: file is not formatted (first "
+        "difference on this line); run kb fmt catalogue/products.yml",
+        "kb fmt: 3 of 3 files would be reformatted",
+    ]
+    assert entry.read_text() == before  # --check writes nothing
+
+
+def test_fmt_writes_then_check_passes_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    shutil.copy(FIXTURES / "fmt" / "entry" / "input.yml", entry)
+    first = kb("fmt", cwd=repo)
+    assert (first.code, first.stdout, first.stderr) == (
+        0,
+        "formatted catalogue/products.yml\nformatted catalogue/demo/_topic.yml\n"
+        "formatted catalogue/demo/disk-full.yml\n",
+        "kb fmt: 3 formatted, 0 unchanged\n",
+    )
+    assert entry.read_text() == (FIXTURES / "fmt" / "entry" / "expected.yml").read_text()
+    formatted = {p: p.read_bytes() for p in sorted((repo / "catalogue").rglob("*.yml"))}
+    second = kb("fmt", cwd=repo)
+    assert (second.code, second.stdout, second.stderr) == (
+        0, "", "kb fmt: 0 formatted, 3 unchanged\n")
+    assert {p: p.read_bytes() for p in formatted} == formatted
+    check = kb("fmt", "--check", cwd=repo)
+    assert (check.code, check.stderr) == (0, "kb fmt: 3 files already formatted\n")
+    assert kb("check", cwd=repo).code == 0
+
+
+def test_one_file_and_github_annotations(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("fmt", "--check", "--format", "github", "catalogue/demo/disk-full.yml", cwd=repo)
+    assert run.code == 1
+    assert run.stderr.splitlines() == [
+        "::error file=catalogue/demo/disk-full.yml,line=1,col=1::format: file is not "
+        "formatted (first difference on this line); run kb fmt catalogue/demo/disk-full.yml",
+        "kb fmt: 1 of 1 file would be reformatted",
+    ]
+
+
+def test_broken_yaml_is_reported_and_left_alone(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text("id: disk-full\ntitle: [unclosed\n")
+    run = kb("fmt", str(entry), cwd=repo)
+    assert run.code == 1
+    assert "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[0].startswith(
+        "catalogue/demo/disk-full.yml:3:1: error: YAML: syntax error: ")
+    assert run.stderr.splitlines()[-1] == "kb fmt: 0 formatted, 0 unchanged"
+    assert entry.read_text() == "id: disk-full\ntitle: [unclosed\n"
+
+
+def test_a_file_outside_the_catalogue_is_refused(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("fmt", "mkdocs.yml", cwd=repo)
+    assert run.code == 1
+    assert run.stderr.splitlines()[0] == (
+        "mkdocs.yml: error: format: not a catalogue file; kb fmt formats "
+        "catalogue/products.yml and catalogue/<topic>/*.yml")

@@ -1,0 +1,130 @@
+"""The "paste your error" page in Debian's chromium: over HTTP, from disk, and safe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# A realistic Azure Pipelines log: timestamps, colour codes, GUIDs, masked values.
+LOG = (
+    "2025-03-12T09:40:58.1184512Z ##[section]Starting: AzureCLI\n"
+    "2025-03-12T09:40:58.1190427Z Task         : Azure CLI\n"
+    "2025-03-12T09:40:58.1190843Z Version      : 2.250.1\n"
+    "2025-03-12T09:41:02.4451238Z [command]/usr/bin/az login --service-principal -u *** "
+    "--password=*** --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47\n"
+    "2025-03-12T09:41:07.2231846Z \x1b[31mERROR: AADSTS7000215: Invalid client secret "
+    "provided. Ensure the secret being sent in the request is the client secret value, not the "
+    "client secret ID, for a secret added to app '***'.\x1b[0m\n"
+    "2025-03-12T09:41:07.2233102Z Trace ID: 0b3c5f0e-6c1d-4e8a-9b2f-3d4c5e6f7a8b\n"
+    "2025-03-12T09:41:07.2233420Z Correlation ID: 1b4e28ba-2fa1-11d2-883f-0016d3cca427\n"
+    "2025-03-12T09:41:07.2233811Z Timestamp: 2025-03-12 09:41:07Z\n"
+    "2025-03-12T09:41:07.3340012Z ##[error]Script failed with exit code: 1\n"
+    "2025-03-12T09:41:08.0051276Z ##[section]Finishing: AzureCLI\n"
+)
+ANCHOR = "autoCreatedSecretExpiration"
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    context.requests_seen = []
+    context.on("request", lambda request: context.requests_seen.append(request.url))
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def paste(page: Any, text: str) -> list[str]:
+    """Paste `text`, ask for the fix, and return the result links in the order shown."""
+    page.wait_for_selector("html[data-kb-lookup='ready']", state="attached")
+    page.fill("#kb-lookup-input", text)
+    page.click("#kb-lookup-submit")
+    page.wait_for_function(
+        "document.getElementById('kb-lookup-status').textContent.length > 0")
+    return [a.get_attribute("href") for a in page.locator(".kb-lookup__link").all()]
+
+
+def test_a_pasted_log_finds_the_entry_over_http(context: Any, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + "azure-devops/lookup/")
+    links = paste(page, LOG)
+    assert links[0] == f"../azure-rm-endpoint/#{ANCHOR}"
+    first = page.locator(".kb-lookup__result").first
+    assert "Line 5:" in first.inner_text()
+    assert "AADSTS7000215: Invalid client secret provided." in first.inner_text()
+    page.locator(".kb-lookup__link").first.click()
+    page.wait_for_url(f"{site_url}azure-devops/azure-rm-endpoint/#{ANCHOR}")
+    assert page.locator(f"h2#{ANCHOR}").is_visible()
+    hosts = {urlsplit(url).hostname for url in context.requests_seen
+             if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+
+
+def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
+                                                           shipped_site: Path) -> None:
+    blocked: list[str] = []
+
+    def only_files(route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    page = context.new_page()
+    page.goto((shipped_site / "azure-devops" / "lookup" / "index.html").as_uri())
+    links = paste(page, LOG)
+    # From disk, links name index.html: a folder URL would show a directory listing.
+    assert links[0] == f"../azure-rm-endpoint/index.html#{ANCHOR}"
+    page.locator(".kb-lookup__link").first.click()
+    page.wait_for_url("**/azure-devops/azure-rm-endpoint/index.html#" + ANCHOR)
+    assert page.locator(f"h2#{ANCHOR}").is_visible()
+    assert blocked == []
+    assert all(url.startswith("file:") for url in context.requests_seen)
+
+
+def test_an_older_version_has_no_workload_identity_entries(context: Any, site_url: str) -> None:
+    text = "##[error]AADSTS70025: Client application has no configured federated identity " \
+           "credentials."
+    page = context.new_page()
+    page.goto(site_url + "azure-devops/lookup/")
+    assert paste(page, text)[0] == "../workload-identity/#nofederatedcredentials"
+    page.goto(site_url + "tfs-2018/lookup/")
+    assert paste(page, text) == []
+    assert "No entry of this knowledge base matches this text for TFS 2018." in \
+        page.locator("#kb-lookup-status").inner_text()
+    propose = page.locator("#kb-lookup-propose a")
+    href = propose.get_attribute("href")
+    assert href.startswith("https://github.com/example/kb/issues/new?title=New%20error%3A%20")
+    assert "AADSTS70025" in href and "TFS%202018%20(tfs-2018)" in href
+
+
+def test_pasted_markup_stays_text(context: Any, site_url: str) -> None:
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(site_url + "azure-devops/lookup/")
+    attack = ("AADSTS7000222: The provided client secret keys for app "
+              "'<img src=x onerror=\"window.kbInjected=1;alert(1)\">' are expired\n"
+              "<script>window.kbInjected=2</script>Insufficient privileges to complete the "
+              "operation. <img src=y onerror=alert(2)>")
+    links = paste(page, attack)
+    # The exact message first, then the pattern whose value is the pasted markup.
+    assert links == ["../azure-rm-endpoint/#privileges", f"../azure-rm-endpoint/#{ANCHOR}"]
+    results = page.locator("#kb-lookup-results")
+    assert results.locator("img, script").count() == 0
+    text = results.inner_text()
+    assert "<img src=x onerror='window.kbInjected=1;alert(1)'>" in text  # the value, as text
+    assert "<script>window.kbInjected=2</script>" in text
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.kbInjected") is None
+    assert dialogs == []
+    assert not [url for url in context.requests_seen if url.endswith(("/x", "/y"))]

@@ -1,0 +1,82 @@
+"""`kb check` on the lookup's checks: placeholders, general or shadowed messages, samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostics
+from generator.lookup.checks import witness
+from generator.lookup.index import build_index
+from generator.lookup.match import Matcher
+from generator.project import Project
+from generator.resolve import resolve
+from generator.validate import load_catalogue
+from tests.conftest import FIXTURES, ROOT
+from tests.golden import assert_golden
+from tests.helpers_cli import fixture_repo, kb
+from tests.test_cli_check import transcript
+
+SCENARIOS = sorted(p for p in (FIXTURES / "lookup" / "check").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_check_scenario(scenario: Path, tmp_path: Path, update_golden: bool) -> None:
+    run = kb("check", cwd=fixture_repo(tmp_path, scenario))
+    assert "Traceback" not in run.stderr
+    assert run.code == 1
+    assert_golden(transcript([], run.code, run.stdout, run.stderr),
+                  scenario / "expected.txt", update_golden)
+
+
+def test_the_vectors_fixture_is_valid(tmp_path: Path) -> None:
+    run = kb("check", "--strict", cwd=fixture_repo(tmp_path, FIXTURES / "lookup" / "vectors"))
+    assert (run.code, run.stderr) == (0, "kb check: catalogue is valid\n")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> object:
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(Project(ROOT), diagnostics, markdown=False, jobs=1)
+    assert catalogue is not None
+    assert not diagnostics.items, [d.format() for d in diagnostics.sorted()]
+    return catalogue
+
+
+def test_every_shipped_entry_with_a_message_or_code_has_samples(shipped: object) -> None:
+    missing = [e.id for _, e in shipped.entries()  # type: ignore[attr-defined]
+               if (e.messages or e.codes) and not e.samples]
+    assert missing == []
+
+
+def test_every_shipped_sample_finds_its_entry_first_in_every_version(shipped: object) -> None:
+    """The conformance run, through the same matcher as `kb lookup` and the site."""
+    catalogue = shipped
+    checked = 0
+    wrong = []
+    for moniker in catalogue.products.names:  # type: ignore[attr-defined]
+        view = resolve(catalogue, moniker)  # type: ignore[arg-type]
+        matcher = Matcher(build_index(catalogue, view, moniker))  # type: ignore[arg-type]
+        for topic in view.topics:
+            for entry in topic.entries:
+                for sample in entry.samples:
+                    if moniker not in sample.applies_to:
+                        continue
+                    checked += 1
+                    found = [r.entry for r in matcher.lookup(sample.text).results]
+                    if found[:1] != [entry.id]:
+                        wrong.append((moniker, entry.id, sample.text[:60], found[:3]))
+                for sample in entry.not_samples:
+                    results = matcher.lookup(sample.text).results
+                    hit = [r for r in results if r.entry == entry.id and r.kind != "fuzzy"]
+                    if hit:
+                        wrong.append((moniker, entry.id, sample.text[:60], "not_sample"))
+    assert wrong == []
+    assert checked > 50  # every sample of every version ran
+
+
+def test_witness_fills_each_placeholder_by_type() -> None:
+    text = "Get {a} {b:guid} {c:int} {d:url} {e:path} {f:quoted} {{literal}}"
+    fill = {"": "x", "guid": "g", "int": "1", "url": "u", "path": "p", "quoted": "'q'"}
+    assert witness(text, fill) == "Get x g 1 u p 'q' {literal}"

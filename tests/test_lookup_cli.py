@@ -1,0 +1,134 @@
+"""`kb lookup` as a user runs it: text, file or standard input; exit status 0, 1 or 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers_cli import kb
+from tests.test_lookup_browser import LOG
+
+SITE = "https://kb.example.org/"
+
+
+def test_a_message_as_arguments() -> None:
+    run = kb("lookup", "AADSTS7000215:", "Invalid", "client", "secret", "is", "provided.")
+    assert (run.code, run.stderr) == (0, "")
+    assert run.stdout == (
+        "1. Service principal or secret expired  [exact, score 100]\n"
+        f"   {SITE}azure-devops/azure-rm-endpoint/#autoCreatedSecretExpiration\n"
+        "   cause: The secret of the automatically created service principal has expired "
+        "(#secretexpired)\n"
+        "   line 1: AADSTS7000215: Invalid client secret is provided.\n"
+    )
+
+
+def test_a_log_file(tmp_path: Path) -> None:
+    log = tmp_path / "build.log"
+    log.write_text(LOG, encoding="utf-8")
+    run = kb("lookup", "-f", str(log))
+    assert run.code == 0
+    lines = run.stdout.splitlines()
+    assert lines[0] == "1. Service principal or secret expired  [exact, score 100]"
+    assert lines[3].startswith("   line 5: 2025-03-12T09:41:07.2231846Z ERROR: AADSTS7000215:")
+    assert "\x1b" not in run.stdout
+
+
+@pytest.mark.parametrize("args", [["-"], ["-f", "-"]])
+def test_standard_input_as_json(args: list[str]) -> None:
+    run = kb("lookup", *args, "--json", stdin=LOG)
+    assert run.code == 0
+    data = json.loads(run.stdout)
+    assert data["version"] == "azure-devops" and data["lines"] == 11
+    [first] = data["results"]
+    assert first == {
+        "entry": "autoCreatedSecretExpiration",
+        "title": "Service principal or secret expired",
+        "topic": "azure-rm-endpoint",
+        "kind": "exact",
+        "score": 100,
+        "line": 5,
+        "end_line": 5,
+        "text": first["text"],
+        "values": {},
+        "cause": {"id": "secretexpired",
+                  "title": "The secret of the automatically created service principal has "
+                           "expired"},
+        "url": "azure-rm-endpoint/#autoCreatedSecretExpiration",
+        "href": f"{SITE}azure-devops/azure-rm-endpoint/#autoCreatedSecretExpiration",
+    }
+    assert first["text"].startswith("2025-03-12T09:41:07.2231846Z ERROR: AADSTS7000215")
+
+
+def test_values_of_placeholders_and_limit() -> None:
+    text = ("AADSTS70021: No matching federated identity record found for presented assertion. "
+            "Assertion Issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-"
+            "2d7cd011db47/v2.0'. Assertion Subject: 'sc://contoso/webshop/prod-arm'.")
+    run = kb("lookup", "--json", "--limit", "1", text)
+    [result] = json.loads(run.stdout)["results"]
+    assert result["entry"] == "nomatchingrecord"
+    assert result["cause"]["id"] == "subjectwrong"
+    assert result["values"] == {
+        "issuer": "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+        "subject": "sc://contoso/webshop/prod-arm"}
+    text_run = kb("lookup", text)
+    assert "   subject = sc://contoso/webshop/prod-arm" in text_run.stdout.splitlines()
+
+
+def test_codes_alone() -> None:
+    for code in ("AADSTS700213", "700213"):
+        run = kb("lookup", "--json", code)
+        assert [r["entry"] for r in json.loads(run.stdout)["results"]] == ["nomatchingsubject"]
+
+
+def test_only_what_applies_to_the_version() -> None:
+    text = "AADSTS70025: Client application has no configured federated identity credentials"
+    assert kb("lookup", "--version", "latest", text).code == 0
+    run = kb("lookup", "--version", "tfs-2018", text)
+    assert run.code == 1
+    lines = run.stdout.splitlines()
+    assert lines[0] == "No entry matches this text for TFS 2018 (tfs-2018)."
+    assert lines[1].startswith("Propose a new entry: https://github.com/example/kb/issues/new?"
+                               "title=New%20error%3A%20AADSTS70025%3A%20Client%20application")
+    assert "&body=Version%3A%20TFS%202018%20(tfs-2018)" in lines[1]
+
+
+def test_nothing_found_as_json() -> None:
+    run = kb("lookup", "--json", "npm ERR! code ENOENT")
+    assert run.code == 1
+    data = json.loads(run.stdout)
+    assert data["results"] == [] and data["propose_url"].startswith("https://github.com/")
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [
+    ([], None, "nothing to look up: pass a message, -f FILE, or - for standard input"),
+    (["-"], "  \n", "nothing to look up: pass a message, -f FILE, or - for standard input"),
+    (["text", "-f", "x.log"], None, "give the text as arguments or with -f, not both"),
+    (["-f", "missing.log"], None, "cannot read missing.log: No such file or directory"),
+    (["--limit", "0", "x"], None, "--limit must be 1 or more, found 0"),
+    (["--version", "tfs2018", "x"], None, "unknown version 'tfs2018'; did you mean 'tfs-2018'?"),
+])
+def test_usage_errors_exit_2(args: list[str], stdin: str | None, message: str) -> None:
+    run = kb("lookup", *args, stdin=stdin)
+    assert (run.code, run.stdout, run.stderr) == (2, "", f"kb lookup: error: {message}\n")
+
+
+def test_a_bad_option_value_exits_2() -> None:
+    run = kb("lookup", "--limit", "many", "x")
+    assert run.code == 2 and "invalid int value: 'many'" in run.stderr
+
+
+def test_a_log_over_1_mb_keeps_its_end(tmp_path: Path) -> None:
+    filler = "".join(f"2025-03-12T09:00:00.0000000Z step {n}: restoring packages\n"
+                     for n in range(30000))
+    log = tmp_path / "big.log"
+    log.write_bytes(filler.encode() + b"\xff\xfe not UTF-8\n" +
+                    b"##[error]Insufficient privileges to complete the operation.\n")
+    run = kb("lookup", "--json", "-f", str(log))
+    assert run.code == 0
+    data = json.loads(run.stdout)
+    assert data["truncated"] is True
+    first = data["results"][0]
+    assert (first["entry"], first["kind"], first["line"]) == ("privileges", "exact", 30002)

@@ -1,0 +1,95 @@
+"""The built site: a "paste your error" page and an exported index in every version."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from generator.diagnostics import Diagnostics
+from generator.lookup.index import build_index
+from generator.lookup.match import Matcher
+from generator.project import Project
+from generator.resolve import resolve
+from generator.validate import load_catalogue
+from tests.conftest import ROOT
+from tests.test_lookup_vectors import run_js
+
+pytestmark = pytest.mark.e2e
+
+ALL = ["tfs-2013", "tfs-2015", "tfs-2017", "tfs-2018", "azure-devops-2019",
+       "azure-devops-2020", "azure-devops-2022", "azure-devops"]
+
+
+def index_of(site: Path, version: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((site / version / "lookup.json").read_text())
+    return data
+
+
+@pytest.mark.parametrize("version", ALL)
+def test_every_version_has_the_page_and_its_index(shipped_site: Path, version: str) -> None:
+    page = HTMLParser((shipped_site / version / "lookup" / "index.html").read_text())
+    assert page.css_first("textarea#kb-lookup-input") is not None
+    scripts = [s.attributes["src"] for s in page.css("article script[src]")]
+    assert scripts == ["../assets/lookup/lookup-index.js", "../assets/lookup/lookup.js",
+                       "../assets/lookup/page.js"]
+    nav = [a.text().strip() for a in page.css("nav.md-nav--primary a.md-nav__link")]
+    assert "Paste your error" in nav
+    script = (shipped_site / version / "assets" / "lookup" / "lookup-index.js").read_text()
+    index = index_of(shipped_site, version)
+    assert script == f"window.KB_LOOKUP_INDEX = {json.dumps(index, separators=(',', ':'))};\n"
+    assert index["moniker"] == version
+    assert index["new_entry_url"].startswith("https://github.com/example/kb/issues/new?")
+
+
+def test_the_page_is_not_in_search(shipped_site: Path) -> None:
+    search = json.loads((shipped_site / "azure-devops" / "search" / "search_index.json")
+                        .read_text())
+    assert not [d for d in search["docs"] if d["location"].startswith("lookup/")]
+
+
+def test_each_index_holds_only_its_version(shipped_site: Path) -> None:
+    entries = {v: {e[1] for e in index_of(shipped_site, v)["entries"]} for v in ALL}
+    assert entries["tfs-2013"] == set()
+    assert "nomatchingrecord" in entries["azure-devops"]
+    assert not [v for v in ALL[:-1] if "nomatchingrecord" in entries[v]]
+    assert all("autoCreatedSecretExpiration" in entries[v] for v in ALL[1:])
+    topics = index_of(shipped_site, "azure-devops")["topics"]
+    assert topics == ["azure-rm-endpoint", "workload-identity"]
+
+
+def test_the_exported_index_is_what_kb_lookup_uses(shipped_site: Path) -> None:
+    diagnostics = Diagnostics()
+    catalogue = load_catalogue(Project(ROOT), diagnostics, markdown=False, jobs=1)
+    assert catalogue is not None
+    for version in ALL:
+        built = build_index(catalogue, resolve(catalogue, version), version,
+                            index_of(shipped_site, version)["new_entry_url"])
+        assert index_of(shipped_site, version) == built
+
+
+def test_both_matchers_read_the_built_index_alike(shipped_site: Path) -> None:
+    index = index_of(shipped_site, "azure-devops")
+    texts = ["##[error]AADSTS70025: Client application has no configured federated identity "
+             "credentials. Trace ID: 2e7a9c41-55d0-4b3e-a1f2-9c8d7e6f5a4b",
+             "Identity not found", "unknown words only", "7000215"]
+    js = run_js({"indexes": {"v": index},
+                 "queries": [{"index": "v", "input": t} for t in texts]})["lookups"]
+    python = [Matcher(index).lookup(t).as_json() for t in texts]
+    assert js == python
+    assert [[r["entry"] for r in p["results"]][:1] for p in python] == [
+        ["nofederatedcredentials"], ["taskunsupported"], [], ["autoCreatedSecretExpiration"]]
+
+
+def test_result_links_land_on_anchors_of_the_version(shipped_site: Path) -> None:
+    for version in ALL:
+        index = index_of(shipped_site, version)
+        for _topic_index, entry, _title, causes in index["entries"]:
+            topic = index["topics"][_topic_index]
+            page = HTMLParser((shipped_site / version / topic / "index.html").read_text())
+            ids = {n.attributes.get("id") for n in page.css("[id]")}
+            assert entry in ids, (version, entry)
+            assert {c for c, _ in causes} <= ids, (version, entry)

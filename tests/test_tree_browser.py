@@ -1,0 +1,400 @@
+"""The troubleshooter in Debian's chromium: the site page and the one-file version."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from generator.project import Project
+from generator.tree.derive import derive
+from generator.tree.walk import filter_messages
+from tests.conftest import FIXTURES, ROOT
+from tests.helpers_cli import fixture_repo
+from tests.test_tree_derive import FILTER_VECTORS, catalogue_of
+from tests.test_tree_export import tree_files
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+PRIVILEGES = "Insufficient privileges to complete the operation."
+# The seed's errors: the answers that lead to each cause, and a step of its fix.
+SEED = [
+    ([PRIVILEGES, "Yes"], "guestonly", "The user has only guest permission in the directory",
+     "Set Guest user permissions are limited to No."),
+    ([PRIVILEGES, "No", "Yes"], "notauthtoadd",
+     "The user is not authorized to add applications in the directory",
+     "set Users can register applications to Yes."),
+    (["Failed to obtain an access token", "Yes"], "expiredsession",
+     "Your sign-in session has expired", "Sign in with the right credentials."),
+    (["Failed to assign Contributor role", "Yes"], "nowritepermission",
+     "You don't have Write permission on the subscription",
+     "Once the role is assigned, create the service connection again."),
+]
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+def open_tree(page: Any, url: str) -> None:
+    page.goto(url)
+    page.locator("#kb-tree[data-ready]").wait_for()
+
+
+def choose(page: Any, label: str) -> None:
+    """Click the answer whose first line is `label`, as a reader would."""
+    first = page.locator(".kb-label > span:first-child",
+                         has_text=re.compile("^" + re.escape(label) + "$"))
+    page.locator(".kb-answer", has=first).click()
+
+
+def heading(page: Any) -> str:
+    return str(page.locator("#kb-heading").inner_text()).strip()
+
+
+def fragment(page: Any) -> str:
+    return urlsplit(page.url).fragment
+
+
+def topic_ids(site: Path, version: str) -> set[str]:
+    tree = HTMLParser((site / version / "azure-rm-endpoint" / "index.html").read_text())
+    return {n.attributes.get("id") or "" for n in tree.css("[id]")}
+
+
+@pytest.mark.parametrize("version", ["tfs-2015", "tfs-2018", "azure-devops"])
+def test_walk_to_each_seed_cause_shows_its_fix(page: Any, site_url: str, shipped_site: Path,
+                                               version: str) -> None:
+    anchors = topic_ids(shipped_site, version)
+    for answers, cause, title, step in SEED:
+        open_tree(page, f"{site_url}{version}/troubleshooter/")
+        for label in answers:
+            choose(page, label)
+        assert heading(page) == title
+        fixes = page.locator(".kb-fixes")
+        assert step in fixes.inner_text()
+        if cause in ("guestonly", "notauthtoadd"):
+            directory = "Microsoft Entra ID" if version == "azure-devops" \
+                else "Azure Active Directory"
+            assert f"Select {directory} in the left navigation bar." in fixes.inner_text()
+        # The leaf links to the cause and to each fix on this version's topic page.
+        on_site = page.get_by_role("link", name="Read it on the site")
+        assert on_site.evaluate("a => a.href") == \
+            f"{site_url}{version}/azure-rm-endpoint/#{cause}"
+        for link in page.locator(".kb-on-site a").all():
+            href = link.evaluate("a => a.href")
+            assert href.startswith(f"{site_url}{version}/azure-rm-endpoint/#")
+            assert href.split("#")[1] in anchors
+        assert cause in anchors
+    assert page.errors == []
+
+
+def test_fix_feedback_opens_a_prefilled_issue(page: Any, site_url: str) -> None:
+    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+    fixed = page.get_by_role("link", name="It fixed it").get_attribute("href")
+    url = urlsplit(fixed)
+    assert (url.scheme, url.netloc, url.path) == ("https", "github.com", "/example/kb/issues/new")
+    query = parse_qs(url.query)
+    assert query["title"] == ["Fixed: Insufficient privileges to complete the operation "
+                              "(privileges#notauthtoadd, azure-devops)"]
+    body = query["body"][0]
+    assert "Answers: privileges/no/yes" in body
+    assert "Cause: The user is not authorized to add applications in the directory" in body
+    assert "  1. Select Microsoft Entra ID in the left navigation bar." in body
+    not_fixed = parse_qs(urlsplit(page.get_by_role("link", name="It didn't fix it")
+                                  .get_attribute("href")).query)
+    assert not_fixed["title"][0].startswith("Not fixed: ")
+
+
+def test_back_forward_and_reload_follow_the_url(page: Any, site_url: str) -> None:
+    open_tree(page, f"{site_url}azure-devops/troubleshooter/")
+    for label in (PRIVILEGES, "No", "Yes"):
+        choose(page, label)
+    assert fragment(page) == "/privileges/no/yes"
+    page.go_back()
+    page.wait_for_function("location.hash === '#/privileges/no'")
+    assert heading(page) == "Is Users can register applications set to No in the directory?"
+    assert page.evaluate("document.activeElement.id") == "kb-heading"
+    page.go_back()
+    page.wait_for_function("location.hash === '#/privileges'")
+    assert heading(page) == "Is your account a guest user in the directory of the subscription?"
+    page.go_forward()
+    page.go_forward()
+    page.wait_for_function("location.hash === '#/privileges/no/yes'")
+    assert heading(page) == "The user is not authorized to add applications in the directory"
+    page.reload()
+    page.locator("#kb-tree[data-ready]").wait_for()
+    assert heading(page) == "The user is not authorized to add applications in the directory"
+    assert [c.inner_text().replace("\n", " ") for c in page.locator(".kb-crumb").all()] == [
+        f"Which message do you see? {PRIVILEGES}",
+        "Is your account a guest user in the directory of the subscription? No",
+        "Is Users can register applications set to No in the directory? Yes",
+    ]
+    page.get_by_role("button", name="Start again").click()
+    assert fragment(page) == "" and heading(page) == "Which message do you see?"
+
+
+def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, site_url: str) -> None:
+    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+    page.locator(".kb-crumb").first.click()
+    assert heading(page) == "Which message do you see?" and fragment(page) == ""
+    assert page.locator(".kb-later").count() == 3
+    assert page.locator(".kb-answer.kb-chosen").inner_text().startswith("1.")
+    page.locator(".kb-crumb").nth(2).click()  # forward again, to a kept answer
+    assert fragment(page) == "/privileges/no"
+    assert heading(page) == "Is Users can register applications set to No in the directory?"
+    assert "your earlier answer" in page.locator(".kb-answer.kb-chosen").inner_text()
+    page.locator(".kb-crumb").nth(1).click()
+    choose(page, "Yes")  # another answer: the path changes, the fix too
+    assert fragment(page) == "/privileges/yes"
+    assert heading(page) == "The user has only guest permission in the directory"
+    assert page.locator(".kb-crumb").count() == 2
+
+
+def test_reader_can_copy_what_they_tried(browser: Any, site_url: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+        page.get_by_role("button", name="Copy what I tried").click()
+        text = page.locator("#kb-copy-text").input_value()
+        assert text.startswith(
+            "Troubleshooting knowledge base: troubleshooter for Azure DevOps Services "
+            "(azure-devops)\n\n"
+            f"1. Which message do you see?\n   {PRIVILEGES}\n"
+            "2. Is your account a guest user in the directory of the subscription?\n   No\n"
+            "3. Is Users can register applications set to No in the directory?\n   Yes\n\n"
+            "Cause: The user is not authorized to add applications in the directory\n"
+            "Error: Insufficient privileges to complete the operation\n\n"
+            "Let users register applications\n"
+            "  1. Select Microsoft Entra ID in the left navigation bar.\n")
+        assert text.endswith(
+            "Answers: privileges/no/yes\n"
+            "Troubleshooter: https://kb.example.org/azure-devops/troubleshooter/"
+            "#/privileges/no/yes")
+        page.wait_for_function("document.querySelector('[data-action=copy]').textContent "
+                               "=== 'Copied'")
+        assert page.evaluate("navigator.clipboard.readText()") == text
+    finally:
+        context.close()
+
+
+CRAFTED = [
+    "/%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E",
+    "/privileges/%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E",
+    '/privileges/yes"><svg/onload=window.__pwned=1>',
+    "/<img src=x onerror=window.__pwned=1>",
+    "/privileges/%E0%A4%A",
+    "/__proto__/constructor",
+]
+
+
+@pytest.mark.parametrize("crafted", CRAFTED)
+def test_a_crafted_fragment_runs_no_script(page: Any, site_url: str, crafted: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_tree(page, f"{site_url}azure-devops/troubleshooter/#{crafted}")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == [] and page.errors == []
+    tree = page.locator("#kb-tree")
+    assert tree.locator("img, svg, script, iframe").count() == 0
+    assert page.locator(".kb-notice").is_visible()
+    assert "pwned" not in tree.inner_html()
+    assert heading(page) in ("Which message do you see?",
+                             "Is your account a guest user in the directory of the subscription?")
+
+
+def test_keyboard_only_with_visible_focus(page: Any, shipped_site: Path) -> None:
+    open_tree(page, (shipped_site / "azure-devops" / "decision-tree.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "kb-filter"
+    page.keyboard.type("Contributor")
+    total = len(derive(catalogue_of(ROOT), "azure-devops").root.choices) - 1
+    assert page.locator("#kb-count").inner_text() == f"1 of {total} messages match."
+    page.keyboard.press("ArrowDown")
+    assert "Failed to assign Contributor role" in page.evaluate("document.activeElement.innerText")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "kb-heading"
+    assert heading(page) == \
+        "Does your account lack Write permission on the selected Azure subscription?"
+    page.keyboard.press("Tab")  # the first answer comes next
+    page.keyboard.press("Enter")
+    assert heading(page) == "You don't have Write permission on the subscription"
+    assert page.evaluate("document.activeElement.id") == "kb-heading"
+    # Arrow keys move between answers; Enter in the filter picks the only match.
+    page.get_by_role("button", name="Start again").click()
+    page.locator("#kb-filter").fill("AADSTS7000112")
+    page.keyboard.press("Enter")
+    assert heading(page) == "Does the message end with AADSTS7000112: Application is disabled?"
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert heading(page) == ("Has the connection's secret expired, or did its service "
+                             "principal change in the directory?")
+
+
+def test_usable_at_320_pixels(browser: Any, site_url: str, shipped_site: Path) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        for url in (f"{site_url}azure-devops/troubleshooter/#/privileges/yes",
+                    (shipped_site / "azure-devops" / "decision-tree.html").as_uri()
+                    + "#/privileges/yes"):
+            open_tree(page, url)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
+            box = page.locator("#kb-tree").bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+            for answer in page.locator(".kb-actions button").all():
+                assert answer.bounding_box()["height"] >= 40  # easy to hit
+    finally:
+        context.close()
+
+
+def test_print_view_shows_the_path_and_the_fix_only(page: Any, site_url: str) -> None:
+    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+    page.emulate_media(media="print")
+    for hidden in (".kb-tools", ".kb-actions", ".kb-outcome"):
+        assert not page.locator(hidden).is_visible()
+    assert page.locator(".kb-crumbs").is_visible()
+    assert page.locator(".kb-steps").first.is_visible()
+
+
+def test_filter_agrees_with_the_python_filter(page: Any, site_url: str) -> None:
+    catalogue = catalogue_of(ROOT)
+    root = derive(catalogue, "azure-devops").root
+    open_tree(page, f"{site_url}azure-devops/troubleshooter/")
+    for query in ["AADSTS7000215", "token", "insufficient privileges", "JWT",
+                  "AADSTS7000222: The provided client secret keys for app 'abc' are expired",
+                  "zzz", ""]:
+        page.locator("#kb-filter").fill(query)
+        shown = page.locator(".kb-answer:visible").evaluate_all(
+            "buttons => buttons.map(b => b.dataset.key)")
+        expected = [c.key for c, ok in zip(root.choices, filter_messages(root.choices, query),
+                                           strict=True) if ok]
+        assert shown == expected, query
+
+
+def test_version_without_tree_says_so(page: Any, site_url: str) -> None:
+    open_tree(page, f"{site_url}tfs-2013/troubleshooter/")
+    assert heading(page) == "No decision tree for TFS 2013"
+    assert "this topic covers TFS 2015 to Azure DevOps Services." in \
+        page.locator(".kb-missing").inner_text()
+
+
+# ---------------------------------------------------------------------------
+# The single file alone: from file://, with every request watched.
+# ---------------------------------------------------------------------------
+
+
+def watched(context: Any) -> list[str]:
+    """Every request of the context, routed or not."""
+    seen: list[str] = []
+
+    def record(route: Any) -> None:
+        seen.append(route.request.url)
+        route.continue_()
+
+    context.route("**/*", record)
+    context.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def test_single_file_copied_alone_makes_no_request(context: Any, shipped_site: Path,
+                                                   tmp_path: Path) -> None:
+    # The watch does see what a file:// page loads: a probe page with an image.
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "probe.html").write_text('<img src="missing.png"><p>probe</p>')
+    seen = watched(context)
+    page = context.new_page()
+    page.goto((probe / "probe.html").as_uri())
+    page.wait_for_load_state("load")
+    assert any(url.endswith("/missing.png") for url in seen)
+    seen.clear()
+    alone = tmp_path / "elsewhere" / "troubleshooter.html"
+    alone.parent.mkdir()
+    shutil.copy(shipped_site / "azure-devops" / "decision-tree.html", alone)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    open_tree(page, alone.as_uri())
+    page.locator("#kb-filter").fill("Insufficient privileges")
+    choose(page, PRIVILEGES)
+    choose(page, "Yes")
+    assert heading(page) == "The user has only guest permission in the directory"
+    assert "Guest user permissions are limited" in page.locator(".kb-fixes").inner_text()
+    page.get_by_role("button", name="Copy what I tried").click()
+    page.go_back()
+    page.reload()
+    page.locator("#kb-tree[data-ready]").wait_for()
+    assert heading(page) == "Is your account a guest user in the directory of the subscription?"
+    assert {url.split("#")[0] for url in seen} <= {alone.as_uri()}
+    assert not [m for m in console if "Content Security Policy" in m]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The one-file troubleshooter of the fixture catalogue (demo-3), written to disk."""
+    repo = fixture_repo(tmp_path_factory.mktemp("demo"), FIXTURES / "tree" / "walk")
+    catalogue = catalogue_of(repo)
+    project = Project(repo)
+    files = tree_files(project, catalogue, "demo-3")
+    path = repo / "decision-tree.html"
+    path.write_bytes(files["decision-tree.html"])
+    return path.as_uri()
+
+
+def test_later_answers_come_back_after_a_new_question(page: Any, demo_file: str) -> None:
+    open_tree(page, demo_file + "#/service-down/no/yes")
+    assert heading(page) == "The configuration has an error"
+    page.locator(".kb-crumb").nth(1).click()
+    choose(page, "I can't find the log")
+    assert heading(page) == "Is the demo installed as a system service?"
+    assert page.locator(".kb-later").count() == 0
+    choose(page, "Yes")
+    assert heading(page) == "Did you edit demo.conf since the last start?"
+    assert "your earlier answer" in page.locator(".kb-answer.kb-chosen").inner_text()
+    assert page.locator(".kb-later").count() == 1
+    assert fragment(page) == "/service-down/no-log/yes"
+
+
+def test_messages_show_as_text(page: Any, demo_file: str) -> None:
+    open_tree(page, demo_file)
+    more = page.locator(".kb-more")
+    assert more.inner_text() == "Exit code 3 </script><b>not bold</b>"
+    assert page.locator(".kb-answers b").count() == 0
+    help_link = page.locator(".kb-help a")
+    page.locator(".kb-answer").nth(1).click()
+    assert help_link.get_attribute("href") == "demo/#errors"
+
+
+@pytest.mark.parametrize(("query", "expected"), FILTER_VECTORS)
+def test_filter_vectors(page: Any, demo_file: str, query: str, expected: list[str]) -> None:
+    open_tree(page, demo_file)
+    page.locator("#kb-filter").fill(query)
+    shown = page.locator(".kb-answer:visible").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)")
+    assert shown == [*expected, "_none"]
+    data = json.loads(page.locator("#kb-tree-first").text_content())
+    assert data["moniker"] == "demo-3"

@@ -1,0 +1,211 @@
+"""The tree's outputs before MkDocs: data, the site page and the one-file troubleshooter."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from generator.build import site_settings
+from generator.model import Catalogue
+from generator.project import Project
+from generator.resolve import resolve
+from generator.tree.export import contribute
+from generator.tree.markup import html_to_text, page_url
+from tests.conftest import FIXTURES, ROOT
+from tests.helpers_cli import fixture_repo
+from tests.test_tree_derive import catalogue_of
+
+BUDGET = 150 * 1024
+
+
+def tree_files(project: Project, catalogue: Catalogue, moniker: str) -> dict[str, bytes]:
+    """What the tree adds to one version's docs tree, as `kb build` asks for it."""
+    return contribute(project, catalogue, resolve(catalogue, moniker), moniker,
+                      site_settings(project)).files
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, dict[str, bytes]]:
+    project = Project(ROOT)
+    catalogue = catalogue_of(ROOT)
+    return {m: tree_files(project, catalogue, m) for m in catalogue.products.names}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    repo = fixture_repo(tmp_path_factory.mktemp("export"), FIXTURES / "tree" / "walk")
+    catalogue = catalogue_of(repo)
+    project = Project(repo)
+    return tree_files(project, catalogue, "demo-3")
+
+
+def test_single_file_fits_the_budget_in_every_version(
+        shipped: dict[str, dict[str, bytes]]) -> None:
+    sizes = {m: len(files["decision-tree.html"]) for m, files in shipped.items()}
+    assert max(sizes.values()) <= BUDGET, sizes
+
+
+def test_single_file_loads_nothing_from_elsewhere(shipped: dict[str, dict[str, bytes]]) -> None:
+    for moniker, files in shipped.items():
+        text = files["decision-tree.html"].decode()
+        tree = HTMLParser(text)
+        assert not tree.css("script[src], link[rel=stylesheet], img, iframe, object, embed"), \
+            moniker
+        assert [n.attributes.get("href") for n in tree.css("link")] == ["data:,"]
+        styles = " ".join(n.text() for n in tree.css("style"))
+        assert "@import" not in styles and not re.search(r"url\((?!data:)", styles)
+        for script in tree.css("script:not([type])"):
+            assert not re.search(r"\b(fetch|XMLHttpRequest|WebSocket|sendBeacon|EventSource|"
+                                 r"importScripts|document\.cookie|localStorage|"
+                                 r"sessionStorage|indexedDB)\b", script.text())
+
+
+def test_single_file_policy_allows_its_own_script_and_style_only(
+        demo: dict[str, bytes]) -> None:
+    tree = HTMLParser(demo["decision-tree.html"].decode())
+    policy = tree.css_first('meta[http-equiv="Content-Security-Policy"]').attributes["content"]
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() \
+            + "'"
+
+    script = tree.css_first("script:not([type])").text()
+    style = tree.css_first("style").text()
+    assert policy == (f"default-src 'none'; script-src {digest(script)}; "
+                      f"style-src {digest(style)}; img-src data:; base-uri 'none'; "
+                      "form-action 'none'")
+    # The same script and styles as the site page uses.
+    assert script == demo["assets/kb-tree/tree.js"].decode()
+    assert style == demo["assets/kb-tree/tree.css"].decode()
+
+
+def test_data_is_safe_inside_a_script_element(demo: dict[str, bytes]) -> None:
+    text = demo["decision-tree.html"].decode()
+
+    def element(name: str) -> str:
+        start = text.index(f'<script type="application/json" id="{name}">')
+        body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
+        assert "<" not in body and ">" not in body
+        return body
+
+    first, nodes = json.loads(element("kb-tree-first")), json.loads(element("kb-tree-data"))
+    data = json.loads(demo["decision-tree.json"])
+    assert first["nodes"] == nodes[:1] and {**first, "nodes": nodes} == data
+    script = demo["decision-tree.data.js"].decode()
+    assert script == f"window.kbTreeData = {demo['decision-tree.json'].decode().strip()};\n"
+    labels = [more for a in data["nodes"][0]["a"] for more in a.get("m", [])]
+    assert labels == ["Exit code 3 </script><b>not bold</b>"]
+
+
+def test_data_links_are_relative_to_the_version_root(demo: dict[str, bytes]) -> None:
+    data = json.loads(demo["decision-tree.json"])
+    ends = {n["c"]: n for n in data["nodes"] if n["t"] == "c"}
+    assert ends["config"]["href"] == "demo/#config"
+    assert 'href="demo/#config-check-the-configuration"' in ends["config"]["html"]
+    helped = next(n for n in data["nodes"] if n.get("h"))
+    assert helped["h"] == ('<p>The log is <code>demo.log</code> in the '
+                           '<a href="demo/#errors">data folder</a>.</p>')
+    assert data["feedback"] == "" and data["siteUrl"] == "https://demo.example.org/demo-3/"
+
+
+def test_page_uses_the_shared_assets_and_links_the_single_file(demo: dict[str, bytes]) -> None:
+    page = demo["troubleshooter.md"].decode()
+    assert page.startswith('---\ntitle: "Troubleshooter"\n')
+    assert "[open the troubleshooter as one file](decision-tree.html)" in page
+    assert '<div id="kb-tree" class="kb-tree" data-base="../" data-search-exclude>' in page
+    assert page.endswith('<link rel="stylesheet" href="../assets/kb-tree/tree.css">\n'
+                         '<script src="../decision-tree.data.js"></script>\n'
+                         '<script src="../assets/kb-tree/tree.js"></script>\n')
+
+
+def test_outputs_are_deterministic(tmp_path: Path) -> None:
+    runs = []
+    for name in ("a", "b"):
+        repo = fixture_repo(tmp_path / name, FIXTURES / "tree" / "walk")
+        catalogue = catalogue_of(repo)
+        project = Project(repo)
+        runs.append(tree_files(project, catalogue, "demo-2"))
+    assert runs[0] == runs[1]
+
+
+def test_html_reads_as_text_with_links_spelled_out() -> None:
+    fragment = ('<p>Open the <a href="demo/">demo</a> and <strong>stop</strong> it.</p>'
+                '<ol><li>One</li><li>Two <a href="https://example.org/">https://example.org/</a>'
+                '</li></ol><div class="kb-note"><p class="kb-note-title">Note</p><p>Mind '
+                'it.</p></div>')
+    def site(href: str) -> str:
+        return href if href.startswith("https:") else "https://kb.test/v/" + href
+
+    assert html_to_text(fragment, site) == (
+        "Open the demo (https://kb.test/v/demo/) and stop it.\n\n"
+        "1. One\n2. Two https://example.org/\n\nNote\n\nMind it.")
+    assert html_to_text("<ul><li>a long item to wrap here</li></ul>", width=12) == \
+        "-  a long\n   item to\n   wrap here"
+
+
+def test_page_urls() -> None:
+    assert page_url("azure-rm-endpoint.md") == "azure-rm-endpoint/"
+    assert page_url("index.md") == "./"
+    assert page_url("guides/index.md") == "guides/"
+    assert page_url("azure-rm-endpoint.md", directory_urls=False) == "azure-rm-endpoint.html"
+
+
+EDGE_TEXTS = [
+    "Open **Settings** and select **Permissions**.",
+    "a > b & c \"q\" 'x'", "AT&T", "a&amp;b", "x < y", "tab\there", "a  \nb",
+    "Use `a_b` and [x](https://e.org/a_b?c=1&d=2).", "line one\nline two", "line\n  two",
+    "a *b* c", "a * b * c", "a ** b ** c", "2 * 3 * 4", "*Note*: read it", "**bold**",
+    "***both***", "a **b *c* d** e", "x {name} y", "set { key=value }", "x{: .y}",
+    "snake_case word", "_em_", "[x](y \"title\")", "[x][ref]", "![img](a.png)",
+    "1. first", "2024. A year", "- item", "> quote", "# title", "text\n---",
+    "`code *with* stars`", "``double``", "[**strong label**](https://e.org)",
+    "Select **Project settings** > **Service connections**.", "trailing \\* escape",
+    "100% *sure*", "a*b*c", "mail <a@b.c>", "http://bare.example.org/ stays",
+]
+
+
+def test_fast_inline_markdown_matches_python_markdown() -> None:
+    """Every text the fast path takes reads exactly as Python-Markdown writes it."""
+    import markdown
+
+    from generator import docfx
+    from generator.model import iter_markdown
+    from generator.render import RenderContext
+    from generator.tree.markup import EXTENSIONS, simple_inline
+
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    catalogue = catalogue_of(ROOT)
+    context = docfx.Context(catalogue.products, ROOT, Project(ROOT).content_roots)
+    texts = set(EDGE_TEXTS)
+    for moniker in ("tfs-2015", "azure-devops"):
+        render = RenderContext(moniker, context)
+        for topic in catalogue.topics:
+            texts.update(render.md(text) for text in iter_markdown(topic))
+            texts.update(c.check for e in topic.entries for c in e.causes if c.check)
+    taken = 0
+    for text in sorted(texts):
+        fast = simple_inline(text)
+        if fast is None:
+            continue
+        taken += 1
+        md.reset()
+        assert f"<p>{fast}</p>" == md.convert(text), text
+    assert taken > len(texts) // 2  # most texts take the fast path
+
+
+def test_versions_sharing_work_read_as_if_alone() -> None:
+    """Versions of one catalogue reuse each other's cause ends: in any order, the same."""
+    project = Project(ROOT)
+    first, second = catalogue_of(ROOT), catalogue_of(ROOT)
+    names = list(first.products.names)
+    forward = {m: tree_files(project, first, m) for m in names}
+    backward = {m: tree_files(project, second, m) for m in reversed(names)}
+    assert forward == backward
+    assert forward["tfs-2018"]["decision-tree.json"] != forward["azure-devops"][
+        "decision-tree.json"]

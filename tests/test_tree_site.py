@@ -1,0 +1,54 @@
+"""The troubleshooter in the built site: linked from every page, its links land."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+pytestmark = pytest.mark.e2e
+
+
+def versions(site: Path) -> list[Path]:
+    return sorted(p for p in site.iterdir() if (p / "sitemap.xml").exists())
+
+
+def test_every_page_links_the_troubleshooter_and_its_single_file(shipped_site: Path) -> None:
+    for version_dir in versions(shipped_site):
+        for page in version_dir.rglob("index.html"):
+            nav = HTMLParser(page.read_text()).css("nav.md-nav--primary a[href]")
+            targets = {urljoin(page.relative_to(version_dir).as_posix(),
+                               n.attributes["href"] or "") for n in nav}
+            assert {"troubleshooter/", "decision-tree.html"} <= targets, page
+        assert (version_dir / "decision-tree.html").stat().st_size <= 150 * 1024
+
+
+def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -> None:
+    checked = 0
+    for version_dir in versions(shipped_site):
+        data = json.loads((version_dir / "decision-tree.json").read_text())
+        hrefs = []
+        for node in data["nodes"]:
+            hrefs += [node["href"]] if "href" in node else []
+            for field in ("q", "h", "html"):
+                hrefs += [html.unescape(h) for h in re.findall(r'href="([^"]*)"',
+                                                              node.get(field, ""))]
+        anchors: dict[str, set[str]] = {}
+        for href in hrefs:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                continue  # another site
+            page, _, anchor = urljoin("/", href).partition("#")
+            target = version_dir / page.lstrip("/") / "index.html"
+            assert target.is_file(), (version_dir.name, href)
+            if page not in anchors:
+                tree = HTMLParser(target.read_text())
+                anchors[page] = {n.attributes.get("id") or n.attributes.get("name") or ""
+                                 for n in tree.css("[id], a[name]")}
+            assert not anchor or anchor in anchors[page], (version_dir.name, href)
+            checked += 1
+    assert checked > 100
