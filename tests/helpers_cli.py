@@ -45,3 +45,15 @@ def fixture_repo(tmp: Path, overlay: Path | None = None) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, target)
     return repo
+
+
+def check_transcript(scenario: Path, tmp_path: Path) -> tuple[int, str]:
+    """`kb check` (with the scenario's `args` file, if any) on the minimal repository with
+    the scenario's files on top: the exit status and a transcript for a golden file."""
+    args_file = scenario / "args"
+    args = args_file.read_text().split() if args_file.exists() else []
+    run = kb("check", *args, cwd=fixture_repo(tmp_path, scenario))
+    assert "Traceback" not in run.stderr
+    text = (f"$ kb check {' '.join(args)}".rstrip() + f"\nexit: {run.code}\n"
+            f"--- stdout\n{run.stdout}--- stderr\n{run.stderr}")
+    return run.code, text

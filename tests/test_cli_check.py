@@ -8,25 +8,15 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.golden import assert_golden
-from tests.helpers_cli import fixture_repo, kb
+from tests.helpers_cli import check_transcript, fixture_repo, kb
 
 SCENARIOS = sorted(p for p in (FIXTURES / "check").iterdir() if p.is_dir())
 
 
-def transcript(args: list[str], code: int, stdout: str, stderr: str) -> str:
-    return (f"$ kb check {' '.join(args)}".rstrip() + f"\nexit: {code}\n"
-            f"--- stdout\n{stdout}--- stderr\n{stderr}")
-
-
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
 def test_check_scenario(scenario: Path, tmp_path: Path, update_golden: bool) -> None:
-    repo = fixture_repo(tmp_path, scenario)
-    args_file = scenario / "args"
-    args = args_file.read_text().split() if args_file.exists() else []
-    run = kb("check", *args, cwd=repo)
-    assert "Traceback" not in run.stderr
-    assert_golden(transcript(args, run.code, run.stdout, run.stderr),
-                  scenario / "expected.txt", update_golden)
+    _, text = check_transcript(scenario, tmp_path)
+    assert_golden(text, scenario / "expected.txt", update_golden)
 
 
 def test_minimal_fixture_is_valid(tmp_path: Path) -> None:

@@ -15,19 +15,16 @@ from generator.resolve import resolve
 from generator.validate import load_catalogue
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
-from tests.helpers_cli import fixture_repo, kb
-from tests.test_cli_check import transcript
+from tests.helpers_cli import check_transcript, fixture_repo, kb
 
 SCENARIOS = sorted(p for p in (FIXTURES / "lookup" / "check").iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
 def test_check_scenario(scenario: Path, tmp_path: Path, update_golden: bool) -> None:
-    run = kb("check", cwd=fixture_repo(tmp_path, scenario))
-    assert "Traceback" not in run.stderr
-    assert run.code == 1
-    assert_golden(transcript([], run.code, run.stdout, run.stderr),
-                  scenario / "expected.txt", update_golden)
+    code, text = check_transcript(scenario, tmp_path)
+    assert code == 1
+    assert_golden(text, scenario / "expected.txt", update_golden)
 
 
 def test_the_vectors_fixture_is_valid(tmp_path: Path) -> None:
