@@ -279,12 +279,17 @@ class Catalogue:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# Field types that never hold model objects or texts: walking skips them.
+_LEAF_TYPES = ("str", "int", "bool", "Loc", "Range", "NoteKind", "Position", "Status",
+               "tuple[str, ...]", "tuple[tuple[str, str], ...]")
 
 
 def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a model class that may hold model objects or texts."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        names = _FIELD_NAMES[cls] = tuple(
+            f.name for f in dataclasses.fields(cls) if str(f.type) not in _LEAF_TYPES)
     return names
 
 
