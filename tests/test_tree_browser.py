@@ -13,7 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from generator.lookup.index import build_index
+from generator.lookup.match import Matcher
 from generator.project import Project
+from generator.resolve import resolve
 from generator.tree.derive import derive
 from generator.tree.walk import filter_messages
 from tests.conftest import FIXTURES, ROOT
@@ -281,19 +284,34 @@ def test_print_view_shows_the_path_and_the_fix_only(page: Any, site_url: str) ->
     assert page.locator(".kb-steps").first.is_visible()
 
 
+LOG_LINE = ("2026-03-12T09:41:07.5512345Z ##[error]AADSTS7000222: The provided client "
+            "secret keys for app '0f3a1c2e-1111-2222-3333-444455556666' are expired. "
+            "Trace ID: 12345678-aaaa-bbbb-cccc-1234567890ab")
+# A misspelt message: only the lookup matcher's near misses find it.
+MISSPELT = "Insuficient privilegs to complete the operation"
+
+
 def test_filter_agrees_with_the_python_filter(page: Any, site_url: str) -> None:
     catalogue = catalogue_of(ROOT)
     root = derive(catalogue, "azure-devops").root
+    lookup = Matcher(build_index(catalogue, resolve(catalogue, "azure-devops"),
+                                 "azure-devops", ""))
     open_tree(page, f"{site_url}azure-devops/troubleshooter/")
     for query in ["AADSTS7000215", "token", "insufficient privileges", "JWT",
                   "AADSTS7000222: The provided client secret keys for app 'abc' are expired",
-                  "zzz", ""]:
+                  LOG_LINE, MISSPELT, "7000112", "zzz", ""]:
         page.locator("#kb-filter").fill(query)
         shown = page.locator(".kb-answer:visible").evaluate_all(
             "buttons => buttons.map(b => b.dataset.key)")
-        expected = [c.key for c, ok in zip(root.choices, filter_messages(root.choices, query),
-                                           strict=True) if ok]
+        expected = [c.key for c, ok in zip(
+            root.choices, filter_messages(root.choices, query, lookup), strict=True) if ok]
         assert shown == expected, query
+    # The matcher finds what the substring filter alone cannot.
+    page.locator("#kb-filter").fill(MISSPELT)
+    assert page.locator(".kb-answer:visible").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)") == ["privileges", "_none"]
+    assert [c.key for c, ok in zip(root.choices, filter_messages(root.choices, MISSPELT),
+                                   strict=True) if ok] == ["_none"]
 
 
 def test_version_without_tree_says_so(page: Any, site_url: str) -> None:
@@ -339,6 +357,9 @@ def test_single_file_copied_alone_makes_no_request(context: Any, shipped_site: P
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     open_tree(page, alone.as_uri())
+    page.locator("#kb-filter").fill(MISSPELT)  # the lookup matcher is in the file too
+    assert page.locator(".kb-answer:visible").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)") == ["privileges", "_none"]
     page.locator("#kb-filter").fill("Insufficient privileges")
     choose(page, PRIVILEGES)
     choose(page, "Yes")

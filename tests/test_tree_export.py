@@ -12,6 +12,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from generator.build import site_settings
+from generator.lookup.match import INDEX_FORMAT
 from generator.model import Catalogue
 from generator.project import Project
 from generator.resolve import resolve
@@ -75,14 +76,18 @@ def test_single_file_policy_allows_its_own_script_and_style_only(
         return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() \
             + "'"
 
-    script = tree.css_first("script:not([type])").text()
+    matcher, script = (s.text() for s in tree.css("script:not([type])"))
     style = tree.css_first("style").text()
-    assert policy == (f"default-src 'none'; script-src {digest(script)}; "
+    assert policy == (f"default-src 'none'; script-src {digest(matcher)} {digest(script)}; "
                       f"style-src {digest(style)}; img-src data:; base-uri 'none'; "
                       "form-action 'none'")
-    # The same script and styles as the site page uses.
+    # The same scripts and styles as the site pages use.
     assert script == demo["assets/kb-tree/tree.js"].decode()
+    assert matcher == (ROOT / "generator" / "assets" / "lookup" / "lookup.js").read_text()
     assert style == demo["assets/kb-tree/tree.css"].decode()
+    # And the lookup index of the same version, as data.
+    index = json.loads(tree.css_first("script#kb-lookup-index").text())
+    assert (index["moniker"], index["format"]) == ("demo-3", INDEX_FORMAT)
 
 
 def test_data_is_safe_inside_a_script_element(demo: dict[str, bytes]) -> None:
@@ -121,6 +126,8 @@ def test_page_uses_the_shared_assets_and_links_the_single_file(demo: dict[str, b
     assert '<div id="kb-tree" class="kb-tree" data-base="../" data-search-exclude>' in page
     assert page.endswith('<link rel="stylesheet" href="../assets/kb-tree/tree.css">\n'
                          '<script src="../decision-tree.data.js"></script>\n'
+                         '<script src="../assets/lookup/lookup-index.js"></script>\n'
+                         '<script src="../assets/lookup/lookup.js"></script>\n'
                          '<script src="../assets/kb-tree/tree.js"></script>\n')
 
 

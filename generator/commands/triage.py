@@ -9,7 +9,10 @@ from typing import Any
 from ..build import site_settings
 from ..cli import UsageError
 from ..diagnostics import DiagnosticError, Diagnostics
+from ..lookup.index import build_index
+from ..lookup.match import Matcher
 from ..project import Project
+from ..resolve import resolve
 from ..tree.derive import NONE_KEY, Question, derive
 from ..tree.export import SiteInfo, version_markup
 from ..tree.terminal import interactive
@@ -52,7 +55,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
     tree = derive(catalogue, moniker)
     settings = site_settings(project)
     info = SiteInfo.from_settings(settings, moniker)
-    texts = Texts(tree, version_markup(project, catalogue, moniker, info.directory_urls), info)
+    # The message filter uses the lookup matcher of `kb lookup` and the site.
+    lookup = Matcher(build_index(catalogue, resolve(catalogue, moniker), moniker, ""))
+    texts = Texts(tree, version_markup(project, catalogue, moniker, info.directory_urls), info,
+                  lookup=lookup)
     if tree.empty:
         print(f"kb triage: no decision tree for {tree.title}", file=sys.stderr)
         for line in tree.missing:
@@ -62,8 +68,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     terminal = sys.stdin.isatty() and sys.stdout.isatty() and not args.no_input
     query = ""
     if args.message:
-        matches = [c for c, ok in zip(walk.choices, filter_messages(walk.choices, args.message),
-                                      strict=True) if ok and c.key != NONE_KEY]
+        kept = filter_messages(walk.choices, args.message, lookup)
+        matches = [c for c, ok in zip(walk.choices, kept, strict=True)
+                   if ok and c.key != NONE_KEY]
         if len(matches) == 1:
             walk = walk.choose(matches[0].key)
         elif not matches:
@@ -105,7 +112,8 @@ def _pending(walk: Walk, texts: Texts, query: str) -> int:
     node = walk.node
     if isinstance(node, Question) and node.help is not None:
         print(texts.help(node))
-    matches = filter_messages(walk.choices, query) if query else [True] * len(walk.choices)
+    matches = (filter_messages(walk.choices, query, texts.lookup) if query
+               else [True] * len(walk.choices))
     for number, (choice, ok) in enumerate(zip(walk.choices, matches, strict=True), 1):
         if ok:
             print(f"  {number}. {choice.label}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import docfx
 from ..extensions import Contribution
+from ..lookup.index import build_index, index_json
 from ..model import Catalogue
 from ..project import Project
 from ..render import RenderContext, Shared
@@ -31,6 +32,8 @@ DATA_FILE = "decision-tree.json"
 DATA_SCRIPT = "decision-tree.data.js"  # the same data, for the site page's <script src>
 SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
+LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
+LOOKUP_SCRIPT = "assets/lookup/lookup.js"
 NAV_PAGE = "Troubleshooter"
 NAV_FILE = "Troubleshooter in one file"
 
@@ -159,16 +162,26 @@ class DataJson:
         return self.with_nodes(self.nodes)
 
 
-def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo) -> str:
+def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo,
+                lookup_index: str = "") -> str:
     """The one-file troubleshooter: styles, script and data inline, a policy forbidding
     every request, so it works from file:// and copied alone to another machine.
 
     The first question comes before the script and every node after it, so the first
-    question shows while the rest of the file is still being read."""
+    question shows while the rest of the file is still being read. With `lookup_index`
+    (the version's lookup index as JSON), the lookup matcher comes too, for the filter."""
     script = asset("tree.js")
     css = asset("tree.css")
-    csp = ("default-src 'none'; " f"script-src {_csp_hash(script)}; "
+    matcher = (ASSETS.parent / "lookup" / "lookup.js").read_text(encoding="utf-8") \
+        if lookup_index else ""
+    hashes = " ".join(_csp_hash(s) for s in (matcher, script) if s)
+    csp = ("default-src 'none'; " f"script-src {hashes}; "
            f"style-src {_csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'")
+    lookup = ""
+    if lookup_index:
+        safe = lookup_index.replace("<", "\\u003c").replace(">", "\\u003e")
+        lookup = (f'<script type="application/json" id="kb-lookup-index">{safe}</script>\n'
+                  f"<script>{matcher}</script>")
     footer = (f"From {html.escape(info.name)}, for {html.escape(tree.title)}.")
     if info.url:
         address = html.escape(info.url, quote=True)
@@ -183,6 +196,7 @@ def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo) -> str:
         "first": data.with_nodes(f"[{data.first}]"),
         "script": script,
         "nodes": data.nodes,
+        "lookup": lookup,
     })
 
 
@@ -216,6 +230,9 @@ def page_markdown(tree: DecisionTree, info: SiteInfo) -> str:
         "",
         f'<link rel="stylesheet" href="{back}{STYLES}">',
         f'<script src="{back}{DATA_SCRIPT}"></script>',
+        # The lookup page's matcher and index, for the message filter.
+        f'<script src="{back}{LOOKUP_INDEX}"></script>',
+        f'<script src="{back}{LOOKUP_SCRIPT}"></script>',
         f'<script src="{back}{SCRIPT}"></script>',
         "",
     ])
@@ -249,9 +266,10 @@ def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker:
                      info)
     parts = DataJson.of(data)
     text = parts.whole()
+    lookup_index = index_json(build_index(catalogue, view, moniker, info.new_entry))
     files = {
         PAGE: page_markdown(tree, info).encode("utf-8"),
-        SINGLE_FILE: single_file(tree, parts, info).encode("utf-8"),
+        SINGLE_FILE: single_file(tree, parts, info, lookup_index).encode("utf-8"),
         DATA_FILE: (text + "\n").encode("utf-8"),
         DATA_SCRIPT: f"window.kbTreeData = {text};\n".encode(),
         SCRIPT: asset("tree.js").encode("utf-8"),

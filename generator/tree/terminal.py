@@ -164,15 +164,15 @@ def draw(term: Terminal, walk: Walk, texts: Texts, screen: Screen) -> None:
     term.out.flush()
 
 
-def _refilter(walk: Walk, screen: Screen) -> None:
-    matches = filter_messages(walk.choices, screen.query)
+def _refilter(walk: Walk, screen: Screen, texts: Texts) -> None:
+    matches = filter_messages(walk.choices, screen.query, texts.lookup)
     screen.visible = [i for i, ok in enumerate(matches) if ok]
     screen.cursor = min(screen.cursor, len(screen.visible) - 1)
 
 
-def _new_screen(walk: Walk, query: str = "") -> Screen:
+def _new_screen(walk: Walk, texts: Texts, query: str = "") -> Screen:
     screen = Screen(query=query, filtering=bool(query))
-    _refilter(walk, screen)
+    _refilter(walk, screen, texts)
     earlier = [i for i in screen.visible if walk.choices[i].key == walk.earlier]
     screen.cursor = screen.visible.index(earlier[0]) if earlier else 0
     return screen
@@ -185,7 +185,7 @@ def _pick(choices: tuple[Choice, ...], index: int, walk: Walk) -> Walk:
 def ask(term: Terminal, keys: Iterator[str], walk: Walk, texts: Texts,
         query: str = "") -> Walk | None:
     """Screens until the walk reaches an end; None when the reader quits."""
-    screen = _new_screen(walk, query)
+    screen = _new_screen(walk, texts, query)
     while not walk.ended:
         draw(term, walk, texts, screen)
         key = next(keys)
@@ -198,14 +198,14 @@ def ask(term: Terminal, keys: Iterator[str], walk: Walk, texts: Texts,
             if key == "escape":
                 screen.filtering = False
                 screen.query = ""
-                _refilter(walk, screen)
+                _refilter(walk, screen, texts)
             elif key == "backspace":
                 screen.query = screen.query[:-1]
-                _refilter(walk, screen)
+                _refilter(walk, screen, texts)
             elif len(key) == 1 and key.isprintable():
                 screen.query += key
                 screen.cursor = 0
-                _refilter(walk, screen)
+                _refilter(walk, screen, texts)
         if key in ("up", "down", "home", "end"):
             last = len(screen.visible) - 1
             screen.cursor = {"up": max(0, screen.cursor - 1),
@@ -236,7 +236,7 @@ def ask(term: Terminal, keys: Iterator[str], walk: Walk, texts: Texts,
         elif key == "escape":
             screen.typed = ""
         if walk is not before:
-            screen = _new_screen(walk)
+            screen = _new_screen(walk, texts)
     return walk
 
 

@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..lookup.match import Matcher
 from .derive import (
     NONE_KEY,
     CauseEnd,
@@ -25,6 +26,7 @@ from .derive import (
 from .export import PAGE, SiteInfo
 from .markup import Markup, html_to_text, page_url, plain
 
+LOOKUP_LIMIT = 20  # how many entries of the lookup's ranking the message filter keeps
 _ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -152,10 +154,22 @@ def _holds(text: str, message: str) -> bool:
     return bool(parts)
 
 
-def filter_messages(choices: tuple[Choice, ...], query: str) -> list[bool]:
-    """Which answers of the first question match: the page's filter, in Python."""
+def filter_messages(choices: tuple[Choice, ...], query: str,
+                    lookup: Matcher | None = None) -> list[bool]:
+    """Which answers of the first question match: the page's filter, in Python.
+
+    An answer matches when the text is part of one of its messages (typing the start of
+    a message), or when the knowledge base's lookup matcher finds its entry in the text
+    (a pasted log, a code alone, or a misspelt message: then only its nearest one, so
+    the list still narrows as the reader types)."""
     q = normalise(query)
     words = q.split()
+    found = set()
+    if lookup is not None and q:
+        results = lookup.lookup(query, LOOKUP_LIMIT).results
+        found = {r.entry for r in results if r.kind != "fuzzy"}
+        if not found and results:
+            found = {results[0].entry}  # a misspelt message: the nearest one only
     out = []
     for choice in choices:
         if not q or choice.key == NONE_KEY:
@@ -163,7 +177,7 @@ def filter_messages(choices: tuple[Choice, ...], query: str) -> list[bool]:
             continue
         messages = [choice.label, *choice.more]
         text = normalise(" \n ".join(messages) + " " + choice.match)
-        out.append(q in text or any(_holds(q, m) for m in messages)
+        out.append(choice.key in found or q in text or any(_holds(q, m) for m in messages)
                    or all(w in text for w in words))
     return out
 
@@ -181,6 +195,7 @@ class Texts:
     markup: Markup
     info: SiteInfo
     width: int = 0
+    lookup: Matcher | None = None  # the version's lookup matcher, for the message filter
 
     def url(self, href: str) -> str:
         """A link of the tree as the reader can open it: on the site, or as written."""

@@ -233,14 +233,19 @@
   }
 
   // Which answers of the first question match what the reader typed or pasted: the
-  // text is part of a message, a message (placeholders aside) is part of the text, or
-  // every word of the text is in the answer. One function, so a better matcher can
-  // take its place.
+  // text is part of a message, a message (placeholders aside) is part of the text,
+  // every word of the text is in the answer, or the knowledge base's lookup matcher
+  // finds the answer's entry in the text (a pasted log, a code alone, or a misspelt
+  // message: then only its nearest one, so the list still narrows as the reader types).
   function filterMessages(answers, query) {
     var q = normalise(query);
     var words = q.split(" ").filter(Boolean);
+    var found = q ? lookupEntries(query) : new Set();
     return answers.map(function (a) {
       if (!q || a.k === NONE_KEY) {
+        return true;
+      }
+      if (found.has(a.k)) {
         return true;
       }
       var known = searchable(a);
@@ -254,6 +259,41 @@
       }
       return words.every(function (w) { return known.text.indexOf(w) >= 0; });
     });
+  }
+
+  // The lookup matcher (lookup.js, with the version's index) when the page has it: the
+  // site page loads both as scripts; the one-file troubleshooter carries them inline.
+  var matcher; // undefined until first needed; null when the page has none
+  var LOOKUP_LIMIT = 20;
+  function lookupEntries(query) {
+    if (matcher === undefined) {
+      matcher = null;
+      var index = window.KB_LOOKUP_INDEX;
+      var inline = document.getElementById("kb-lookup-index");
+      try {
+        if (!index && inline) {
+          index = JSON.parse(inline.textContent);
+        }
+        if (window.KBLookup && index) {
+          matcher = new window.KBLookup.Matcher(index);
+        }
+      } catch (err) {
+        matcher = null; // an index of another format: the substring filter still works
+      }
+    }
+    var entries = new Set();
+    if (matcher) {
+      var results = matcher.lookup(query, LOOKUP_LIMIT).results;
+      results.forEach(function (r) {
+        if (r.kind !== "fuzzy") {
+          entries.add(r.entry);
+        }
+      });
+      if (!entries.size && results.length) {
+        entries.add(results[0].entry); // a misspelt message: the nearest one only
+      }
+    }
+    return entries;
   }
 
   // What the filter compares, worked out once per answer.
