@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..build import build_site
 from ..project import Project
 
 ORDER = 20
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from ..build import build_site
     site = Path(args.site_dir).resolve() if args.site_dir else None
     build_site(project, jobs=args.jobs, force=args.force, site_dir=site)
     return 0

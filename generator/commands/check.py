@@ -6,17 +6,17 @@ import argparse
 import sys
 from typing import Any
 
-from ..changes import ChangesError, changed_since
 from ..cli import UsageError, print_diagnostics, summary
 from ..diagnostics import Diagnostics
 from ..project import Project
-from ..scaffold import placeholders
-from ..validate import load_catalogue
 
 ORDER = 10
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from ..changes import ChangesError, changed_since
+    from ..scaffold import placeholders
+    from ..validate import load_catalogue
     diagnostics = Diagnostics()
     load_catalogue(project, diagnostics)
     placeholders(project, diagnostics)  # 'TODO:' texts that kb new wrote

@@ -9,15 +9,17 @@ from typing import Any
 
 from ..cli import UsageError, print_diagnostics
 from ..diagnostics import DiagnosticError, Diagnostics, Loc
-from ..fields import ID_RE
-from ..importer import ImportError_, conflicts, existing, import_article, settle, write
 from ..project import Project
-from ..schema import project_products
 
 ORDER = 40
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    # Imported here, so that `kb` starts fast for the other commands.
+    from ..fields import ID_RE
+    from ..importer import ImportError_, conflicts, existing, import_article, settle, write
+    from ..schema import project_products
+
     article = Path(args.article)
     if not article.is_file():
         raise UsageError(f"no such file: {args.article}")

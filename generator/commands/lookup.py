@@ -6,17 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..build import site_settings, version_url
 from ..cli import UsageError
 from ..diagnostics import DiagnosticError, Diagnostics, did_you_mean
-from ..lookup.index import build_index
-from ..lookup.match import Lookup, Matcher
-from ..lookup.site import new_entry_url
 from ..project import Project
-from ..resolve import resolve
-from ..validate import load_catalogue
+
+if TYPE_CHECKING:
+    from ..lookup.match import Lookup
 
 ORDER = 15
 
@@ -65,6 +62,14 @@ def print_text(found: Lookup, base: str) -> None:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    # Imported here, so that `kb` starts fast for the other commands.
+    from ..build import site_settings, version_url
+    from ..lookup.index import build_index
+    from ..lookup.match import Matcher
+    from ..lookup.site import new_entry_url
+    from ..resolve import resolve
+    from ..validate import load_catalogue
+
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be 1 or more, found {args.limit}")
     text = read_input(args)

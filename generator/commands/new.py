@@ -5,26 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
 from ..project import Project
-from ..scaffold import (
-    NewEntry,
-    ScaffoldError,
-    check_free,
-    check_range,
-    check_topic,
-    create,
-    parse_target,
-)
-from ..schema import project_products
-from ..versions import Products
+
+if TYPE_CHECKING:
+    from ..versions import Products
 
 ORDER = 5
 
 
 def _ask(question: str, check: Callable[[str], str], required: bool = False) -> str:
+    from ..scaffold import ScaffoldError
+
     """Ask until the answer passes `check` (which returns it cleaned or raises)."""
     while True:
         try:
@@ -41,6 +35,8 @@ def _ask(question: str, check: Callable[[str], str], required: bool = False) -> 
 
 
 def _title(text: str) -> str:
+    from ..scaffold import ScaffoldError
+
     if "\n" in text:
         raise ScaffoldError("a title is one line")
     return text.strip()
@@ -52,6 +48,18 @@ def _example(products: Products | None) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    # Imported here, so that `kb` starts fast for the other commands.
+    from ..scaffold import (
+        NewEntry,
+        ScaffoldError,
+        check_free,
+        check_range,
+        check_topic,
+        create,
+        parse_target,
+    )
+    from ..schema import project_products
+
     try:
         topic, ident = parse_target(args.target)
         check_topic(project, topic, args.new_topic)

@@ -6,16 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..build import render_trees, write_tree
 from ..cli import UsageError
 from ..diagnostics import DiagnosticError, Diagnostics
 from ..project import Project
-from ..validate import load_catalogue
 
 ORDER = 30
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from ..build import render_trees, write_tree
+    from ..validate import load_catalogue
     diagnostics = Diagnostics()
     catalogue = load_catalogue(project, diagnostics)
     if catalogue is None:

@@ -6,14 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from ..fieldref import write_reference
 from ..project import Project
-from ..schema import project_products, write_schemas
 
 ORDER = 90
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from ..fieldref import write_reference
+    from ..schema import project_products, write_schemas
     stale = write_schemas(project, check=args.check)
     # The field reference in CONTRIBUTING.md comes from the same field definitions.
     reference = write_reference(project.root, project_products(project), check=args.check)

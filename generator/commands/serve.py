@@ -6,12 +6,13 @@ import argparse
 from typing import Any
 
 from ..project import Project
-from ..serve import default_version, serve
 
 ORDER = 25
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    from ..serve import default_version, serve  # imported here: `kb` starts fast
+
     return serve(project, args.version or default_version(project), args.port)
 
 

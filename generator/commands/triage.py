@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..build import site_settings
 from ..cli import UsageError
 from ..diagnostics import DiagnosticError, Diagnostics
-from ..lookup.index import build_index
-from ..lookup.match import Matcher
 from ..project import Project
-from ..resolve import resolve
-from ..tree.derive import NONE_KEY, Question, derive
-from ..tree.export import SiteInfo, version_markup
-from ..tree.terminal import interactive
-from ..tree.walk import Texts, Walk, command_line, filter_messages
-from ..validate import load_catalogue
+
+if TYPE_CHECKING:
+    from ..tree.walk import Texts, Walk
 
 ORDER = 45
 STOPPED = 3  # exit status when the walk stops before its end
@@ -40,6 +34,17 @@ def _choices_hint(walk: Walk) -> str:
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    # Imported here, so that `kb` starts fast for the other commands.
+    from ..build import site_settings
+    from ..lookup.index import build_index
+    from ..lookup.match import Matcher
+    from ..resolve import resolve
+    from ..tree.derive import NONE_KEY, derive
+    from ..tree.export import SiteInfo, version_markup
+    from ..tree.terminal import interactive
+    from ..tree.walk import Texts, Walk, command_line, filter_messages
+    from ..validate import load_catalogue
+
     diagnostics = Diagnostics()
     catalogue = load_catalogue(project, diagnostics, markdown=False)
     if catalogue is None:
@@ -104,6 +109,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
 
 def _pending(walk: Walk, texts: Texts, query: str) -> int:
     """Print the question the answers stopped at, for a script to pick the next one."""
+    from ..tree.derive import Question
+    from ..tree.walk import filter_messages
+
     for line in texts.path(walk):
         print(line)
     if walk.applied():
