@@ -24,7 +24,7 @@ from . import docfx, extensions
 from .diagnostics import Diagnostic, DiagnosticError, Diagnostics, Loc
 from .model import Catalogue
 from .parallel import fork_map
-from .project import Project
+from .project import Project, site_settings
 from .render import RenderContext, Shared, render_version
 from .resolve import resolve
 from .validate import load_catalogue
@@ -52,20 +52,6 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     render_seconds: float = 0.0
     total_seconds: float = 0.0
-
-
-def site_settings(project: Project) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it (plugins' tags allowed), for the keys we derive."""
-    from mkdocs.utils.yaml import yaml_load
-
-    with project.mkdocs_yml.open(encoding="utf-8") as handle:
-        data = yaml_load(handle) or {}
-    if not isinstance(data, dict):
-        problem = Diagnostics()
-        problem.error(Loc(project.rel(project.mkdocs_yml), 1, 1), "mkdocs.yml",
-                      f"expected a mapping of settings, found {type(data).__name__}")
-        raise DiagnosticError(problem.items)
-    return data
 
 
 def version_url(site_url: str, moniker: str) -> str:

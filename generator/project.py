@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from .diagnostics import DiagnosticError, Diagnostics, Loc
 
 TOPIC_FILE = "_topic.yml"
 PRODUCTS_FILE = "products.yml"
@@ -78,3 +81,17 @@ class Project:
             "(expected mkdocs.yml beside a catalogue/ folder); "
             "run kb inside the repository or pass --root"
         )
+
+
+def site_settings(project: Project) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (plugins' tags allowed), for the keys we derive."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with project.mkdocs_yml.open(encoding="utf-8") as handle:
+        data = yaml_load(handle) or {}
+    if not isinstance(data, dict):
+        problem = Diagnostics()
+        problem.error(Loc(project.rel(project.mkdocs_yml), 1, 1), "mkdocs.yml",
+                      f"expected a mapping of settings, found {type(data).__name__}")
+        raise DiagnosticError(problem.items)
+    return data

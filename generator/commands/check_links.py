@@ -16,10 +16,9 @@ DEFAULT_CACHE = "build/external-links.json"
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..build import site_settings
-    from ..links.external import ExternalOptions, check_external
     from ..links.report import external_diagnostics, trace
     from ..links.site import Options, check_site
+    from ..project import site_settings
     site = Path(args.site).resolve() if args.site else project.site
     if not site.is_dir():
         raise UsageError(f"{project.rel(site)} is not a folder; build the site first (kb build)")
@@ -36,6 +35,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         diagnostics.items.append(traced.source if use_source and traced.source
                                  else traced.built)
     if args.external:
+        from ..links.external import ExternalOptions, check_external  # networking: on demand
+
         cache = None if args.no_cache else project.root / (args.cache or DEFAULT_CACHE)
         results = check_external(
             (use.url for use in report.external),

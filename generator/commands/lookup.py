@@ -63,10 +63,11 @@ def print_text(found: Lookup, base: str) -> None:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
-    from ..build import site_settings, version_url
+    from ..build import version_url
     from ..lookup.index import build_index
     from ..lookup.match import Matcher
     from ..lookup.site import new_entry_url
+    from ..project import site_settings
     from ..resolve import resolve
     from ..validate import load_catalogue
 

@@ -35,9 +35,9 @@ def _choices_hint(walk: Walk) -> str:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
-    from ..build import site_settings
     from ..lookup.index import build_index
     from ..lookup.match import Matcher
+    from ..project import site_settings
     from ..resolve import resolve
     from ..tree.derive import NONE_KEY, derive
     from ..tree.export import SiteInfo, version_markup

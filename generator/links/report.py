@@ -10,12 +10,15 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Diagnostics, Loc
 from ..project import Project
-from .external import ExternalResult
 from .site import Finding, Report
-from .sources import SourceIndex
+
+if TYPE_CHECKING:
+    from .external import ExternalResult
+    from .sources import SourceIndex
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,9 @@ def html_position(text: str, attr: str, value: str) -> tuple[int, int]:
 
 
 def _sources(project: Project) -> SourceIndex | None:
-    from ..validate import load_catalogue  # validate imports the links package
+    # Imported here: validate imports the links package, and only findings need them.
+    from ..validate import load_catalogue
+    from .sources import SourceIndex
 
     catalogue = load_catalogue(project, Diagnostics(), markdown=False, jobs=1)
     return SourceIndex(project, catalogue) if catalogue is not None else None
