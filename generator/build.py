@@ -348,8 +348,12 @@ def build_site(
             results[tree.moniker] = _finish(index, total, tree, _build_one(job(tree)), out)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [(index, tree, pool.submit(_build_one, job(tree))) for index, tree, _ in todo]
-            for index, tree, future in futures:
+            # Largest versions first, so that no long build starts last and runs alone.
+            by_size = sorted(todo, key=lambda t: -sum(len(d) for d in t[1].files.values()))
+            submitted = {tree.moniker: pool.submit(_build_one, job(tree))
+                         for _, tree, _ in by_size}
+            for index, tree, _ in todo:  # progress in version order
+                future = submitted[tree.moniker]
                 try:
                     results[tree.moniker] = _finish(index, total, tree, future.result(), out)
                 except Exception as err:

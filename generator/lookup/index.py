@@ -67,9 +67,26 @@ def _compile(catalogue: Catalogue) -> dict[Loc, Compiled]:
     return out
 
 
+# The last indexes built: the lookup page and the decision tree of one version both
+# need it, one after the other. Keyed by the view itself (compared by identity).
+_RECENT: list[tuple[Catalogue, str, str, dict[str, Any]]] = []
+
+
 def build_index(catalogue: Catalogue, view: Catalogue, moniker: str,
                 new_entry_url: str = "") -> dict[str, Any]:
-    """The index of one version: `view` is `catalogue` resolved for `moniker`."""
+    """The index of one version: `view` is `catalogue` resolved for `moniker`.
+
+    The result is shared with later calls for the same view: treat it as read-only."""
+    for known_view, known_moniker, known_url, index in _RECENT:
+        if known_view is view and (known_moniker, known_url) == (moniker, new_entry_url):
+            return index
+    index = _build_index(catalogue, view, moniker, new_entry_url)
+    _RECENT[:] = [(view, moniker, new_entry_url, index), *_RECENT[:1]]
+    return index
+
+
+def _build_index(catalogue: Catalogue, view: Catalogue, moniker: str,
+                 new_entry_url: str) -> dict[str, Any]:
     compiled = compile_messages(catalogue)
     topics: list[str] = []
     entries: list[list[Any]] = []
