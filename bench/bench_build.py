@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from synthetic import repo_frame
+
 from generator.build import build_site, load_catalogue, render_trees
 from generator.diagnostics import Diagnostics
 from generator.project import Project
@@ -32,13 +34,7 @@ MONIKERS = ["tfs-2013", "tfs-2015", "tfs-2017", "tfs-2018", "azure-devops-2019",
 def synthetic_repo(target: Path, entries: int, per_topic: int = 50, seed: int = 7) -> Path:
     """A repository with `entries` generated entries in topics of `per_topic`."""
     rng = random.Random(seed)
-    for part in ("mkdocs.yml", "overrides"):
-        src = ROOT / part
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / part)
-    (target / "catalogue").mkdir()
-    shutil.copy(ROOT / "catalogue" / "products.yml", target / "catalogue" / "products.yml")
-    (target / "content").mkdir()
-    (target / "content" / "index.md").write_text("---\ntitle: Home\n---\n\n# Home\n\nHello.\n")
+    repo_frame(target)
     topics = max(1, entries // per_topic)
     for t in range(topics):
         folder = target / "catalogue" / f"topic-{t:03d}"

@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from synthetic import repo_frame
 
 from generator.build import site_settings
 from generator.diagnostics import Diagnostics
@@ -41,14 +42,7 @@ ANSWERS = 300
 def synthetic_repo(target: Path, entries: int, topics: int = 4, seed: int = 11) -> Path:
     """Entries with 2 to 5 causes each; every fifth one has an authored question first."""
     rng = random.Random(seed)
-    target.mkdir(parents=True, exist_ok=True)
-    for part in ("mkdocs.yml", "overrides"):
-        src = ROOT / part
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / part)
-    (target / "catalogue").mkdir()
-    shutil.copy(ROOT / "catalogue" / "products.yml", target / "catalogue" / "products.yml")
-    (target / "content").mkdir()
-    (target / "content" / "index.md").write_text("---\ntitle: Home\n---\n\n# Home\n\nHello.\n")
+    repo_frame(target)
     for t in range(topics):
         folder = target / "catalogue" / f"area-{t}"
         folder.mkdir()

@@ -655,13 +655,18 @@ class Importer:
         fix["steps"] = steps
         return fix
 
-    def entry(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
+    def head(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
+        """The fields an entry and a cause share: id, title, range, aliases."""
         data: dict[str, Any] = {"id": node.id, "title": plain_title(node.title)}
         rng = self.range_of(node.zones, base)
         if rng:
             data["applies_to"] = rng
         if node.aliases:
             data["aliases"] = list(node.aliases)
+        return data
+
+    def entry(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
+        data = self.head(node, base)
         all_lines = [*node.body, *(line for child in _walk(node.children)
                                    for line in child.body)]
         messages = self.messages(all_lines)
@@ -694,12 +699,7 @@ class Importer:
         return data
 
     def cause(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": node.id, "title": plain_title(node.title)}
-        rng = self.range_of(node.zones, base)
-        if rng:
-            data["applies_to"] = rng
-        if node.aliases:
-            data["aliases"] = list(node.aliases)
+        data = self.head(node, base)
         lines = [*node.body, *self._subheadings(node.children)]
         described, fixes = self.fixes(self.blocks(lines, node), node.zones, data["title"])
         if described:

@@ -80,7 +80,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def serve(directory: Path) -> Iterator[str]:
     """Serve `directory` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    yield from serve_with(functools.partial(_QuietHandler, directory=str(directory)))
+
+
+def serve_with(handler: Any) -> Iterator[str]:
+    """Serve requests with `handler` on 127.0.0.1 (a free port); yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,13 +14,13 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, serve_with
 from tests.golden import assert_golden
 from tests.helpers_cli import kb
 
@@ -249,14 +249,11 @@ class _Server(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     _Server.hits, _Server.in_flight, _Server.most = [], 0, 0
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Server)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    served = serve_with(_Server)
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield next(served).rstrip("/")
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        served.close()
 
 
 def _external_site(repo: Path, base: str) -> None:
