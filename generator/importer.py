@@ -656,7 +656,7 @@ class Importer:
         return fix
 
     def head(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
-        """The fields an entry and a cause share: id, title, range, aliases."""
+        """The fields entries, causes and sections share: id, title, range, aliases."""
         data: dict[str, Any] = {"id": node.id, "title": plain_title(node.title)}
         rng = self.range_of(node.zones, base)
         if rng:
@@ -724,12 +724,7 @@ class Importer:
 
     def section(self, node: Node, base: Sequence[str], entry_ids: set[str],
                 extra: Sequence[Node] = ()) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": node.id, "title": plain_title(node.title)}
-        rng = self.range_of(node.zones, base)
-        if rng:
-            data["applies_to"] = rng
-        if node.aliases:
-            data["aliases"] = list(node.aliases)
+        data = self.head(node, base)
         lines = list(node.body)
         kept, listed = _drop_error_list(lines, entry_ids)
         if listed:

@@ -1,7 +1,8 @@
 """Load: read catalogue YAML and content Markdown from disk, keeping locations.
 
-Input: a Project; output: `Sources` (round-trip YAML nodes whose every node knows
-its line and column, plus Markdown texts) and diagnostics for unreadable files.
+Input: a Project; output: products.yml, each topic folder's files and the content
+pages (YAML as mappings and lists that know every value's line and column, Markdown
+as text), and diagnostics for unreadable files.
 """
 
 from __future__ import annotations
@@ -44,15 +45,6 @@ class TopicSources:
 class MarkdownFile:
     path: str  # repository-relative
     text: str
-
-
-@dataclass
-class Sources:
-    """Everything read from disk, before validation."""
-
-    products: YamlDoc | None
-    topics: list[TopicSources]
-    pages: list[MarkdownFile]
 
 
 def yaml_parser() -> YAML:
@@ -305,12 +297,3 @@ def load_pages(project: Project, diagnostics: Diagnostics) -> list[MarkdownFile]
             continue
         pages.append(MarkdownFile(project.rel(path), text))
     return pages
-
-
-def load(project: Project, diagnostics: Diagnostics) -> Sources:
-    """Read products.yml, every topic folder and every content page, sorted by path."""
-    return Sources(
-        load_products(project, diagnostics),
-        [load_topic(project, folder, diagnostics) for folder in topic_folders(project)],
-        load_pages(project, diagnostics),
-    )

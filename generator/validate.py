@@ -1,6 +1,6 @@
 """Validate: raw sources to the frozen model, collecting every problem on the way.
 
-Input: `Sources` from load; output: a Catalogue (or None) and Diagnostics. Stages:
+Input: what `load` read; output: a Catalogue (or None) and Diagnostics. Stages:
 parse (in load) -> per-file schema -> cross-file (ids, anchors, references, ranges)
 -> per-version (references and Markdown zones in each version). Later stages run
 only on what earlier stages accepted.
@@ -18,7 +18,6 @@ from .diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
 from .fields import ENTRY, INVALID, PRODUCTS, TOPIC, Ctx, node_loc, value_loc
 from .load import (
     MarkdownFile,
-    Sources,
     TopicSources,
     YamlDoc,
     load_pages,
@@ -333,23 +332,6 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
 
         check_published(project, catalogue, diagnostics)
     return None if diagnostics.has_errors() else catalogue
-
-
-def validate(project: Project, sources: Sources, diagnostics: Diagnostics,
-             markdown: bool = True) -> Catalogue | None:
-    """Every check that needs no build, on sources already read. None on errors.
-
-    `markdown=False` skips checking DocFX Markdown for every moniker: a build renders
-    each version anyway and reports the same problems from there.
-    """
-    if sources.products is None:
-        return None
-    products = build_products(sources.products, diagnostics)
-    if products is None:
-        return None
-    topics = [t for t in (validate_topic(project, s, products, diagnostics, markdown)
-                          for s in sources.topics) if t is not None]
-    return validate_catalogue(project, products, topics, sources.pages, diagnostics, markdown)
 
 
 def _topic_job(context: tuple[Project, Products, bool],
