@@ -530,7 +530,17 @@ def _link_target(values: dict[str, Any], loc: Loc, ctx: Ctx) -> bool:
     return True
 
 
-def _retired_needs_note(values: dict[str, Any], loc: Loc, ctx: Ctx) -> bool:
+def _entry_rules(values: dict[str, Any], loc: Loc, ctx: Ctx) -> bool:
+    """A retired entry says why; an entry without causes says what the error means."""
+    if not values.get("causes") and values.get("summary") is None:
+        ctx.diagnostics.error(
+            loc,
+            ctx.subject,
+            "missing field 'summary' in entry without 'causes'",
+            "an entry with no known fix yet (a reference entry) needs a 'summary' that says "
+            "what the error means; otherwise add 'causes' (at the same indentation as 'id')",
+        )
+        return False
     retired = values.get("status") is model.Status.RETIRED
     if retired and values.get("retired_note") is None:
         ctx.diagnostics.error(
@@ -676,7 +686,9 @@ ENTRY = Obj(
                           unique=True), "error codes, e.g. AADSTS7000215"),
         F("summary", MarkdownText(), "when and why the error appears"),
         NOTES,
-        F("causes", ListOf(CAUSE, min_items=1), "causes, most likely first", required=True),
+        F("causes", ListOf(CAUSE),
+          "causes, most likely first; leave out for a reference entry (one whose meaning is "
+          "known but no fix yet), which then needs a 'summary'"),
         F("related", ListOf(LINK), "related links"),
         F("samples", ListOf(SAMPLE),
           "realistic texts (variable parts filled in) that must find this entry first"),
@@ -686,11 +698,17 @@ ENTRY = Obj(
     model.Entry,
     doc="One error of the catalogue: a section of its topic's page.",
     subject_of=_named("entry"),
-    extra_check=_retired_needs_note,
+    extra_check=_entry_rules,
     schema_extra={
-        "if": {"properties": {"status": {"const": "retired"}}, "required": ["status"]},
-        "then": {"required": ["retired_note"]},
-        "else": {"not": {"required": ["retired_note"]}},
+        "allOf": [
+            {
+                "if": {"properties": {"status": {"const": "retired"}}, "required": ["status"]},
+                "then": {"required": ["retired_note"]},
+                "else": {"not": {"required": ["retired_note"]}},
+            },
+            {"anyOf": [{"required": ["causes"], "properties": {"causes": {"minItems": 1}}},
+                       {"required": ["summary"]}]},
+        ],
     },
 )
 

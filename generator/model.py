@@ -131,7 +131,7 @@ class Entry:
     title: str
     loc: Loc
     applies_to: Range
-    causes: tuple[Cause, ...]
+    causes: tuple[Cause, ...] = ()  # none: a reference entry (meaning known, no fix yet)
     messages: tuple[Message, ...] = ()
     codes: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()

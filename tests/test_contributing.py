@@ -177,9 +177,10 @@ def test_changed_since_reports_changed_and_new_files(git_repo: Path) -> None:
     new = git_repo / "catalogue" / "demo" / "other.yml"
     new.write_text("id: other\ntitle: Other\n")
     untracked = kb("check", "--changed-since", "main", cwd=git_repo)
-    assert "catalogue/demo/other.yml:1:1: error: entry 'other': missing required field " \
-           "'causes' in entry; add 'causes:' (a list of mappings (causes))" \
-           in untracked.stderr.splitlines()
+    assert "catalogue/demo/other.yml:1:1: error: entry 'other': missing field 'summary' in " \
+           "entry without 'causes'; an entry with no known fix yet (a reference entry) needs " \
+           "a 'summary' that says what the error means; otherwise add 'causes' (at the same " \
+           "indentation as 'id')" in untracked.stderr.splitlines()
 
 
 def test_changed_since_an_unknown_revision_is_a_usage_error(git_repo: Path) -> None:
