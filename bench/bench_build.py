@@ -21,9 +21,12 @@ from pathlib import Path
 
 from synthetic import repo_frame
 
-from generator.build import build_site, load_catalogue, render_trees
-from generator.diagnostics import Diagnostics
-from generator.project import Project
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.registry import FEATURES
+from generator.site.build import build_site
+from generator.site.checks import load_checked
+from generator.site.trees import render_trees
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -90,13 +93,13 @@ def measure(entries: int, jobs: int) -> dict[str, float]:
         # The generator alone, on one core: load + validate + render of all 8 versions.
         start = time.perf_counter()
         diagnostics = Diagnostics()
-        catalogue = load_catalogue(project, diagnostics, markdown=False, jobs=1)
+        catalogue = load_checked(project, diagnostics, FEATURES, markdown=False, jobs=1)
         assert catalogue is not None, [d.format() for d in diagnostics.sorted()][:5]
-        render_trees(project, catalogue, jobs=1)
+        render_trees(project, catalogue, FEATURES, jobs=1)
         serial = time.perf_counter() - start
         # The full build as `kb build` runs it: the generator's stages, then MkDocs.
         with open(os.devnull, "w") as quiet:
-            report = build_site(project, jobs=jobs, force=True, out=quiet)
+            report = build_site(project, FEATURES, jobs=jobs, force=True, out=quiet)
         mkdocs_cpu = sum(report.seconds.values())
         return {
             "entries": entries,
@@ -115,7 +118,7 @@ def shipped_build(jobs: int) -> float:
             src = ROOT / part
             (shutil.copytree if src.is_dir() else shutil.copy)(src, Path(tmp) / part)
         with open(os.devnull, "w") as quiet:
-            report = build_site(Project(Path(tmp)), jobs=jobs, force=True, out=quiet)
+            report = build_site(Project(Path(tmp)), FEATURES, jobs=jobs, force=True, out=quiet)
         return report.total_seconds
 
 

@@ -180,7 +180,7 @@ def main(argv: list[str]) -> int:
                 print(f"  {defect}: kb {'found' if seen['kb'] else 'MISSED'}, linkchecker "
                       f"{'found' if seen['linkchecker'] else 'missed'}")
     repo = synthetic(shipped)
-    from generator.links.site import Options, check_site
+    from generator.features.links.site import Options, check_site
 
     cpu_before = _cpu()
     start = time.perf_counter()

@@ -22,16 +22,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Loc
-from generator.lookup.index import build_index, index_json
-from generator.lookup.match import TRAILING, Matcher
-from generator.lookup.pattern import ascii_lower, clean_input, normalise_clean, split_lines, windows
-from generator.model import Catalogue, Cause, Entry, Fix, Markdown, Message, Step, Topic
-from generator.versions import Moniker, Product, Products, Range
+from generator.catalogue.model import Catalogue, Cause, Entry, Fix, Markdown, Message, Step, Topic
+from generator.core.diagnostics import Loc
+from generator.core.versions import Moniker, Product, Products, Range
+from generator.features.lookup.index import build_index, index_json
+from generator.features.lookup.match import TRAILING, Matcher
+from generator.features.lookup.pattern import (
+    ascii_lower,
+    clean_input,
+    normalise_clean,
+    split_lines,
+    windows,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-ASSET = ROOT / "generator" / "assets" / "lookup" / "lookup.js"
+ASSET = ROOT / "generator" / "features" / "assets" / "lookup" / "lookup.js"
 CHROMIUM = "/usr/bin/chromium"
 PATTERNS = 10_000
 COUNTS = {"exact": 400, "masked": 300, "fuzzy": 250, "log": 50}

@@ -23,13 +23,13 @@ from typing import Any
 
 from synthetic import repo_frame
 
-from generator.build import site_settings
-from generator.diagnostics import Diagnostics
-from generator.project import Project
-from generator.resolve import resolve
-from generator.tree.derive import derive
-from generator.tree.export import SINGLE_FILE, contribute
-from generator.validate import load_catalogue
+from generator.catalogue.resolve import resolve
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project, site_settings
+from generator.features.registry import FEATURES
+from generator.features.tree.derive import derive
+from generator.features.tree.export import SINGLE_FILE, contribute
+from generator.site.checks import load_checked
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -99,7 +99,7 @@ causes:
 def single_file(entries: int, folder: Path) -> tuple[Path, int]:
     project = Project(synthetic_repo(folder / "repo", entries))
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics, markdown=False, jobs=1)
+    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False, jobs=1)
     assert catalogue is not None, [d.format() for d in diagnostics.sorted()][:5]
     nodes = len(derive(catalogue, MONIKER).nodes)
     files = contribute(project, catalogue, resolve(catalogue, MONIKER), MONIKER,

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import DiagnosticError, Diagnostics
-from .project import Project, ProjectError
+from .core.diagnostics import DiagnosticError, Diagnostics
+from .core.project import Project, ProjectError
 
 Handler = Callable[[argparse.Namespace, Project], int]
 

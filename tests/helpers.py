@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.versions import Moniker, Product, Products
+from generator.core.versions import Moniker, Product, Products
 
 SHIPPED_MONIKERS = (
     ("tfs-2013", "TFS 2013"),

@@ -7,20 +7,21 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from generator.anchors import compare, published, read_lock, render_index
-from generator.diagnostics import Diagnostics
-from generator.links.html import parse_page
-from generator.project import Project
-from generator.validate import load_catalogue
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.anchors import compare, published, read_lock, render_index
+from generator.features.links.html import parse_page
+from generator.features.registry import FEATURES
+from generator.site.checks import load_checked
 from tests.conftest import ROOT
 from tests.helpers_cli import fixture_repo, kb
 
 
 def _current(project: Project) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[str]]:
-    catalogue = load_catalogue(project, Diagnostics(), markdown=False, jobs=1)
+    catalogue = load_checked(project, Diagnostics(), FEATURES, markdown=False, jobs=1)
     assert catalogue is not None
     order = list(catalogue.products.names)
-    return published(render_index(project, catalogue), order), order
+    return published(render_index(project, catalogue, FEATURES), order), order
 
 
 def test_no_locked_anchor_has_disappeared() -> None:
@@ -45,7 +46,7 @@ def test_rendered_anchors_are_the_built_ids(shipped_site: Path) -> None:
 
 def test_aliases_sit_right_before_their_section(shipped_site: Path) -> None:
     project = Project(shipped_site.parent)
-    catalogue = load_catalogue(project, Diagnostics(), markdown=False, jobs=1)
+    catalogue = load_checked(project, Diagnostics(), FEATURES, markdown=False, jobs=1)
     assert catalogue is not None
     checked = 0
     for version in catalogue.products.names:

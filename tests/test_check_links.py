@@ -220,8 +220,13 @@ class _Server(BaseHTTPRequestHandler):
             cls.most = max(cls.most, cls.in_flight)
         try:
             time.sleep(0.05)
-            if self.path == "/slow":
-                time.sleep(1.5)
+        finally:
+            with cls.lock:
+                cls.in_flight -= 1
+        # A request the client gave up on (its timeout) no longer counts as in flight.
+        if self.path == "/slow":
+            time.sleep(1.5)
+        try:
             if self.path == "/head-refused" and self.command == "HEAD":
                 self.send_response(405)
             elif self.path == "/moved":
@@ -232,9 +237,8 @@ class _Server(BaseHTTPRequestHandler):
                 self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
-        finally:
-            with cls.lock:
-                cls.in_flight -= 1
+        except OSError:
+            pass  # the client has gone (a timeout)
 
     def do_HEAD(self) -> None:
         self._answer(False)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from generator.authoring.fieldref import BEGIN, END, render_reference, splice
+from generator.catalogue.fields import FORMATS, ListOf, Obj, Spec
+from generator.catalogue.load import read_yaml
+from generator.catalogue.validate import build_products
 from generator.cli import build_parser
-from generator.diagnostics import Diagnostics
-from generator.fieldref import BEGIN, END, render_reference, splice
-from generator.fields import FORMATS, ListOf, Obj, Spec
-from generator.load import read_yaml
-from generator.validate import build_products
+from generator.core.diagnostics import Diagnostics
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo, kb
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.diagnostics import Diagnostic, Diagnostics, Loc, Severity, did_you_mean
+from generator.core.diagnostics import Diagnostic, Diagnostics, Loc, Severity, did_you_mean
 
 
 def test_format_has_location_severity_subject_message_and_suggestion() -> None:

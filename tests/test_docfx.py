@@ -1,4 +1,4 @@
-"""Tests for generator.docfx: DocFX Markdown translated per moniker, with diagnostics."""
+"""Tests for generator.markdown.docfx: DocFX Markdown translated per moniker, with diagnostics."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator import docfx
-from generator.diagnostics import Diagnostics, Loc
-from generator.docfx import Context, check, iter_zone_ranges, split_front_matter, translate
+from generator.core.diagnostics import Diagnostics, Loc
+from generator.markdown import docfx
+from generator.markdown.docfx import Context, check, iter_zone_ranges, split_front_matter, translate
 from tests.conftest import FIXTURES, ROOT, SHARED
 from tests.golden import assert_golden
 from tests.helpers import shipped_like_products

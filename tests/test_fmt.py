@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from generator.fields import CAUSE, ENTRY, FIX, NOTE, STEP
-from generator.fmt import fold_positions, format_text, key_order, plain_ok
+from generator.authoring.fmt import fold_positions, format_text, key_order, plain_ok
+from generator.catalogue.fields import CAUSE, ENTRY, FIX, NOTE, STEP
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
 from tests.helpers_cli import fixture_repo, kb

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from generator.importer import range_text, slug
+from generator.authoring.importer import range_text, slug
 from tests.conftest import FIXTURES, ROOT, SHARED
 from tests.golden import assert_golden
 from tests.helpers import shipped_like_products

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.diagnostics import Diagnostics
-from generator.fields import item_loc, key_loc, node_loc, value_loc
-from generator.load import BlockText, LocList, LocMap, QuotedText, read_yaml
+from generator.catalogue.fields import item_loc, key_loc, node_loc, value_loc
+from generator.catalogue.load import BlockText, LocList, LocMap, QuotedText, read_yaml
+from generator.core.diagnostics import Diagnostics
 
 
 def test_positions_and_scalar_types(tmp_path: Path) -> None:

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostics
-from generator.lookup.checks import witness
-from generator.lookup.index import build_index
-from generator.lookup.match import Matcher
-from generator.project import Project
-from generator.resolve import resolve
-from generator.validate import load_catalogue
+from generator.catalogue.resolve import resolve
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.lookup.checks import witness
+from generator.features.lookup.index import build_index
+from generator.features.lookup.match import Matcher
+from generator.features.registry import FEATURES
+from generator.site.checks import load_checked
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
 from tests.helpers_cli import check_transcript, fixture_repo, kb
@@ -35,7 +36,7 @@ def test_the_vectors_fixture_is_valid(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def shipped() -> object:
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(Project(ROOT), diagnostics, markdown=False, jobs=1)
+    catalogue = load_checked(Project(ROOT), diagnostics, FEATURES, markdown=False, jobs=1)
     assert catalogue is not None
     assert not diagnostics.items, [d.format() for d in diagnostics.sorted()]
     return catalogue

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.lookup.pattern import (
+from generator.features.lookup.pattern import (
     GUID,
     MASK,
     NUMBER,

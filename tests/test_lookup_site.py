@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from generator.diagnostics import Diagnostics
-from generator.lookup.index import build_index
-from generator.lookup.match import Matcher
-from generator.project import Project
-from generator.resolve import resolve
-from generator.validate import load_catalogue
+from generator.catalogue.resolve import resolve
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.lookup.index import build_index
+from generator.features.lookup.match import Matcher
+from generator.features.registry import FEATURES
+from generator.site.checks import load_checked
 from tests.conftest import ROOT
 from tests.test_lookup_vectors import run_js
 
@@ -63,7 +64,7 @@ def test_each_index_holds_only_its_version(shipped_site: Path) -> None:
 
 def test_the_exported_index_is_what_kb_lookup_uses(shipped_site: Path) -> None:
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(Project(ROOT), diagnostics, markdown=False, jobs=1)
+    catalogue = load_checked(Project(ROOT), diagnostics, FEATURES, markdown=False, jobs=1)
     assert catalogue is not None
     for version in ALL:
         built = build_index(catalogue, resolve(catalogue, version), version,

@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import Diagnostics
-from generator.lookup.index import build_index
-from generator.lookup.match import Matcher
-from generator.lookup.pattern import normalise_line
-from generator.model import Catalogue
-from generator.project import Project
-from generator.resolve import resolve
-from generator.validate import load_catalogue
+from generator.catalogue.model import Catalogue
+from generator.catalogue.resolve import resolve
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.lookup.index import build_index
+from generator.features.lookup.match import Matcher
+from generator.features.lookup.pattern import normalise_line
+from generator.features.registry import FEATURES
+from generator.site.checks import load_checked
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 
@@ -28,7 +29,7 @@ NEW_ENTRY = "https://example.org/new?title={title}&body={body}&v={version}"
 
 def load(root: Path) -> Catalogue:
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(Project(root), diagnostics, markdown=False, jobs=1)
+    catalogue = load_checked(Project(root), diagnostics, FEATURES, markdown=False, jobs=1)
     assert catalogue is not None, [d.format() for d in diagnostics.sorted()]
     return catalogue
 

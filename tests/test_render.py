@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import render_trees
-from generator.diagnostics import Diagnostics
-from generator.model import Link
-from generator.project import Project
-from generator.render import heading, heading_text, link_target
-from generator.validate import load_catalogue
+from generator.catalogue.model import Link
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.registry import FEATURES
+from generator.site.checks import load_checked
+from generator.site.render import heading, heading_text, link_target
+from generator.site.trees import render_trees
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
 
@@ -21,9 +22,9 @@ GOLDEN = ROOT / "tests" / "golden" / "render"
 def trees() -> dict[str, dict[str, bytes]]:
     project = Project(RICH)
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics, jobs=1)
+    catalogue = load_checked(project, diagnostics, FEATURES, jobs=1)
     assert catalogue is not None, [d.format() for d in diagnostics.sorted()]
-    rendered, problems = render_trees(project, catalogue, jobs=1)
+    rendered, problems = render_trees(project, catalogue, FEATURES, jobs=1)
     assert not problems, [d.format() for d in problems.sorted()]
     return {tree.moniker: tree.files for tree in rendered}
 
@@ -64,8 +65,8 @@ def test_headings_escape_attribute_syntax() -> None:
 
 
 def test_link_targets() -> None:
-    from generator.diagnostics import Loc
-    from generator.versions import Range
+    from generator.core.diagnostics import Loc
+    from generator.core.versions import Range
 
     everywhere = Range("", frozenset({"a"}))
     loc = Loc("x.yml", 1, 1)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from generator.diagnostics import Diagnostics
-from generator.project import Project
-from generator.resolve import resolve
-from generator.validate import load_catalogue
+from generator.catalogue.resolve import resolve
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.registry import FEATURES
+from generator.site.checks import load_checked
 from tests.conftest import FIXTURES
 
 
 def test_view_per_version() -> None:
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(Project(FIXTURES / "catalogues" / "rich"), diagnostics, jobs=1)
+    catalogue = load_checked(Project(FIXTURES / "catalogues" / "rich"), diagnostics, FEATURES,
+                             jobs=1)
     assert catalogue is not None
     one, three = resolve(catalogue, "demo-1"), resolve(catalogue, "demo-3")
     assert [p.path for p in one.pages] == ["index.md"]

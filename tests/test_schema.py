@@ -8,12 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.diagnostics import Diagnostics
-from generator.fields import ENTRY, INVALID, Ctx, node_loc
-from generator.load import read_yaml
-from generator.project import Project
-from generator.schema import render_schemas, schema_for
-from generator.validate import build_products
+from generator.authoring.schema import render_schemas, schema_for
+from generator.catalogue.fields import ENTRY, INVALID, Ctx, node_loc
+from generator.catalogue.load import read_yaml
+from generator.catalogue.validate import build_products
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
 from tests.conftest import FIXTURES, ROOT
 
 MINIMAL = FIXTURES / "catalogues" / "minimal"

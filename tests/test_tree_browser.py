@@ -13,12 +13,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from generator.lookup.index import build_index
-from generator.lookup.match import Matcher
-from generator.project import Project
-from generator.resolve import resolve
-from generator.tree.derive import derive
-from generator.tree.walk import filter_messages
+from generator.catalogue.resolve import resolve
+from generator.core.project import Project
+from generator.features.lookup.index import build_index
+from generator.features.lookup.match import Matcher
+from generator.features.tree.derive import derive
+from generator.features.tree.walk import filter_messages
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import FILTER_VECTORS, catalogue_of

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostics
-from generator.model import Catalogue
-from generator.project import Project
-from generator.tree.derive import (
+from generator.catalogue.model import Catalogue
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.core.versions import parse_range
+from generator.features.registry import FEATURES
+from generator.features.tree.derive import (
     NONE_KEY,
     ROOT,
     CauseEnd,
@@ -20,9 +22,8 @@ from generator.tree.derive import (
     describe_versions,
     label_key,
 )
-from generator.tree.walk import Walk, filter_messages
-from generator.validate import load_catalogue
-from generator.versions import parse_range
+from generator.features.tree.walk import Walk, filter_messages
+from generator.site.checks import load_checked
 from tests.conftest import FIXTURES
 from tests.conftest import ROOT as REPO_ROOT
 from tests.helpers import shipped_like_products
@@ -33,7 +34,7 @@ WALK = FIXTURES / "tree" / "walk"
 
 def catalogue_of(repo: Path) -> Catalogue:
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(Project(repo), diagnostics, jobs=1)
+    catalogue = load_checked(Project(repo), diagnostics, FEATURES, jobs=1)
     assert catalogue is not None, [d.format() for d in diagnostics.items]
     return catalogue
 

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from generator.build import site_settings
-from generator.lookup.match import INDEX_FORMAT
-from generator.model import Catalogue
-from generator.project import Project
-from generator.resolve import resolve
-from generator.tree.export import contribute
-from generator.tree.markup import html_to_text, page_url
+from generator.catalogue.model import Catalogue
+from generator.catalogue.resolve import resolve
+from generator.core.project import Project, site_settings
+from generator.features.lookup.match import INDEX_FORMAT
+from generator.features.tree.export import contribute
+from generator.features.tree.markup import html_to_text, page_url
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import catalogue_of
@@ -83,7 +82,8 @@ def test_single_file_policy_allows_its_own_script_and_style_only(
                       "form-action 'none'")
     # The same scripts and styles as the site pages use.
     assert script == demo["assets/kb-tree/tree.js"].decode()
-    assert matcher == (ROOT / "generator" / "assets" / "lookup" / "lookup.js").read_text()
+    assets = ROOT / "generator" / "features" / "assets"
+    assert matcher == (assets / "lookup" / "lookup.js").read_text()
     assert style == demo["assets/kb-tree/tree.css"].decode()
     # And the lookup index of the same version, as data.
     index = json.loads(tree.css_first("script#kb-lookup-index").text())
@@ -181,10 +181,10 @@ def test_fast_inline_markdown_matches_python_markdown() -> None:
     """Every text the fast path takes reads exactly as Python-Markdown writes it."""
     import markdown
 
-    from generator import docfx
-    from generator.model import iter_markdown
-    from generator.render import RenderContext
-    from generator.tree.markup import EXTENSIONS, simple_inline
+    from generator.catalogue.model import iter_markdown
+    from generator.features.tree.markup import EXTENSIONS, simple_inline
+    from generator.markdown import docfx
+    from generator.site.render import RenderContext
 
     md = markdown.Markdown(extensions=EXTENSIONS)
     catalogue = catalogue_of(ROOT)

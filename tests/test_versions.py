@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.versions import Moniker, Product, Products, RangeError, parse_range
+from generator.core.versions import Moniker, Product, Products, RangeError, parse_range
 
 NAMES = ["tfs-2013", "tfs-2015", "tfs-2017", "tfs-2018", "azure-devops-2019",
          "azure-devops-2020", "azure-devops-2022", "azure-devops"]

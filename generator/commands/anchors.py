@@ -6,21 +6,22 @@ import argparse
 import sys
 from typing import Any
 
-from ..diagnostics import DiagnosticError, Diagnostics
-from ..project import Project
+from ..core.diagnostics import DiagnosticError, Diagnostics
+from ..core.project import Project
 
 ORDER = 40
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..anchors import LOCK_FILE, compare, lock_text, published, read_lock, render_index
-    from ..validate import load_catalogue
+    from ..features.anchors import LOCK_FILE, compare, lock_text, published, read_lock, render_index
+    from ..features.registry import FEATURES
+    from ..site.checks import load_checked
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics, markdown=False)
+    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False)
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
     order = list(catalogue.products.names)
-    current = published(render_index(project, catalogue), order)
+    current = published(render_index(project, catalogue, FEATURES), order)
     lock = read_lock(project)
     before = lock.anchors if lock is not None and not lock.problem else {}
     changes = compare(before, current, order)

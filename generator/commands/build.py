@@ -6,15 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..project import Project
+from ..core.project import Project
 
 ORDER = 20
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..build import build_site
+    from ..features.registry import FEATURES
+    from ..site.build import build_site
     site = Path(args.site_dir).resolve() if args.site_dir else None
-    build_site(project, jobs=args.jobs, force=args.force, site_dir=site)
+    build_site(project, FEATURES, jobs=args.jobs, force=args.force, site_dir=site)
     return 0
 
 

@@ -7,18 +7,19 @@ import sys
 from typing import Any
 
 from ..cli import UsageError, print_diagnostics, summary
-from ..diagnostics import Diagnostics
-from ..project import Project
+from ..core.diagnostics import Diagnostics
+from ..core.project import Project
 
 ORDER = 10
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..changes import ChangesError, changed_since
-    from ..scaffold import placeholders
-    from ..validate import load_catalogue
+    from ..authoring.scaffold import placeholders
+    from ..core.changes import ChangesError, changed_since
+    from ..features.registry import FEATURES
+    from ..site.checks import load_checked
     diagnostics = Diagnostics()
-    load_catalogue(project, diagnostics)
+    load_checked(project, diagnostics, FEATURES)
     placeholders(project, diagnostics)  # 'TODO:' texts that kb new wrote
     hidden = 0
     if args.changed_since:

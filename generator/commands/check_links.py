@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import UsageError, print_diagnostics
-from ..diagnostics import DiagnosticError, Diagnostics
-from ..project import Project
+from ..core.diagnostics import DiagnosticError, Diagnostics
+from ..core.project import Project
 
 ORDER = 25
 DEFAULT_CACHE = "build/external-links.json"
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..links.report import external_diagnostics, trace
-    from ..links.site import Options, check_site
-    from ..project import site_settings
+    from ..core.project import site_settings
+    from ..features.links.report import external_diagnostics, trace
+    from ..features.links.site import Options, check_site
     site = Path(args.site).resolve() if args.site else project.site
     if not site.is_dir():
         raise UsageError(f"{project.rel(site)} is not a folder; build the site first (kb build)")
@@ -35,7 +35,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
         diagnostics.items.append(traced.source if use_source and traced.source
                                  else traced.built)
     if args.external:
-        from ..links.external import ExternalOptions, check_external  # networking: on demand
+        from ..features.links.external import (  # networking: on demand
+            ExternalOptions,
+            check_external,
+        )
 
         cache = None if args.no_cache else project.root / (args.cache or DEFAULT_CACHE)
         results = check_external(

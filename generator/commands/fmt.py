@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import print_diagnostics
-from ..diagnostics import Diagnostics, Loc
-from ..project import Project
+from ..core.diagnostics import Diagnostics, Loc
+from ..core.project import Project
 
 ORDER = 15
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..fmt import format_paths, write_atomic
+    from ..authoring.fmt import format_paths, write_atomic
     diagnostics = Diagnostics()
     paths = [Path(p).resolve() for p in args.paths] if args.paths else None
     results = format_paths(project, paths, diagnostics)

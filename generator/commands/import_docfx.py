@@ -8,17 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import UsageError, print_diagnostics
-from ..diagnostics import DiagnosticError, Diagnostics, Loc
-from ..project import Project
+from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
+from ..core.project import Project
 
 ORDER = 40
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
-    from ..fields import ID_RE
-    from ..importer import ImportError_, conflicts, existing, import_article, settle, write
-    from ..schema import project_products
+    from ..authoring.importer import (
+        ImportError_,
+        conflicts,
+        existing,
+        import_article,
+        settle,
+        write,
+    )
+    from ..catalogue.fields import ID_RE
+    from ..catalogue.validate import project_products
 
     article = Path(args.article)
     if not article.is_file():

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
-from ..diagnostics import DiagnosticError, Diagnostics, did_you_mean
-from ..project import Project
+from ..core.diagnostics import DiagnosticError, Diagnostics, did_you_mean
+from ..core.project import Project
 
 if TYPE_CHECKING:
-    from ..lookup.match import Lookup
+    from ..features.lookup.match import Lookup
 
 ORDER = 15
 
@@ -63,19 +63,20 @@ def print_text(found: Lookup, base: str) -> None:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
-    from ..build import version_url
-    from ..lookup.index import build_index
-    from ..lookup.match import Matcher
-    from ..lookup.site import new_entry_url
-    from ..project import site_settings
-    from ..resolve import resolve
-    from ..validate import load_catalogue
+    from ..catalogue.resolve import resolve
+    from ..core.project import site_settings
+    from ..features.lookup.index import build_index
+    from ..features.lookup.match import Matcher
+    from ..features.lookup.site import new_entry_url
+    from ..features.registry import FEATURES
+    from ..site.build import version_url
+    from ..site.checks import load_checked
 
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be 1 or more, found {args.limit}")
     text = read_input(args)
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics, markdown=False)
+    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False)
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
     products = catalogue.products

@@ -8,16 +8,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
-from ..project import Project
+from ..core.project import Project
 
 if TYPE_CHECKING:
-    from ..versions import Products
+    from ..core.versions import Products
 
 ORDER = 5
 
 
 def _ask(question: str, check: Callable[[str], str], required: bool = False) -> str:
-    from ..scaffold import ScaffoldError
+    from ..authoring.scaffold import ScaffoldError
 
     """Ask until the answer passes `check` (which returns it cleaned or raises)."""
     while True:
@@ -35,7 +35,7 @@ def _ask(question: str, check: Callable[[str], str], required: bool = False) -> 
 
 
 def _title(text: str) -> str:
-    from ..scaffold import ScaffoldError
+    from ..authoring.scaffold import ScaffoldError
 
     if "\n" in text:
         raise ScaffoldError("a title is one line")
@@ -49,7 +49,7 @@ def _example(products: Products | None) -> str:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
-    from ..scaffold import (
+    from ..authoring.scaffold import (
         NewEntry,
         ScaffoldError,
         check_free,
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         create,
         parse_target,
     )
-    from ..schema import project_products
+    from ..catalogue.validate import project_products
 
     try:
         topic, ident = parse_target(args.target)

@@ -7,13 +7,13 @@ import sys
 from typing import Any
 
 from ..cli import UsageError
-from ..project import Project
+from ..core.project import Project
 
 ORDER = 45
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..rename import RenameError, rename
+    from ..authoring.rename import RenameError, rename
     try:
         plan = rename(project, args.old, args.new)
     except RenameError as err:

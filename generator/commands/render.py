@@ -7,17 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import UsageError
-from ..diagnostics import DiagnosticError, Diagnostics
-from ..project import Project
+from ..core.diagnostics import DiagnosticError, Diagnostics
+from ..core.project import Project
 
 ORDER = 30
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..build import render_trees, write_tree
-    from ..validate import load_catalogue
+    from ..features.registry import FEATURES
+    from ..site.build import write_tree
+    from ..site.checks import load_checked
+    from ..site.trees import render_trees
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics)
+    catalogue = load_checked(project, diagnostics, FEATURES)
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
     monikers = None
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
             raise UsageError(f"unknown version '{args.version}'; "
                              f"choose one of: {', '.join(catalogue.products.names)}")
         monikers = [moniker]
-    trees, problems = render_trees(project, catalogue, monikers)
+    trees, problems = render_trees(project, catalogue, FEATURES, monikers)
     if problems.has_errors():
         raise DiagnosticError(problems.sorted())
     out = Path(args.out)

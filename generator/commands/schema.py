@@ -6,14 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from ..project import Project
+from ..core.project import Project
 
 ORDER = 90
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..fieldref import write_reference
-    from ..schema import project_products, write_schemas
+    from ..authoring.fieldref import write_reference
+    from ..authoring.schema import write_schemas
+    from ..catalogue.validate import project_products
     stale = write_schemas(project, check=args.check)
     # The field reference in CONTRIBUTING.md comes from the same field definitions.
     reference = write_reference(project.root, project_products(project), check=args.check)

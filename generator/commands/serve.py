@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..project import Project
+from ..core.project import Project
 
 ORDER = 25
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
-    from ..serve import default_version, serve  # imported here: `kb` starts fast
+    from ..features.registry import FEATURES  # imported here: `kb` starts fast
+    from ..site.serve import default_version, serve
 
-    return serve(project, args.version or default_version(project), args.port)
+    return serve(project, FEATURES, args.version or default_version(project), args.port)
 
 
 def register(sub: Any) -> None:

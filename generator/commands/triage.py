@@ -7,11 +7,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
-from ..diagnostics import DiagnosticError, Diagnostics
-from ..project import Project
+from ..core.diagnostics import DiagnosticError, Diagnostics
+from ..core.project import Project
 
 if TYPE_CHECKING:
-    from ..tree.walk import Texts, Walk
+    from ..features.tree.walk import Texts, Walk
 
 ORDER = 45
 STOPPED = 3  # exit status when the walk stops before its end
@@ -35,18 +35,19 @@ def _choices_hint(walk: Walk) -> str:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
-    from ..lookup.index import build_index
-    from ..lookup.match import Matcher
-    from ..project import site_settings
-    from ..resolve import resolve
-    from ..tree.derive import NONE_KEY, derive
-    from ..tree.export import SiteInfo, version_markup
-    from ..tree.terminal import interactive
-    from ..tree.walk import Texts, Walk, command_line, filter_messages
-    from ..validate import load_catalogue
+    from ..catalogue.resolve import resolve
+    from ..core.project import site_settings
+    from ..features.lookup.index import build_index
+    from ..features.lookup.match import Matcher
+    from ..features.registry import FEATURES
+    from ..features.tree.derive import NONE_KEY, derive
+    from ..features.tree.export import SiteInfo, version_markup
+    from ..features.tree.terminal import interactive
+    from ..features.tree.walk import Texts, Walk, command_line, filter_messages
+    from ..site.checks import load_checked
 
     diagnostics = Diagnostics()
-    catalogue = load_catalogue(project, diagnostics, markdown=False)
+    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False)
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
     products = catalogue.products
@@ -109,8 +110,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
 
 def _pending(walk: Walk, texts: Texts, query: str) -> int:
     """Print the question the answers stopped at, for a script to pick the next one."""
-    from ..tree.derive import Question
-    from ..tree.walk import filter_messages
+    from ..features.tree.derive import Question
+    from ..features.tree.walk import filter_messages
 
     for line in texts.path(walk):
         print(line)

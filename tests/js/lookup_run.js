@@ -1,11 +1,11 @@
-// Runs the site's lookup matcher (generator/assets/lookup/lookup.js) in Node.
+// Runs the site's lookup matcher (generator/features/assets/lookup/lookup.js) in Node.
 // Usage: node lookup_run.js < request.json, where request is
 //   {"indexes": {NAME: index}, "queries": [{"index": NAME, "input": TEXT, "limit": N}],
 //    "normalise": [TEXT, ...]}
 // Prints {"lookups": [lookup result per query], "normalised": [line per text]}.
 "use strict";
 const path = require("path");
-const KBLookup = require(path.join(__dirname, "..", "..", "generator", "assets", "lookup",
+const KBLookup = require(path.join(__dirname, "..", "..", "generator", "features", "assets", "lookup",
   "lookup.js"));
 
 let input = "";

@@ -1,0 +1,1075 @@
+"""Import (`kb import docfx`): a DocFX troubleshooting article turned into a catalogue topic.
+
+Input: the article's Markdown (front matter, headings with their `<a name>` anchors,
+moniker zones, includes, alerts, numbered steps, messages in code spans) and the
+products; output: the topic's files as formatted text (topic, one entry per error,
+copied images) and a diagnostic, with its line, for everything that could not be mapped.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from ..catalogue.fields import ID_RE
+from ..catalogue.load import topic_folders
+from ..core.diagnostics import Diagnostic, Diagnostics, Loc
+from ..core.project import TOPIC_FILE, Project
+from ..core.versions import Products, Range, RangeError, parse_range
+from ..features.registry import FEATURES
+from ..markdown import docfx
+from ..site.checks import load_checked
+from .fmt import dump, modeline, write_atomic
+
+HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
+ANCHOR = re.compile(r"""^\s*<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>\s*$""",
+                    re.IGNORECASE)
+LIST_ITEM = re.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)")
+LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target><[^>]*>|[^)\s]*)"
+                  r"(?P<title>\s+\"[^\"]*\")?\)")
+IMAGE_DIRECTIVE = re.compile(r"(?P<head>:::image\b[^\n]*?\bsource\s*=\s*\")(?P<source>[^\"]*)\""
+                             r"(?P<tail>[^\n]*?:::)", re.IGNORECASE)
+CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
+CODE = re.compile(r"\b[A-Z]{2,}\d{3,}\b")
+OLD_ALERT = re.compile(r"^\*\*(?P<kind>NOTE|TIP|IMPORTANT|CAUTION|WARNING)\*\*:?\s*(?P<rest>.*)$",
+                       re.IGNORECASE)
+QUESTION_WORDS = ("what", "how", "why", "when", "where", "which", "who", "can", "do", "does",
+                  "is", "are", "should")
+SECTION_TITLES = ("related articles", "related content", "see also", "next steps",
+                  "prerequisites", "overview", "in this article", "more information",
+                  "additional resources", "summary", "introduction")
+REMEDY = re.compile(r"\b(resolve|fix|solve|workaround|to do so|follow these steps|as follows|"
+                    r"alternatively|you can also|try)\b", re.IGNORECASE)
+GENERIC_LEAD = re.compile(r"^(to (resolve|fix|solve) (this|these|the) (issue|issues|error|errors|"
+                          r"problem|problems))[.:]?$", re.IGNORECASE)
+TAKES_EFFECT = re.compile(r"\b(minutes?|hours?|days?|takes? effect|propagat)", re.IGNORECASE)
+ALERT_TYPES = ("note", "tip", "important", "caution", "warning")
+
+
+class ImportError_(ValueError):
+    """The import cannot go on; carries the diagnostics that say why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        super().__init__("; ".join(d.format() for d in diagnostics))
+        self.diagnostics = list(diagnostics)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the article: its 1-based number there, and its text."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class Node:
+    """A heading of the article with the lines under it, before the next heading."""
+
+    level: int
+    title: str
+    line: int
+    anchor: str = ""
+    zones: tuple[str, ...] = ()  # ranges of the zones open at the heading
+    body: list[Line] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    id: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A Markdown block of a structured body, with the zone ranges around it."""
+
+    kind: str  # "paragraph", "list", "quote", "fence", "other"
+    lines: tuple[Line, ...]
+    zones: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class Imported:
+    """The result: files (repository-relative path -> text or bytes) and what to report."""
+
+    topic: str
+    files: dict[str, str | bytes]
+    entries: list[str]
+    sections: int
+    diagnostics: Diagnostics
+    article: Path | None = None
+    article_rel: str = ""
+
+
+def slug(text: str) -> str:
+    """The anchor DocFX (GitHub style) gives a heading."""
+    text = LINK.sub(lambda m: m["text"], text)
+    text = re.sub(r"<[^>]+>", "", text).replace("`", "")
+    text = re.sub(r"[^\w\- ]", "", text.lower())
+    return text.replace(" ", "-")
+
+
+def plain_title(text: str) -> str:
+    """A heading's text without Markdown links, images, HTML or emphasis markers."""
+    text = LINK.sub(lambda m: "" if m["bang"] else m["text"], text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    return " ".join(text.split())
+
+
+def range_text(monikers: frozenset[str], products: Products) -> str:
+    """A short DocFX range selecting exactly `monikers` ('' for every version)."""
+    if monikers == products.everything().monikers:
+        return ""
+    parts = []
+    for product in products.products:
+        names = [m.name for m in product.monikers]
+        run: list[str] = []
+        for name in [*names, ""]:
+            if name and name in monikers:
+                run.append(name)
+                continue
+            if run:
+                first, last = names.index(run[0]), names.index(run[-1])
+                if len(run) == 1:
+                    parts.append(run[0])
+                elif first == 0 and last == len(names) - 1:
+                    parts.append(f">= {run[0]}")
+                elif first == 0:
+                    parts.append(f"<= {run[-1]}")
+                elif last == len(names) - 1:
+                    parts.append(f">= {run[0]}")
+                else:
+                    parts.append(f">= {run[0]} <= {run[-1]}")
+                run = []
+    return " || ".join(parts)
+
+
+class Importer:
+    """One article's import: reading, mapping, and the problems found on the way."""
+
+    def __init__(self, project: Project, article: Path, topic: str, products: Products,
+                 base_url: str = ""):
+        self.project = project
+        self.article = article
+        self.rel = _shown(project, article)
+        self.topic = topic
+        self.products = products
+        self.base_url = base_url
+        self.diagnostics = Diagnostics()
+        self.files: dict[str, str | bytes] = {}
+        self.anchors: set[str] = set()
+
+    # Reporting -------------------------------------------------------------------------
+
+    def unmapped(self, line: int, subject: str, message: str, suggestion: str = "",
+                 path: str = "") -> None:
+        self.diagnostics.warning(Loc(path or self.rel, line, 1 if line else 0), subject,
+                                 message, suggestion)
+
+    # Reading ---------------------------------------------------------------------------
+
+    def read(self) -> tuple[dict[str, object], Node]:
+        text = self.article.read_text(encoding="utf-8").replace("\r\n", "\n")
+        try:
+            meta, body, skipped = docfx.split_front_matter(text)
+        except docfx.FrontMatterError as err:
+            problem = Diagnostics()
+            problem.error(Loc(self.rel, err.line, 1), "front matter", err.message,
+                          "fix the YAML between the '---' lines")
+            raise ImportError_(problem.items) from err
+        lines = [Line(skipped + index + 1, t) for index, t in enumerate(body.split("\n"))]
+        return meta, self._tree(lines)
+
+    def _tree(self, lines: list[Line]) -> Node:
+        root = Node(0, "", 0)
+        stack = [root]
+        zones: list[tuple[int, str, bool]] = []  # colons, range, valid
+        pending: Line | None = None
+        fenced = docfx._fenced([line.text for line in lines])
+        for line, in_fence in zip(lines, fenced, strict=True):
+            heading = None if in_fence else HEADING.match(line.text)
+            if pending is not None and line.text.strip() and heading is None \
+                    and not ANCHOR.match(line.text):
+                self.unmapped(pending.number, "anchor",
+                              f"anchor '{ANCHOR.match(pending.text)['id']}' is not "  # type: ignore[index]
+                              "right before a heading; it was dropped",
+                              "link to the heading's id instead")
+                pending = None
+            if not in_fence and ANCHOR.match(line.text):
+                pending = line
+                continue
+            marker = None if in_fence else docfx.ZONE.match(line.text)
+            if marker is not None:
+                keep = self._zone_marker(marker, line, zones)
+                if keep:
+                    stack[-1].body.append(line)
+                continue
+            if heading is None:
+                stack[-1].body.append(line)
+                continue
+            level = len(heading["hashes"])
+            anchor = ANCHOR.match(pending.text)["id"] if pending else ""  # type: ignore[index]
+            pending = None
+            node = Node(level, heading["title"].strip(), line.number, anchor,
+                        tuple(r for _, r, valid in zones if valid))
+            while stack[-1].level >= level and stack[-1] is not root:
+                stack.pop()
+            stack[-1].children.append(node)
+            stack.append(node)
+        for colons, _range, valid in zones:
+            if valid:
+                self.unmapped(0, "moniker zone",
+                              f"a zone opened with {colons} colons is not closed; it ends at "
+                              "the end of the article")
+        return root
+
+    def _zone_marker(self, marker: re.Match[str], line: Line,
+                     zones: list[tuple[int, str, bool]]) -> bool:
+        """Track zones; False for the markers of zones whose range is not valid (dropped)."""
+        colons = len(marker["colons"])
+        if marker["keyword"].lower() == "moniker-end":
+            if not zones:
+                self.unmapped(line.number, "moniker zone", "'moniker-end' closes no zone; "
+                              "it was dropped")
+                return False
+            return zones.pop()[2]
+        found = docfx.ZONE_RANGE.match(marker["rest"])
+        text = (found["dq"] if found["dq"] is not None else found["sq"]) if found else ""
+        try:
+            parse_range(text, self.products)
+        except RangeError as err:
+            self.unmapped(line.number, "moniker zone",
+                          f"zone range '{text}' cannot be mapped: {err.message}",
+                          "its content shows in every version; add applies_to by hand")
+            zones.append((colons, text, False))
+            return False
+        zones.append((colons, text, True))
+        return True
+
+    # Ids -------------------------------------------------------------------------------
+
+    def assign_ids(self, nodes: Sequence[Node]) -> None:
+        """Each heading's id (its `<a name>`, else its slug) and aliases (the slug)."""
+        slugs: dict[str, int] = {}
+        for node in _walk(nodes):
+            base = slug(node.title) or "section"
+            count = slugs.get(base, 0)
+            slugs[base] = count + 1
+            own_slug = base if count == 0 else f"{base}-{count}"
+            ident = node.anchor or own_slug
+            if not ID_RE.match(ident):
+                fixed = re.sub(r"[^A-Za-z0-9_-]", "-", ident)
+                fixed = fixed if re.match(r"[A-Za-z]", fixed) else f"x-{fixed}"
+                self.unmapped(node.line, f"heading '{plain_title(node.title)}'",
+                              f"'{ident}' is not a valid id; it became '{fixed}'",
+                              "links to the old anchor no longer land; add it by hand if "
+                              "needed")
+                ident = fixed
+            node.id = ident
+            node.aliases = (own_slug,) if own_slug != ident and ID_RE.match(own_slug) else ()
+        seen: set[str] = set()
+        for node in _walk(nodes):
+            if node.id in seen:
+                node.id = f"{node.id}-{node.line}"
+                self.unmapped(node.line, f"heading '{plain_title(node.title)}'",
+                              f"its anchor is used twice; it became '{node.id}'")
+            seen.add(node.id)
+        for node in _walk(nodes):
+            kept = tuple(a for a in node.aliases if a not in seen)
+            for alias in node.aliases:
+                if alias not in kept:
+                    self.unmapped(node.line, f"heading '{plain_title(node.title)}'",
+                                  f"alias '{alias}' is already an id on the page; it was dropped")
+            node.aliases = kept
+            seen.update(kept)
+        self.anchors = seen
+
+    # Markdown --------------------------------------------------------------------------
+
+    def markdown(self, lines: Sequence[Line], balance: bool = True) -> str:
+        """Lines of a body as catalogue Markdown: includes, links and images mapped."""
+        out: list[str] = []
+        stack: list[str] = []
+        fenced = docfx._fenced([line.text for line in lines])
+        for line, in_fence in zip(lines, fenced, strict=True):
+            if in_fence:
+                out.append(line.text)
+                continue
+            marker = docfx.ZONE.match(line.text)
+            if marker is not None and balance:
+                if marker["keyword"].lower() == "moniker-end":
+                    if not stack:
+                        continue  # closes a zone opened before this part: its range is set
+                    stack.pop()
+                else:
+                    stack.append(marker["colons"])
+                out.append(line.text.strip())
+                continue
+            out.extend(self._line(line))
+        for colons in reversed(stack):
+            out.append(f"{colons} moniker-end")
+        return _tidy(out)
+
+    def _line(self, line: Line) -> list[str]:
+        include = docfx.BLOCK_INCLUDE.match(line.text)
+        if include is not None:
+            return self._include(include["path"], line, include["indent"])
+        text = docfx.INLINE.sub(lambda m: self._inline(m, line), line.text) \
+            if "[!include" in line.text.lower() else line.text
+        text = LINK.sub(lambda m: self._link(m, line), text)
+        text = IMAGE_DIRECTIVE.sub(lambda m: self._image_directive(m, line), text)
+        if "\0" in text:
+            text = text.replace("\0", "")
+            if not text.strip():
+                return []
+        return [text]
+
+    def _include(self, written: str, line: Line, indent: str, depth: int = 0) -> list[str]:
+        path = (self.article.parent / written.strip().strip("<>")).resolve()
+        if Path(written).name.startswith("version-"):
+            self.unmapped(line.number, "include",
+                          f"version banner '{written}' was dropped: the site's version "
+                          "selector shows the version")
+            return []
+        if not path.is_file():
+            self.unmapped(line.number, "include",
+                          f"include '{written}' was not found beside the article; it was "
+                          "dropped", "copy its text into the topic by hand if it matters")
+            return []
+        if depth > 8:
+            self.unmapped(line.number, "include", f"includes nest too deep at '{written}'")
+            return []
+        try:
+            _, body, _ = docfx.split_front_matter(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, docfx.FrontMatterError) as err:
+            self.unmapped(line.number, "include", f"include '{written}' cannot be read: {err}")
+            return []
+        out: list[str] = []
+        for text in body.strip("\n").split("\n"):
+            nested = docfx.BLOCK_INCLUDE.match(text)
+            if nested is not None:
+                out.extend(self._include(nested["path"], line, indent, depth + 1))
+            else:
+                mapped = LINK.sub(lambda m: self._link(m, line), text)
+                out.append(indent + mapped if mapped.strip() else "")
+        return ["", *out, ""]
+
+    def _inline(self, found: re.Match[str], line: Line) -> str:
+        if not found["include"]:
+            return found.group()
+        lines = self._include(found["path"], line, "")
+        return " ".join(text.strip() for text in lines if text.strip())
+
+    def _link(self, found: re.Match[str], line: Line) -> str:
+        target = found["target"].strip("<>")
+        text = found["text"]
+        if found["bang"]:
+            return self._image(found, target, line)
+        if target.startswith("#"):
+            if target[1:] not in self.anchors:
+                self.unmapped(line.number, "link",
+                              f"link to '{target}' matches no heading of the article",
+                              "check the anchor after the import")
+            return found.group()
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
+            return found.group()
+        if self.base_url:
+            absolute = urljoin(self.base_url, target)
+            absolute = re.sub(r"\.md(?=$|[#?])", "", absolute)
+            return f"[{text}]({absolute}{found['title'] or ''})"
+        self.unmapped(line.number, "link",
+                      f"link '{target}' points into the article's old site; only its text "
+                      "was kept", "pass --base-url with the article's address to keep links")
+        return text
+
+    def _image(self, found: re.Match[str], target: str, line: Line) -> str:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):
+            return found.group()
+        copied = self._copy_media(target, line)
+        if copied is None:
+            return "\0" if found.group().strip() == line.text.strip() else ""
+        return f"![{found['text']}]({copied}{found['title'] or ''})"
+
+    def _image_directive(self, found: re.Match[str], line: Line) -> str:
+        copied = self._copy_media(found["source"], line)
+        if copied is None:
+            return "\0"
+        return f"{found['head']}{copied}\"{found['tail']}"
+
+    def _copy_media(self, target: str, line: Line) -> str | None:
+        """Copy an image beside the article into content/media/<topic>/; its new path."""
+        source = (self.article.parent / target.split("#")[0].split("?")[0]).resolve()
+        if not source.is_file():
+            self.unmapped(line.number, "image",
+                          f"image '{target}' was not found beside the article; it was "
+                          "dropped", "add it under content/media/ and link it by hand")
+            return None
+        rel = f"media/{self.topic}/{source.name}"
+        self.files[f"content/{rel}"] = source.read_bytes()
+        return rel
+
+    # Structure -------------------------------------------------------------------------
+
+    def blocks(self, lines: Sequence[Line], node: Node) -> list[Block]:
+        """A body as blocks, zone markers removed and remembered on each block."""
+        blocks: list[Block] = []
+        zones: list[str] = []
+        current: list[Line] = []
+        kind = ""
+        closed_at = 0  # where a zone opened before the heading ended, if it did
+        fenced = docfx._fenced([line.text for line in lines])
+
+        def flush() -> None:
+            nonlocal current, kind
+            if current and any(line.text.strip() for line in current):
+                blocks.append(Block(kind, tuple(_rstrip_blank(current)), tuple(zones)))
+            current, kind = [], ""
+
+        for line, in_fence in zip(lines, fenced, strict=True):
+            text = line.text
+            marker = None if in_fence else docfx.ZONE.match(text)
+            if marker is not None:
+                flush()
+                if marker["keyword"].lower() == "moniker-end":
+                    if zones:
+                        zones.pop()
+                    else:
+                        closed_at = line.number
+                else:
+                    found = docfx.ZONE_RANGE.match(marker["rest"])
+                    zones.append((found["dq"] if found["dq"] is not None else found["sq"])
+                                 if found else "")
+                continue
+            if closed_at and text.strip():
+                self.unmapped(closed_at, "moniker zone",
+                              f"a zone around heading '{plain_title(node.title)}' ends inside "
+                              "its text; the text after it keeps the zone's range")
+                closed_at = 0
+            if in_fence:
+                if kind not in ("fence", "list"):
+                    flush()
+                    kind = "fence"
+                current.append(line)
+                continue
+            if not text.strip():
+                if kind in ("list",):
+                    current.append(line)
+                else:
+                    flush()
+                continue
+            indent = len(text) - len(text.lstrip(" "))
+            item = LIST_ITEM.match(text)
+            if kind == "list":
+                top_item = item is not None and indent <= 3
+                if top_item or indent >= 2 or (current and current[-1].text.strip()):
+                    if top_item and not _same_list(current, text):
+                        flush()
+                        kind = "list"
+                    current.append(line)
+                    continue
+                flush()
+            if item is not None:
+                flush()
+                kind = "list"
+            elif text.lstrip().startswith(">"):
+                if kind != "quote":
+                    flush()
+                    kind = "quote"
+            elif kind not in ("paragraph",):
+                flush()
+                kind = "paragraph"
+            current.append(line)
+        flush()
+        return blocks
+
+    def list_items(self, block: Block) -> list[tuple[int, list[Line]]]:
+        """The items of a list block: (first line number, lines without the marker)."""
+        items: list[tuple[int, list[Line]]] = []
+        width = 0
+        for line in block.lines:
+            item = LIST_ITEM.match(line.text)
+            if item is not None and len(item["indent"]) <= 3 and \
+                    (not items or len(item["indent"]) < width):
+                width = item.end() if item["space"] else item.end() + 1
+                items.append((line.number, [Line(line.number, line.text[item.end():])]))
+                continue
+            if not items:
+                continue
+            text = line.text
+            strip = min(width, len(text) - len(text.lstrip(" ")))
+            items[-1][1].append(Line(line.number, text[strip:]))
+        return items
+
+    def note(self, block: Block) -> dict[str, Any] | None:
+        """An alert blockquote as a catalogue note, or None for other quotes."""
+        body = [Line(line.number, re.sub(r"^\s*> ?", "", line.text)) for line in block.lines]
+        first = next((i for i, line in enumerate(body) if line.text.strip()), None)
+        if first is None:
+            return None
+        head = body[first].text.strip()
+        alert = docfx.ALERT.match(head)
+        if alert is not None and alert["kind"].lower() in ALERT_TYPES:
+            rest = [Line(body[first].number, alert["rest"].strip()), *body[first + 1:]]
+            kind = alert["kind"].lower()
+        elif (old := OLD_ALERT.match(head)) is not None:
+            rest = [Line(body[first].number, old["rest"]), *body[first + 1:]]
+            kind = old["kind"].lower()
+        else:
+            return None
+        text = self.markdown(rest)
+        if not text.strip():
+            return None
+        return {"type": kind, "text": text + "\n" if "\n" in text else text}
+
+    # Mapping ---------------------------------------------------------------------------
+
+    def range_of(self, zones: Sequence[str], parent: Sequence[str]) -> str:
+        """applies_to for a part inside `zones`, when it differs from its parent's."""
+        own = [z for z in zones if z]
+        mine = self._set(own)
+        if mine == self._set([z for z in parent if z]):
+            return ""
+        extra = [z for z in own if z not in parent]
+        if len(own) == 1 or (len(extra) == 1 and self._set([extra[0]]) == mine):
+            return (extra or own)[0].strip()
+        return range_text(mine, self.products)
+
+    def _set(self, zones: Sequence[str]) -> frozenset[str]:
+        result: Range = self.products.everything()
+        for text in zones:
+            try:
+                result = Range("x", result.monikers & parse_range(text, self.products).monikers)
+            except RangeError:
+                continue
+        return result.monikers
+
+    def messages(self, lines: Sequence[Line]) -> list[str]:
+        found: list[str] = []
+        fenced = docfx._fenced([line.text for line in lines])
+        for line, in_fence in zip(lines, fenced, strict=True):
+            if in_fence:
+                continue
+            for span in CODE_SPAN.finditer(line.text):
+                text = span["text"].strip()
+                if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.match(text):
+                    if text not in found:
+                        found.append(text)
+        return found
+
+    def fixes(self, blocks: list[Block], base: Sequence[str], title: str
+              ) -> tuple[list[str], list[dict[str, Any]]]:
+        """Blocks of a cause: (paragraphs that describe the cause, its fixes)."""
+        described: list[Block] = []
+        fixes: list[dict[str, Any]] = []
+        lead: list[Block] = []
+        notes: list[dict[str, Any]] = []
+        after: list[Block] = []
+        for block in blocks:
+            if block.kind == "quote" and (note := self.note(block)) is not None:
+                rng = self.range_of(block.zones, base)
+                if rng:
+                    note["applies_to"] = rng
+                if fixes and not lead:
+                    note["position"] = "after"
+                    fixes[-1].setdefault("notes", []).append(note)
+                else:
+                    notes.append(note)
+                continue
+            if block.kind == "list":
+                fix = self._fix(lead, block, notes, base)
+                fixes.append(fix)
+                lead, notes, after = [], [], []
+                continue
+            if not fixes and not lead and not REMEDY.search(block.text) \
+                    and not block.text.rstrip().endswith(":"):
+                described.append(block)
+                continue
+            if fixes and not REMEDY.search(block.text) and not block.text.rstrip().endswith(":"):
+                after.append(block)
+                continue
+            lead.append(block)
+        if lead or notes:
+            # Remedy text without a list: the text itself is the one step.
+            steps_from = lead[-1:] if lead else described[-1:]
+            described = described if lead else described[:-1]
+            fixes.append(self._fix(lead[:-1], None, notes, base, steps_from))
+        for block in after if fixes else []:
+            text = self.markdown(block.lines)
+            if TAKES_EFFECT.search(text) and "takes_effect" not in fixes[-1] \
+                    and not LINK.search(text):
+                fixes[-1]["takes_effect"] = " ".join(text.split())
+            else:
+                fixes[-1].setdefault("notes", []).append(
+                    {"type": "note", "text": text, "position": "after"})
+        if not fixes:
+            steps_from = described[-1:] or []
+            described = described[:-1]
+            fixes.append(self._fix([], None, notes, base, steps_from, fallback=title))
+        return [self._zoned(b, base) for b in described], fixes
+
+    def _zoned(self, block: Block, base: Sequence[str]) -> str:
+        """A block's Markdown, inside its own zone when it differs from `base`."""
+        text = self.markdown(block.lines)
+        rng = self.range_of(block.zones, base)
+        return f'::: moniker range="{rng}"\n\n{text}\n\n::: moniker-end' if rng else text
+
+    def _fix(self, lead: list[Block], steps_block: Block | None, notes: list[dict[str, Any]],
+             base: Sequence[str], steps_from: Sequence[Block] = (), fallback: str = ""
+             ) -> dict[str, Any]:
+        fix: dict[str, Any] = {"title": _fix_title(lead, fallback)}
+        zones = [b.zones for b in [*lead, *([steps_block] if steps_block else []), *steps_from]]
+        common = zones[0] if zones and all(z == zones[0] for z in zones) else tuple(base)
+        rng = self.range_of(common, base)
+        if rng:
+            fix["applies_to"] = rng
+        inner = tuple(common) if rng else tuple(base)
+        description = "\n\n".join(self._zoned(b, inner) for b in lead)
+        single = len(lead) == 1 and len(re.split(r"(?<=[.!?:])\s+", description.strip())) == 1
+        if description and not GENERIC_LEAD.match(description.strip()) and not single:
+            fix["description"] = description + "\n"
+        if notes:
+            fix["notes"] = notes
+        steps: list[Any] = []
+        if steps_block is not None:
+            for number, lines in self.list_items(steps_block):
+                text = _unwrap(self.markdown(lines))
+                if not text.strip():
+                    continue
+                step_range = self.range_of(steps_block.zones, inner)
+                if "\n" in text:
+                    text += "\n"
+                steps.append({"text": text, "applies_to": step_range} if step_range else text)
+                del number
+        for block in steps_from:
+            steps.append(self._zoned(block, inner))
+        if not steps:
+            steps.append(fix["title"])
+        fix["steps"] = steps
+        return fix
+
+    def head(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
+        """The fields entries, causes and sections share: id, title, range, aliases."""
+        data: dict[str, Any] = {"id": node.id, "title": plain_title(node.title)}
+        rng = self.range_of(node.zones, base)
+        if rng:
+            data["applies_to"] = rng
+        if node.aliases:
+            data["aliases"] = list(node.aliases)
+        return data
+
+    def entry(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
+        data = self.head(node, base)
+        all_lines = [*node.body, *(line for child in _walk(node.children)
+                                   for line in child.body)]
+        messages = self.messages(all_lines)
+        if messages:
+            data["messages"] = messages
+            codes = sorted({c for m in messages for c in CODE.findall(m)})
+            if codes:
+                data["codes"] = codes
+        else:
+            self.unmapped(node.line, f"entry '{node.id}'",
+                          "no error message in a code span; 'messages' is empty",
+                          "add the message users see, verbatim, to 'messages'")
+        causes = []
+        if node.children:
+            summary = self.markdown(node.body)
+            if summary.strip():
+                data["summary"] = summary + "\n"
+            for child in node.children:
+                causes.append(self.cause(child, node.zones))
+        else:
+            blocks = self.blocks(node.body, node)
+            described, fixes = self.fixes(blocks, node.zones, data["title"])
+            first = _cause_title(_first_sentence(described[0], 400)) if described else ""
+            cause: dict[str, Any] = {"id": f"{node.id}-cause",
+                                     "title": first or data["title"], "fixes": fixes}
+            if described:
+                data["summary"] = "\n\n".join(described) + "\n"
+            causes.append(cause)
+        data["causes"] = causes
+        return data
+
+    def cause(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
+        data = self.head(node, base)
+        lines = [*node.body, *self._subheadings(node.children)]
+        described, fixes = self.fixes(self.blocks(lines, node), node.zones, data["title"])
+        if described:
+            data["description"] = "\n\n".join(described) + "\n"
+        data["fixes"] = fixes
+        return data
+
+    def _subheadings(self, nodes: Sequence[Node]) -> list[Line]:
+        """Deeper headings kept as Markdown headings (with their anchors) in the text."""
+        out: list[Line] = []
+        for node in nodes:
+            self.unmapped(node.line, f"heading '{plain_title(node.title)}'",
+                          "heading nested too deep for the catalogue; kept as a heading in "
+                          "the text above it")
+            out.append(Line(node.line, ""))
+            out.append(Line(node.line, f"{'#' * min(node.level, 6)} {node.title} "
+                                       f"{{ #{node.id} }}"))
+            out.append(Line(node.line, ""))
+            out.extend(node.body)
+            out.extend(self._subheadings(node.children))
+        return out
+
+    def section(self, node: Node, base: Sequence[str], entry_ids: set[str],
+                extra: Sequence[Node] = ()) -> dict[str, Any]:
+        data = self.head(node, base)
+        lines = list(node.body)
+        kept, listed = _drop_error_list(lines, entry_ids)
+        if listed:
+            lines = kept
+            data["list_errors"] = True
+        lines += self._subheadings(extra)
+        body = self.markdown(lines)
+        if body.strip():
+            data["body"] = body + "\n"
+        return data
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _shown(project: Project, path: Path) -> str:
+    rel = project.rel(path)
+    return rel if not rel.startswith("/") else path.as_posix()
+
+
+def _walk(nodes: Sequence[Node]) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _rstrip_blank(lines: list[Line]) -> list[Line]:
+    while lines and not lines[-1].text.strip():
+        lines = lines[:-1]
+    return lines
+
+
+def _same_list(current: list[Line], text: str) -> bool:
+    """Whether a new top-level item continues the list in `current` (same marker kind)."""
+    first = next((LIST_ITEM.match(line.text) for line in current), None)
+    item = LIST_ITEM.match(text)
+    if first is None or item is None:
+        return False
+    ordered = first["marker"][0].isdigit()
+    return ordered == item["marker"][0].isdigit()
+
+
+def _tidy(lines: list[str]) -> str:
+    out: list[str] = []
+    blank = True
+    fenced = docfx._fenced(lines)
+    for text, in_fence in zip(lines, fenced, strict=True):
+        if in_fence:
+            out.append(text)
+            blank = False
+            continue
+        text = text.rstrip()
+        if text:
+            out.append(text)
+            blank = False
+        elif not blank:
+            out.append("")
+            blank = True
+    while out and not out[-1]:
+        out.pop()
+    # A zone with nothing inside is dropped.
+    joined = "\n".join(out)
+    joined = re.sub(r"(?m)^:{3,} ?moniker range=\"[^\"]*\"\n+:{3,} ?moniker-end\n*", "", joined)
+    return joined.strip("\n")
+
+
+def _unwrap(text: str) -> str:
+    """One paragraph of plain lines joined into one line (Markdown reads them so anyway)."""
+    lines = text.split("\n")
+    if len(lines) > 1 and all(line.strip() and not line.startswith((" ", ">", "|", "<", ":"))
+                              and not LIST_ITEM.match(line) and not line.endswith("  ")
+                              for line in lines):
+        return " ".join(line.strip() for line in lines)
+    return text
+
+
+def _first_sentence(text: str, limit: int = 140) -> str:
+    plain = plain_title(text.split("\n\n")[0].replace("\n", " "))
+    if plain.startswith(":::"):
+        return ""
+    sentence = re.split(r"(?<=[.!?])\s+", plain)[0].rstrip(".:")
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + "..."
+    return sentence
+
+
+FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
+            re.compile(r"\byou (?:can|could|should|must|need to|have to) (?:also )?"
+                       r"(?P<rest>.+)$", re.IGNORECASE))
+FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve) (?:this|these|the|it)(?: \w+)?|"
+                        r"alternatively|instead),\s*", re.IGNORECASE)
+CAUSE_LEAD = re.compile(r"^(?:this|these|the) (?:error|issue|problem)s? (?:\w+ )?"
+                        r"(?:occurs?|happens?|arises?|appears?|shows? up) (?:\w+ )?"
+                        r"(?:when|because|if) ", re.IGNORECASE)
+
+
+def _fix_title(lead: Sequence[Block], fallback: str) -> str:
+    for block in lead:
+        sentence = _first_sentence(block.text, limit=400)
+        if not sentence or GENERIC_LEAD.match(sentence):
+            continue
+        sentence = re.sub(r",? (as follows|follow these steps|by following these steps|"
+                          r"follow the steps below)$", "", sentence, flags=re.IGNORECASE)
+        sentence = FIX_PREFIX.sub("", sentence)
+        for pattern in FIX_VERB:
+            found = pattern.search(sentence)
+            if found is not None:
+                sentence = found["rest"]
+                break
+        return _capital(_clip(sentence))
+    return "Resolve the error"
+
+
+def _cause_title(sentence: str) -> str:
+    return _capital(_clip(CAUSE_LEAD.sub("", sentence)))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
+
+
+def _drop_error_list(lines: list[Line], entry_ids: set[str]) -> tuple[list[Line], bool]:
+    """Without the bullet list that only links to this page's errors; whether one was found."""
+    items = [i for i, line in enumerate(lines) if LIST_ITEM.match(line.text)]
+    if not items:
+        return lines, False
+    linked = []
+    for index in items:
+        text = lines[index].text
+        rest = text[LIST_ITEM.match(text).end():].strip()  # type: ignore[union-attr]
+        found = LINK.fullmatch(rest)
+        if found is None or not found["target"].startswith("#"):
+            return lines, False
+        linked.append(found["target"][1:])
+    if not linked or not all(target in entry_ids for target in linked):
+        return lines, False
+    return [line for i, line in enumerate(lines) if i not in set(items)], True
+
+
+# ---------------------------------------------------------------------------
+# The whole import
+# ---------------------------------------------------------------------------
+
+
+def is_error(node: Node) -> bool:
+    """Whether a heading names an error (rather than a question or a general section)."""
+    title = plain_title(node.title).strip()
+    lower = title.lower()
+    if title.endswith("?") or lower.split(" ", 1)[0] in QUESTION_WORDS:
+        return False
+    if lower in SECTION_TITLES:
+        return False
+    fenced = docfx._fenced([line.text for line in node.body])
+    prose = [line.text for line, f in zip(node.body, fenced, strict=True) if not f]
+    text = "\n".join(prose)
+    has_list = any(LIST_ITEM.match(line) for line in prose)
+    return bool(has_list or REMEDY.search(text) or CODE_SPAN.search(text))
+
+
+def default_topic(article: Path, title: str) -> str:
+    stem = article.stem.split(".")[0]
+    if ID_RE.match(stem):
+        return stem
+    return slug(title)[:60].strip("-") or "imported"
+
+
+def import_article(project: Project, article: Path, products: Products, topic: str = "",
+                   base_url: str = "") -> Imported:
+    """Map the article to topic files (nothing is written)."""
+    probe = Importer(project, article, topic or "x", products, base_url)
+    meta, root = probe.read()
+    h1 = next((n for n in root.children if n.level == 1), None)
+    title = str(meta.get("title") or (plain_title(h1.title) if h1 else article.stem))
+    topic = topic or default_topic(article, title)
+    importer = Importer(project, article, topic, products, base_url)
+    meta, root = importer.read()
+    h1 = next((n for n in root.children if n.level == 1), None)
+    intro_lines = list(root.body)
+    headings = [n for n in root.children if n is not h1]
+    if h1 is not None:
+        intro_lines += h1.body
+        headings = [*headings, *h1.children]
+    importer.assign_ids(headings)
+    # The error level: the heading level with the most error headings (the shallowest
+    # of equals): errors are siblings, while their causes or sections are nested.
+    counts: dict[int, int] = {}
+    for node in _walk(headings):
+        if is_error(node):
+            counts[node.level] = counts.get(node.level, 0) + 1
+    level = min(counts, key=lambda lvl: (-counts[lvl], lvl)) if counts else 0
+    topic_data: dict[str, Any] = {"id": topic, "title": title}
+    rng_text = str(meta.get("monikerRange") or "").strip()
+    topic_zones: tuple[str, ...] = ()
+    if rng_text:
+        try:
+            parse_range(rng_text, products)
+            topic_data["applies_to"] = rng_text
+            topic_zones = (rng_text,)
+        except RangeError as err:
+            line = _front_matter_line(article, "monikerRange")
+            importer.unmapped(line, "front matter",
+                              f"monikerRange '{rng_text}' cannot be mapped: {err.message}",
+                              "set the topic's applies_to by hand")
+    if meta.get("description"):
+        topic_data["description"] = " ".join(str(meta["description"]).split())
+    ignored = [k for k in meta if k not in ("title", "description", "monikerRange")]
+    if ignored:
+        importer.unmapped(_front_matter_line(article, ignored[0]), "front matter",
+                          "keys not used by the knowledge base: " + ", ".join(ignored))
+    intro = importer.markdown(intro_lines)
+    if intro.strip():
+        topic_data["intro"] = intro + "\n"
+    entries: list[tuple[Node, dict[str, Any]]] = []
+    errors = [n for n in _walk(headings) if n.level == level and is_error(n)]
+    error_ids = {n.id for n in errors} | {a for n in errors for a in n.aliases}
+    sections: list[dict[str, Any]] = []
+    closing: list[dict[str, Any]] = []
+
+    def visit(nodes: Sequence[Node]) -> None:
+        for node in nodes:
+            if node in errors:
+                entries.append((node, importer.entry(node, topic_zones)))
+                continue
+            inside = [c for c in node.children if any(e is c or e in _walk([c])
+                                                      for e in errors)]
+            others = [c for c in node.children if c not in inside]
+            target = closing if entries else sections
+            target.append(importer.section(node, topic_zones, error_ids, others))
+            visit(inside)
+
+    visit(headings)
+    if sections:
+        topic_data["sections"] = sections
+    if entries:
+        topic_data["order"] = [data["id"] for _, data in entries]
+    if closing:
+        topic_data["closing_sections"] = closing
+    folder = f"catalogue/{topic}"
+    files: dict[str, str | bytes] = dict(importer.files)
+    topic_path = project.root / folder / TOPIC_FILE
+    files[f"{folder}/{TOPIC_FILE}"] = dump(topic_data, "topic", f"{folder}/{TOPIC_FILE}",
+                                          modeline(project, topic_path, "topic"))
+    for _node, data in entries:
+        rel = f"{folder}/{data['id']}.yml"
+        files[rel] = dump(data, "entry", rel, modeline(project, project.root / rel, "entry"))
+    return Imported(topic, files, [d["id"] for _, d in entries],
+                    len(sections) + len(closing), importer.diagnostics, article, importer.rel)
+
+
+def _front_matter_line(article: Path, key: str) -> int:
+    for number, line in enumerate(article.read_text(encoding="utf-8").splitlines(), 1):
+        if line.lstrip("\"'").startswith(key):
+            return number
+    return 1
+
+
+# ---------------------------------------------------------------------------
+# Checking and writing
+# ---------------------------------------------------------------------------
+
+
+def conflicts(project: Project, result: Imported) -> list[str]:
+    """Entry ids of the import that other topics already use (ids are catalogue-wide)."""
+    taken = []
+    for folder in topic_folders(project):
+        if folder.name == result.topic:
+            continue
+        for entry in result.entries:
+            if (folder / f"{entry}.yml").exists():
+                taken.append(f"entry id '{entry}' is already used by "
+                             f"{project.rel(folder / f'{entry}.yml')}")
+    return taken
+
+
+def existing(project: Project, result: Imported) -> list[str]:
+    return [rel for rel in result.files if (project.root / rel).exists()]
+
+
+def check_result(project: Project, result: Imported) -> list[Diagnostic]:
+    """`kb check` on a copy of the repository with the import added: its problems there."""
+    with tempfile.TemporaryDirectory(prefix="kb-import-") as temp:
+        copy = Path(temp) / "repo"
+        copy.mkdir()
+        for part in ("catalogue", "content"):
+            if (project.root / part).is_dir():
+                shutil.copytree(project.root / part, copy / part)
+        shutil.copy(project.mkdocs_yml, copy / "mkdocs.yml")
+        _write_files(copy, result.files)
+        diagnostics = Diagnostics()
+        load_checked(Project(copy), diagnostics, FEATURES, jobs=1)
+        ours = set(result.files)
+        return [d for d in diagnostics.sorted() if d.loc.path in ours]
+
+
+LINK_PROBLEM = re.compile(r"^link '#(?P<anchor>[^']+)'")
+
+
+def settle(project: Project, result: Imported) -> list[Diagnostic]:
+    """`check_result`, after unlinking in-page links whose target is missing in some version.
+
+    An article may link to a heading that only some versions have (a zone around the
+    heading, none around the link); the link keeps its text and the change is reported.
+    """
+    problems = check_result(project, result)
+    broken = {(d.loc.path, m["anchor"]) for d in problems
+              if (m := LINK_PROBLEM.match(d.subject)) is not None}
+    if not broken:
+        return problems
+    article_lines = result.article.read_text(encoding="utf-8").splitlines() \
+        if result.article else []
+    for path, anchor in sorted(broken):
+        text = result.files.get(path)
+        if not isinstance(text, str):
+            continue
+        pattern = re.compile(r"\[(?P<text>[^\]]*)\]\(#" + re.escape(anchor) + r"\)")
+        result.files[path] = pattern.sub(lambda m: m["text"], text)
+        line = next((n for n, t in enumerate(article_lines, 1) if f"](#{anchor})" in t), 0)
+        result.diagnostics.warning(
+            Loc(result.article_rel, line, 1 if line else 0), "link",
+            f"link to '#{anchor}' shows in versions that lack that heading; only its text "
+            "was kept", "put the link in a moniker zone that matches the heading's")
+    return check_result(project, result)
+
+
+def _write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, data in sorted(files.items()):
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            temp = path.with_name(f".{path.name}.tmp")
+            temp.write_bytes(data)
+            temp.replace(path)
+        else:
+            write_atomic(path, data)
+
+
+def write(project: Project, result: Imported) -> list[str]:
+    """Write every file of the import; the paths written."""
+    _write_files(project.root, result.files)
+    return sorted(result.files)
+

@@ -1,0 +1,377 @@
+"""Validate: raw sources to the frozen model, collecting every problem on the way.
+
+Input: what `load` read; output: a Catalogue (or None) and Diagnostics. Stages:
+parse (in load) -> per-file schema -> cross-file (ids, anchors, references, ranges)
+-> per-version (references and Markdown zones in each version). Later stages run
+only on what earlier stages accepted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..core.diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
+from ..core.parallel import fork_map
+from ..core.project import Project
+from ..core.versions import Moniker, Product, Products, Range, RangeError, parse_range
+from ..markdown import docfx
+from .fields import ENTRY, INVALID, PRODUCTS, TOPIC, Ctx, node_loc, value_loc
+from .load import (
+    MarkdownFile,
+    TopicSources,
+    YamlDoc,
+    load_pages,
+    load_products,
+    load_topic,
+    read_yaml,
+    topic_folders,
+)
+from .model import Catalogue, ContentPage, Entry, Link, Markdown, Topic, children, iter_markdown
+from .resolve import resolve_topic
+
+# Checks that other layers hand in (the features' checks): one topic, the whole catalogue.
+TopicCheck = Callable[[Topic, Products, Diagnostics], None]
+CatalogueCheck = Callable[[Catalogue, Diagnostics], None]
+
+
+def build_products(doc: YamlDoc, diagnostics: Diagnostics) -> Products | None:
+    """products.yml to the Products model, with located errors for bad references."""
+    ctx = Ctx(diagnostics, None, "products")
+    raw = PRODUCTS.check(doc.node, node_loc(doc.path, doc.node), ctx)
+    if raw is INVALID:
+        return None
+    seen: dict[str, Loc] = {}
+    products = []
+    ok = True
+    for product in raw["products"]:
+        monikers = []
+        for index, moniker in enumerate(product["monikers"]):
+            name = moniker["id"]
+            if name.lower() in seen:
+                diagnostics.error(
+                    moniker["loc"], f"moniker '{name}'",
+                    f"moniker defined twice (first at {seen[name.lower()]})",
+                    "give every version its own moniker",
+                )
+                ok = False
+            seen[name.lower()] = moniker["loc"]
+            monikers.append(Moniker(name, moniker["title"], product["id"], index))
+        products.append(Product(product["id"], product["title"], tuple(monikers)))
+    names = [name for product in products for name in (m.name for m in product.monikers)]
+    default = raw["default"]
+    if default.lower() not in seen:
+        diagnostics.error(
+            value_loc(doc.path, doc.node, "default"), "products",
+            f"default moniker '{default}' is not defined",
+            did_you_mean(default, names) or "use one of: " + ", ".join(names),
+        )
+        ok = False
+    aliases = []
+    for alias in raw.get("aliases", ()):
+        if alias["moniker"].lower() not in seen:
+            diagnostics.error(
+                alias["loc"], f"alias '{alias['name']}'",
+                f"unknown moniker '{alias['moniker']}'",
+                did_you_mean(alias["moniker"], names),
+            )
+            ok = False
+        elif alias["name"].lower() in seen:
+            diagnostics.error(
+                alias["loc"], f"alias '{alias['name']}'",
+                "an alias cannot have the name of a moniker", "choose another alias name",
+            )
+            ok = False
+        aliases.append((alias["name"], alias["moniker"]))
+    if not ok:
+        return None
+    canonical = {n.lower(): n for n in names}
+    return Products(
+        tuple(products),
+        canonical[default.lower()],
+        tuple((a, canonical[m.lower()]) for a, m in aliases),
+    )
+
+
+def project_products(project: Project) -> Products | None:
+    """The products of products.yml, or None when it is missing or invalid."""
+    diagnostics = Diagnostics()
+    doc = read_yaml(project.products_yml, project.rel(project.products_yml), diagnostics)
+    return build_products(doc, diagnostics) if doc is not None else None
+
+
+def _check_id_matches(doc: YamlDoc, ident: str, expected: str, what: str,
+                      diagnostics: Diagnostics) -> None:
+    if ident != expected:
+        diagnostics.error(
+            value_loc(doc.path, doc.node, "id"), f"{what} '{ident}'",
+            f"id '{ident}' does not match the {'folder' if what == 'topic' else 'file'} "
+            f"name '{expected}'",
+            f"rename the {'folder' if what == 'topic' else 'file'} or set 'id: {expected}'",
+        )
+
+
+def _build_topic(sources: TopicSources, products: Products,
+                 diagnostics: Diagnostics) -> Topic | None:
+    folder_name = Path(sources.folder).name
+    entries: list[Entry] = []
+    for doc in sources.entries:
+        ctx = Ctx(diagnostics, products, f"entry '{Path(doc.path).stem}'", lines=doc.lines)
+        entry = ENTRY.check(doc.node, node_loc(doc.path, doc.node), ctx)
+        if entry is INVALID:
+            continue
+        _check_id_matches(doc, entry.id, Path(doc.path).stem, "entry", diagnostics)
+        entries.append(entry)
+    if sources.topic is None:
+        return None
+    doc = sources.topic
+    ctx = Ctx(diagnostics, products, f"topic '{folder_name}'", lines=doc.lines)
+    raw = TOPIC.check(doc.node, node_loc(doc.path, doc.node), ctx)
+    if raw is INVALID:
+        return None
+    _check_id_matches(doc, raw["id"], folder_name, "topic", diagnostics)
+    return Topic(entries=tuple(entries), **raw)
+
+
+def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics) -> None:
+    """Anchors unique on the page, `order` names real entries, ranges nest."""
+    seen: dict[str, Loc] = {}
+    for anchor, loc in topic.anchors():
+        if anchor in seen:
+            diagnostics.error(
+                loc, f"anchor '{anchor}'",
+                f"anchor '{anchor}' is used twice on page '{topic.id}' "
+                f"(first at {seen[anchor]})",
+                "ids and aliases must be unique on a page; rename one or drop the alias",
+            )
+        else:
+            seen[anchor] = loc
+    ids = [e.id for e in topic.entries]
+    for index, entry_id in enumerate(topic.order):
+        if entry_id not in ids:
+            diagnostics.error(
+                topic.loc, f"topic '{topic.id}'",
+                f"'order' item {index + 1} names unknown entry '{entry_id}'",
+                did_you_mean(entry_id, ids) or f"add catalogue/{topic.id}/{entry_id}.yml",
+            )
+    for child, parent in _nested(topic, topic.applies_to):
+        if child.applies_to.text and child.applies_to.monikers and not (
+            child.applies_to.monikers & parent.monikers
+        ):
+            diagnostics.warning(
+                child.loc, _describe(child),
+                f"applies_to '{child.applies_to.text}' never shows: the enclosing range "
+                f"'{parent.text or 'all versions'}' selects none of its versions",
+                "widen the enclosing range or fix this one",
+            )
+
+
+def _describe(obj: Any) -> str:
+    kind = type(obj).__name__.lower()
+    ident = getattr(obj, "id", "") or getattr(obj, "title", "")
+    return f"{kind} '{ident}'" if ident else kind
+
+
+def _nested(obj: Any, parent: Range) -> Iterator[tuple[Any, Range]]:
+    """(object, effective range of its parent) for every ranged object under `obj`."""
+    mine = obj.applies_to & parent if hasattr(obj, "applies_to") else parent
+    for child in children(obj):
+        if hasattr(child, "applies_to"):
+            yield child, mine
+            yield from _nested(child, mine)
+
+
+def iter_links(obj: Any, parent: Range) -> Iterator[tuple[Link, Range]]:
+    """Every related link with its effective range."""
+    for child, outer in _nested(obj, parent):
+        if isinstance(child, Link):
+            yield child, child.applies_to & outer
+
+
+def _page_title(body: str, fallback: str) -> str:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip().rstrip("#").strip()
+    return fallback
+
+
+# Front matter keys of content pages that Material for MkDocs understands.
+PAGE_META = ("description", "hide", "icon", "search", "status", "subtitle", "tags")
+
+
+def build_pages(project: Project, files: list[MarkdownFile], products: Products,
+                diagnostics: Diagnostics) -> list[ContentPage]:
+    pages = []
+    for page in files:
+        try:
+            meta, body, skipped = docfx.split_front_matter(page.text)
+        except ValueError as err:
+            diagnostics.error(Loc(page.path, 1, 1), "front matter", str(err),
+                              "fix the YAML between the '---' lines")
+            continue
+        applies = products.everything()
+        range_text = meta.get("monikerRange") or meta.get("moniker_range")
+        if range_text is not None:
+            try:
+                applies = parse_range(str(range_text), products)
+            except RangeError as err:
+                line = next((i + 1 for i, text in enumerate(page.text.splitlines())
+                             if text.startswith(("monikerRange", "moniker_range"))), 1)
+                diagnostics.error(Loc(page.path, line, 1), "front matter",
+                                  f"{err.message} in monikerRange", err.suggestion)
+                continue
+        rel = page.path.removeprefix("content/")
+        passed_on = tuple((key, json.dumps(meta[key], sort_keys=True, default=str))
+                          for key in PAGE_META if key in meta)
+        title = str(meta.get("title") or _page_title(body, Path(rel).stem.replace("-", " ")))
+        order = meta.get("order", 0)
+        pages.append(ContentPage(
+            path=rel, title=title, body=Markdown(body, Loc(page.path, skipped + 1, 1)),
+            applies_to=applies, order=order if isinstance(order, int) else 0,
+            meta=passed_on,
+        ))
+    return pages
+
+
+def _check_links(catalogue: Catalogue, diagnostics: Diagnostics) -> None:
+    """Internal `ref` links name a page and anchor that exist in every version they show in."""
+    page_paths = {p.path for p in catalogue.pages}
+    topics = {t.id: t for t in catalogue.topics}
+    for topic in catalogue.topics:
+        for link, effective in iter_links(topic, topic.applies_to):
+            page, _, anchor = link.ref.partition("#")
+            if not link.ref:
+                continue
+            if page.endswith(".md") and page not in topics:
+                if page.removesuffix(".md") in topics:
+                    target: Topic | None = topics[page.removesuffix(".md")]
+                elif page in page_paths:
+                    continue  # anchors in hand-written pages are checked on the built HTML
+                else:
+                    diagnostics.error(
+                        link.loc, f"link '{link.title}'", f"unknown page '{page}' in ref",
+                        did_you_mean(page, sorted(page_paths | {f"{t}.md" for t in topics})),
+                    )
+                    continue
+            elif not page:
+                target = topic
+            else:
+                target = topics.get(page)
+                if target is None:
+                    diagnostics.error(
+                        link.loc, f"link '{link.title}'", f"unknown topic '{page}' in ref",
+                        did_you_mean(page, list(topics)) or "write 'topic#anchor'",
+                    )
+                    continue
+            assert target is not None
+            if not anchor:
+                continue
+            all_anchors = [a for a, _ in target.anchors()]
+            if anchor not in all_anchors:
+                diagnostics.error(
+                    link.loc, f"link '{link.title}'",
+                    f"unknown anchor '#{anchor}' on page '{target.id}'",
+                    did_you_mean(anchor, all_anchors),
+                )
+                continue
+            for moniker in effective.sorted(catalogue.products):
+                if moniker not in target.applies_to:
+                    diagnostics.error(
+                        link.loc, f"link '{link.title}'",
+                        f"page '{target.id}' does not exist in version '{moniker}'",
+                        "limit the link's applies_to to the versions of its target",
+                    )
+                    break
+                here = [a for a, _ in resolve_topic(target, moniker).anchors()]
+                if anchor not in here:
+                    diagnostics.error(
+                        link.loc, f"link '{link.title}'",
+                        f"anchor '#{anchor}' on page '{target.id}' does not exist in "
+                        f"version '{moniker}'",
+                        "limit the link's applies_to to the versions of its target",
+                    )
+                    break
+
+
+def validate_topic(project: Project, sources: TopicSources, products: Products,
+                   diagnostics: Diagnostics, markdown: bool = True,
+                   checks: Sequence[TopicCheck] = ()) -> Topic | None:
+    """One topic folder: its files' fields, ids, anchors, ranges and Markdown."""
+    topic = _build_topic(sources, products, diagnostics)
+    if topic is None:
+        return None
+    _check_topic(topic, products, diagnostics)
+    for check in checks:
+        check(topic, products, diagnostics)
+    if markdown:
+        context = docfx.Context(products, project.root.resolve(), project.content_roots)
+        for text in iter_markdown(topic):
+            docfx.check(text.text, text.loc, context, diagnostics)
+    return topic
+
+
+def validate_catalogue(project: Project, products: Products, topics: list[Topic],
+                       pages: list[MarkdownFile], diagnostics: Diagnostics,
+                       markdown: bool = True,
+                       checks: Sequence[CatalogueCheck] = ()) -> Catalogue | None:
+    """Checks across topics: unique entry ids, pages, links; None when an error was found."""
+    first_entry: dict[str, Loc] = {}
+    for topic in topics:
+        for entry in topic.entries:
+            if entry.id in first_entry:
+                diagnostics.error(
+                    entry.loc, f"entry '{entry.id}'",
+                    f"entry id '{entry.id}' is already used at {first_entry[entry.id]}",
+                    "entry ids are unique across the catalogue; choose another id",
+                )
+            else:
+                first_entry[entry.id] = entry.loc
+    content = build_pages(project, pages, products, diagnostics)
+    if not any(p.path == "index.md" for p in content):
+        diagnostics.error(Loc("content/index.md"), "", "missing home page",
+                          "create content/index.md telling readers how to use the site")
+    catalogue = Catalogue(products, tuple(topics), tuple(content))
+    if markdown:
+        context = docfx.Context(products, project.root.resolve(), project.content_roots)
+        for page in content:
+            docfx.check(page.body.text, page.body.loc, context, diagnostics)
+    _check_links(catalogue, diagnostics)
+    for check in checks:
+        check(catalogue, diagnostics)
+    return None if diagnostics.has_errors() else catalogue
+
+
+def _topic_job(context: tuple[Project, Products, bool, Sequence[TopicCheck]],
+               folder: Path) -> tuple[Topic | None, list[Diagnostic]]:
+    project, products, markdown, checks = context
+    diagnostics = Diagnostics()
+    sources = load_topic(project, folder, diagnostics)
+    topic = validate_topic(project, sources, products, diagnostics, markdown, checks)
+    return topic, diagnostics.items
+
+
+def load_catalogue(project: Project, diagnostics: Diagnostics, markdown: bool = True,
+                   jobs: int | None = None, topic_checks: Sequence[TopicCheck] = (),
+                   catalogue_checks: Sequence[CatalogueCheck] = ()) -> Catalogue | None:
+    """load + validate, topic folders in parallel: the catalogue, or None on errors.
+
+    `markdown=False` skips checking DocFX Markdown for every moniker (a build renders
+    each version and reports the same problems). `topic_checks` run on each topic that
+    validated, `catalogue_checks` on the whole catalogue: the features' checks, handed in
+    by the layers above (see `site.checks`).
+    """
+    products_doc = load_products(project, diagnostics)
+    products = build_products(products_doc, diagnostics) if products_doc else None
+    pages = load_pages(project, diagnostics)
+    if products is None:
+        return None
+    topics = []
+    for topic, found in fork_map(_topic_job, topic_folders(project),
+                                 (project, products, markdown, topic_checks), jobs):
+        diagnostics.extend(found)
+        if topic is not None:
+            topics.append(topic)
+    return validate_catalogue(project, products, topics, pages, diagnostics, markdown,
+                              catalogue_checks)

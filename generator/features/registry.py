@@ -1,0 +1,20 @@
+"""Registry: the features of the knowledge base, in navigation order.
+
+Input: nothing; output: `FEATURES`, which the layers above hand to the site layer's
+build, serve and checks. Features never import this module.
+"""
+
+from __future__ import annotations
+
+from ..site.feature import Feature
+from .anchors import check_published
+from .lookup.checks import check_lookup
+from .lookup.site import contribute as lookup_page
+from .tree.check import check_tree
+from .tree.export import contribute as decision_tree
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
+    Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
+    Feature("anchors", check_rendered=check_published),
+)

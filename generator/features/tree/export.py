@@ -1,0 +1,279 @@
+"""Tree export: a version's decision tree as data, a site page and one self-contained file.
+
+Input: a DecisionTree (see `derive`), the version's Markup and the site settings;
+output: the JSON the browser walks, `troubleshooter.md` (a page of the version) and
+`decision-tree.html` (everything inline, no request at all). Pure: the build writes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...catalogue.model import Catalogue
+from ...core.project import Project
+from ...markdown import docfx
+from ...site.feature import Contribution
+from ...site.render import RenderContext, Shared
+from ..lookup.index import build_index, index_json
+from .derive import ROOT, CauseEnd, Choice, DecisionTree, NotCovered, Question, derive
+from .markup import Markup, cause_plans, page_url, plain
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "tree"
+PAGE = "troubleshooter.md"
+SINGLE_FILE = "decision-tree.html"
+DATA_FILE = "decision-tree.json"
+DATA_SCRIPT = "decision-tree.data.js"  # the same data, for the site page's <script src>
+SCRIPT = "assets/kb-tree/tree.js"
+STYLES = "assets/kb-tree/tree.css"
+LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
+LOOKUP_SCRIPT = "assets/lookup/lookup.js"
+NAV_PAGE = "Troubleshooter"
+NAV_FILE = "Troubleshooter in one file"
+
+
+def asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the tree needs from mkdocs.yml."""
+
+    name: str
+    url: str = ""  # the version's address on the web, or '' without site_url
+    feedback: str = ""  # issue link template: {title} {body} {entry} {version} {path}
+    new_entry: str = ""
+    directory_urls: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], moniker: str) -> SiteInfo:
+        extra = settings.get("extra") or {}
+        kb = extra.get("kb") if isinstance(extra, dict) else None
+        kb = kb if isinstance(kb, dict) else {}
+        site_url = str(settings.get("site_url") or "")
+        return cls(
+            name=str(settings.get("site_name") or "Troubleshooting knowledge base"),
+            url=f"{site_url.rstrip('/')}/{moniker}/" if site_url else "",
+            feedback=str(kb.get("feedback_url") or ""),
+            new_entry=str(kb.get("new_entry_url") or ""),
+            directory_urls=bool(settings.get("use_directory_urls", True)),
+        )
+
+
+def _answers(choices: tuple[Choice, ...], index: dict[str, int]) -> list[dict[str, Any]]:
+    out = []
+    for choice in choices:
+        item: dict[str, Any] = {"k": choice.key, "l": choice.label, "to": index[choice.target]}
+        if choice.more:
+            item["m"] = list(choice.more)
+        if choice.match:
+            item["s"] = choice.match
+        if choice.group:
+            item["g"] = choice.group
+        if choice.verbatim:
+            item["v"] = 1
+        out.append(item)
+    return out
+
+
+def tree_data(tree: DecisionTree, markup: Markup, info: SiteInfo) -> dict[str, Any]:
+    """The JSON the browser walks: nodes in a list, answers pointing at list indices."""
+    index = {node_id: i for i, node_id in enumerate(tree.nodes)}
+    records: list[dict[str, Any]] = []
+    for node in tree.nodes.values():
+        record: dict[str, Any]
+        if isinstance(node, Question):
+            topic = node.topic.id if node.topic else ""
+            text = markup.convert(node.text, topic, inline=True)
+            record = {"t": "q", "q": text, "p": plain(text), "a": _answers(node.choices, index)}
+            if node.help is not None:
+                record["h"] = markup.html(node.help, topic)
+            if node.entry is not None:
+                record["e"] = node.entry.id
+            if node.id == ROOT:
+                record["f"] = 1
+        elif isinstance(node, CauseEnd):
+            record = {
+                "t": "c", "c": node.cause.id, "title": node.cause.title,
+                "e": node.entry.id, "et": node.entry.title,
+                "href": markup.site_link(node.topic.id, node.cause.id),
+                "html": markup.cause(node.cause, node.topic.id),
+            }
+        else:
+            assert isinstance(node, NotCovered)
+            record = {"t": "n", "a": _answers(node.choices, index)}
+            if node.entry is not None and node.topic is not None:
+                record.update({"e": node.entry.id, "et": node.entry.title,
+                               "href": markup.site_link(node.topic.id, node.entry.id)})
+            if node.note is not None:
+                record["html"] = markup.html(node.note, node.topic.id if node.topic else "")
+        records.append(record)
+    return {
+        "site": info.name, "moniker": tree.moniker, "version": tree.title,
+        "siteUrl": info.url, "page": page_url(PAGE, info.directory_urls),
+        "feedback": info.feedback, "newEntry": info.new_entry,
+        "empty": tree.empty, "missing": list(tree.missing), "nodes": records,
+    }
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a <script> element of HTML or of a Markdown page (and is
+    still JSON: the escapes are JSON's own)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() \
+        + "'"
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Replace {{name}} once each; inserted text is not searched again."""
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+
+
+@dataclass(frozen=True)
+class DataJson:
+    """The tree's JSON in pieces, each encoded once: all but the nodes, the first node,
+    every node."""
+
+    head: str  # the object without its "nodes", e.g. {"site":...,"missing":[]}
+    first: str
+    nodes: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> DataJson:
+        rest = {key: value for key, value in data.items() if key != "nodes"}
+        return cls(script_json(rest), script_json(data["nodes"][0]), script_json(data["nodes"]))
+
+    def with_nodes(self, nodes: str) -> str:
+        return f'{self.head[:-1]},"nodes":{nodes}}}'
+
+    def whole(self) -> str:
+        return self.with_nodes(self.nodes)
+
+
+def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo,
+                lookup_index: str = "") -> str:
+    """The one-file troubleshooter: styles, script and data inline, a policy forbidding
+    every request, so it works from file:// and copied alone to another machine.
+
+    The first question comes before the script and every node after it, so the first
+    question shows while the rest of the file is still being read. With `lookup_index`
+    (the version's lookup index as JSON), the lookup matcher comes too, for the filter."""
+    script = asset("tree.js")
+    css = asset("tree.css")
+    matcher = (ASSETS.parent / "lookup" / "lookup.js").read_text(encoding="utf-8") \
+        if lookup_index else ""
+    hashes = " ".join(_csp_hash(s) for s in (matcher, script) if s)
+    csp = ("default-src 'none'; " f"script-src {hashes}; "
+           f"style-src {_csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'")
+    lookup = ""
+    if lookup_index:
+        safe = lookup_index.replace("<", "\\u003c").replace(">", "\\u003e")
+        lookup = (f'<script type="application/json" id="kb-lookup-index">{safe}</script>\n'
+                  f"<script>{matcher}</script>")
+    footer = (f"From {html.escape(info.name)}, for {html.escape(tree.title)}.")
+    if info.url:
+        address = html.escape(info.url, quote=True)
+        footer += f' Online: <a href="{address}">{address}</a>.'
+    return _fill(asset("standalone.html"), {
+        "csp": csp,
+        "title": html.escape(f"Troubleshooter · {tree.title} · {info.name}"),
+        "site": html.escape(info.name),
+        "version": html.escape(tree.title),
+        "footer": footer,
+        "css": css,
+        "first": data.with_nodes(f"[{data.first}]"),
+        "script": script,
+        "nodes": data.nodes,
+        "lookup": lookup,
+    })
+
+
+def page_markdown(tree: DecisionTree, info: SiteInfo) -> str:
+    """The site page: an introduction, then the same script and styles as the single file.
+
+    The data comes in a script file of its own, so the page stays small for MkDocs."""
+    back = "../" if info.directory_urls else ""
+    title = "Find the fix for your error"
+    return "\n".join([
+        "---",
+        'title: "Troubleshooter"',
+        f'description: "{title}: a guided troubleshooter for {tree.title}."',
+        "hide:",
+        "  - toc",
+        "---",
+        "",
+        f"# {title}",
+        "",
+        "Answer a few questions, starting from the message you see, to get the steps that "
+        f"fix it in {tree.title}. Your answers stay in this page's address, so you can "
+        "bookmark the result or send it to a colleague; nothing is recorded.",
+        "",
+        f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
+        "it: it works without this site and without a network.",
+        "",
+        f'<div id="kb-tree" class="kb-tree" data-base="{back}" data-search-exclude>',
+        "<noscript><p>This troubleshooter needs JavaScript. Without it, browse the topics "
+        "in the navigation.</p></noscript>",
+        "</div>",
+        "",
+        f'<link rel="stylesheet" href="{back}{STYLES}">',
+        f'<script src="{back}{DATA_SCRIPT}"></script>',
+        # The lookup page's matcher and index, for the message filter.
+        f'<script src="{back}{LOOKUP_INDEX}"></script>',
+        f'<script src="{back}{LOOKUP_SCRIPT}"></script>',
+        f'<script src="{back}{SCRIPT}"></script>',
+        "",
+    ])
+
+
+# The last catalogue's Markup: its other versions reuse its translations and cause ends.
+_SHARED: list[tuple[Catalogue, Markup]] = []
+
+
+def version_markup(project: Project, catalogue: Catalogue, moniker: str,
+                   directory_urls: bool = True) -> Markup:
+    """The Markup of a version; the versions of one catalogue share their work."""
+    if not _SHARED or _SHARED[0][0] is not catalogue or \
+            _SHARED[0][1].directory_urls != directory_urls:
+        context = docfx.Context(catalogue.products, project.root.resolve(),
+                                project.content_roots)
+        render = RenderContext(moniker, context, shared=Shared())
+        _SHARED[:] = [(catalogue, Markup(render, directory_urls,
+                                         cause_plans(catalogue, render)))]
+    shared = _SHARED[0][1]
+    render = RenderContext(moniker, shared.render.docfx, shared=shared.render.shared)
+    return Markup(render, directory_urls, shared.plans, shared.causes)
+
+
+def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
+               settings: dict[str, Any]) -> Contribution:
+    """The troubleshooter of one version: its page, its single file, its data."""
+    info = SiteInfo.from_settings(settings, moniker)
+    tree = derive(catalogue, moniker, view)
+    data = tree_data(tree, version_markup(project, catalogue, moniker, info.directory_urls),
+                     info)
+    parts = DataJson.of(data)
+    text = parts.whole()
+    lookup_index = index_json(build_index(catalogue, view, moniker, info.new_entry))
+    files = {
+        PAGE: page_markdown(tree, info).encode("utf-8"),
+        SINGLE_FILE: single_file(tree, parts, info, lookup_index).encode("utf-8"),
+        DATA_FILE: (text + "\n").encode("utf-8"),
+        DATA_SCRIPT: f"window.kbTreeData = {text};\n".encode(),
+        SCRIPT: asset("tree.js").encode("utf-8"),
+        STYLES: asset("tree.css").encode("utf-8"),
+    }
+    return Contribution(files, [{NAV_PAGE: PAGE}, {NAV_FILE: SINGLE_FILE}])
+

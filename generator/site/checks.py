@@ -1,0 +1,46 @@
+"""Checks: the catalogue loaded and validated together with the checks of the features.
+
+Input: a Project and the features to check with; output: the Catalogue (None on errors)
+and every problem in Diagnostics. With `published`, what needs each version's rendered
+pages (links into pages, the anchors lock) is checked too, on trees rendered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..catalogue.model import Catalogue
+from ..catalogue.validate import load_catalogue
+from ..core.diagnostics import DiagnosticError, Diagnostics
+from ..core.project import Project
+from .feature import Feature, Rendered
+from .trees import render_trees
+
+
+def load_checked(project: Project, diagnostics: Diagnostics, features: Sequence[Feature], *,
+                 markdown: bool = True, published: bool | None = None,
+                 jobs: int | None = None) -> Catalogue | None:
+    """load + validate + the features' checks; None when any of them found an error.
+
+    `markdown=False` leaves the DocFX Markdown to the renderer, as `kb build` does;
+    `published` (by default: as `markdown`) adds the checks on rendered pages.
+    """
+    catalogue = load_catalogue(
+        project, diagnostics, markdown=markdown, jobs=jobs,
+        topic_checks=[f.check_topic for f in features if f.check_topic is not None],
+        catalogue_checks=[f.check_catalogue for f in features if f.check_catalogue is not None],
+    )
+    rendered_checks = [f.check_rendered for f in features if f.check_rendered is not None]
+    if catalogue is None or not (markdown if published is None else published) \
+            or not rendered_checks:
+        return catalogue
+
+    try:
+        trees, _ = render_trees(project, catalogue, features, jobs=jobs)
+    except DiagnosticError as err:  # Markdown problems are reported by the Markdown check
+        diagnostics.extend(err.diagnostics)
+        return None
+    rendered = Rendered({tree.moniker: tree.files for tree in trees})
+    for check in rendered_checks:
+        check(project, catalogue, rendered, diagnostics)
+    return None if diagnostics.has_errors() else catalogue
