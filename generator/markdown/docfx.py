@@ -103,12 +103,24 @@ class Context:
     def for_project(cls, project: Project, products: Products) -> Context:
         """The context of a knowledge base repository, with the xref maps mkdocs.yml lists
         (DiagnosticError when one cannot be read)."""
-        from ..core.project import site_settings
-        from .xref import configured_maps, load
-
         root = project.root.resolve()
-        maps = configured_maps(site_settings(project)) if project.mkdocs_yml.is_file() else []
-        return cls(products, root, project.content_roots, load(root, maps) if maps else XrefMap())
+        try:
+            stamp = project.mkdocs_yml.stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        return cls(products, root, project.content_roots, _xref_map(project, stamp))
+
+
+@functools.lru_cache(maxsize=8)
+def _xref_map(project: Project, stamp: int) -> XrefMap:
+    """The xref maps mkdocs.yml lists, read once per version of mkdocs.yml."""
+    from ..core.project import site_settings
+    from .xref import configured_maps, load
+
+    if not stamp:
+        return XrefMap()
+    maps = configured_maps(site_settings(project))
+    return load(project.root.resolve(), maps) if maps else XrefMap()
 
 
 class FrontMatterError(ValueError):
