@@ -98,7 +98,8 @@ def paragraph_line(line: str) -> str:
     """One line of paragraph text, without the indentation, made safe for Python-Markdown."""
     line = line.lstrip(" \t")
     if _PARAGRAPH_TRAPS.match(line):
-        return "\\" + line
+        # Python-Markdown unescapes `\#` and `\!`; `=` and `?` need a character reference.
+        return {"=": "&#61;", "?": "&#63;"}.get(line[0], "\\" + line[0]) + line[1:]
     if _DEFINITION.match(line):
         return "&#58;" + line[1:]
     return line

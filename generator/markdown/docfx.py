@@ -305,6 +305,12 @@ class _Translation:
         """One file's (or text's) lines: zones resolved, parsed, written for Python-Markdown."""
         shown = self._zones(lines, enclosing)
         tree, env = commonmark.parse("\n".join(line.text for line in shown), _parser())
+        deepest = max((node.level for node in _walk(tree)), default=0)
+        if deepest >= commonmark.MAX_NESTING - 1:
+            self.diagnostics.error(
+                lines[0].loc if lines else Loc(path, 1, 1), "markdown",
+                f"blocks are nested more than {commonmark.MAX_NESTING} deep (quotes or lists "
+                "inside one another); what lies deeper is not shown", "flatten the nesting")
         return _DocfxWriter(self, shown, path).document(tree, env)
 
     def _shows(self, zone: Range) -> bool:
