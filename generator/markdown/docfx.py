@@ -796,7 +796,7 @@ class _DocfxWriter(Writer):
                 f"'{_clip(text.strip())}'", "close the directive with ':::'; it is shown as text")
         else:
             self._unsupported(name, at)
-        return ["\\" + text.strip()]
+        return [paragraph_line(text)]
 
     def _container(self, node: Node) -> list[str]:
         meta = node.meta
