@@ -746,7 +746,8 @@ def test_plain_text_fast_path_matches_the_full_translation(text: str) -> None:
     ctx = docfx.Context(products, Path("/nonexistent"), (Path("/nonexistent/content"),))
     loc = Loc("content/x.md", 1, 1)
     fast = docfx.translate(text, loc, "azure-devops", ctx, Diagnostics())
-    full = "\n".join(docfx._tidy(docfx._Translation(ctx, "azure-devops", loc, False).run(text, loc)))
+    translation = docfx._Translation(ctx, "azure-devops", loc, False)
+    full = "\n".join(docfx._tidy(translation.run(text, loc)))
     full = full + "\n" if full and text.endswith(("\n", "\r")) else full
     assert fast == full
 

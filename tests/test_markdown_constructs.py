@@ -71,6 +71,7 @@ def test_checklist_becomes_a_task_list(repo: Path) -> None:
 def test_next_step_action_becomes_a_button(repo: Path) -> None:
     out, problems = run(repo, '> [!div class="nextstepaction"]\n> [Create a connection]'
                               "(create.md)\n")
+    assert problems == []
     assert out == "[Create a connection](create.md){ .md-button .md-button--primary }\n"
     assert 'class="md-button md-button--primary"' in python_markdown(out)
 
@@ -235,7 +236,7 @@ def test_paths_outside_the_repository_are_refused(repo: Path, tmp_path_factory:
 
 def test_device_inside_the_repository_is_refused(repo: Path) -> None:
     os.mkfifo(repo / "content" / "a" / "pipe.md")
-    with pytest.raises(paths.Refused, match="'pipe.md' is not a regular file"):
+    with pytest.raises(paths.Refused, match=r"'pipe\.md' is not a regular file"):
         paths.resolve(repo, "content/a", "pipe.md", "include")
 
 

@@ -622,6 +622,8 @@ class _DocfxWriter(Writer):
         name = found["name"].lower()
         if name == "image":
             return self._image(attrs, at)
+        if name == "no-loc":  # text kept from translation: the text itself
+            return attrs.get("text", "")
         if name == "image-end":
             self.diagnostics.warning(at, "image",
                                      "':::image-end:::' closes no ':::image type=\"complex\"'",
