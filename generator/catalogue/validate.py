@@ -306,7 +306,7 @@ def validate_topic(project: Project, sources: TopicSources, products: Products,
     for check in checks:
         check(topic, products, diagnostics)
     if markdown:
-        context = docfx.Context(products, project.root.resolve(), project.content_roots)
+        context = docfx.Context.for_project(project, products)
         for text in iter_markdown(topic):
             docfx.check(text.text, text.loc, context, diagnostics)
     return topic
@@ -334,7 +334,7 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
                           "create content/index.md telling readers how to use the site")
     catalogue = Catalogue(products, tuple(topics), tuple(content))
     if markdown:
-        context = docfx.Context(products, project.root.resolve(), project.content_roots)
+        context = docfx.Context.for_project(project, products)
         for page in content:
             docfx.check(page.body.text, page.body.loc, context, diagnostics)
     _check_links(catalogue, diagnostics)
