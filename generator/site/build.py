@@ -25,7 +25,7 @@ from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.project import Project, site_settings
 from .checks import load_checked
 from .engines.mkdocs import mkdocs_build
-from .feature import Feature, finish_site
+from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
 CACHE_FORMAT = "1"
@@ -231,10 +231,12 @@ def build_site(
                            f"MkDocs: {message}")
         if warnings:
             continue
+        built = cache / f"{tree.moniker}.tmp"
+        finish_version(features, project, catalogue, tree.moniker, built)
         final = cache / tree.moniker
         if final.exists():
             shutil.rmtree(final)
-        (cache / f"{tree.moniker}.tmp").rename(final)
+        built.rename(final)
         (cache / f"{tree.moniker}.key").write_text(key)
         report.built.append(tree.moniker)
     if failures:
