@@ -22,10 +22,11 @@ from typing import Any, TextIO
 
 from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
-from ..core.project import Project, site_settings
+from ..core.project import Project, UnsafePath, inside, site_settings
 from .checks import load_checked
 from .engines.mkdocs import mkdocs_build
 from .feature import Feature, finish_site, finish_version
+from .publish import check_folders, publish, publishing
 from .trees import VersionTree, render_trees
 
 CACHE_FORMAT = "1"
@@ -72,13 +73,29 @@ def tree_key(project: Project, tree: VersionTree, site_url: str) -> str:
 
 
 def write_tree(tree: VersionTree, docs_dir: Path) -> None:
-    """Write a version's Markdown tree into a fresh folder."""
-    if docs_dir.exists():
+    """Write a version's Markdown tree into a fresh folder.
+
+    Every path stays inside the folder (DiagnosticError for one that would not) and no
+    file is written through a symbolic link: the folder is made anew, files are created
+    exclusively.
+    """
+    if docs_dir.is_symlink():
+        docs_dir.unlink()
+    elif docs_dir.exists():
         shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for path, data in tree.files.items():
-        target = docs_dir / path
+        try:
+            target = docs_dir / inside(path)
+        except UnsafePath as err:
+            problem = Diagnostics()
+            problem.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
+                          err.message, err.suggestion)
+            raise DiagnosticError(problem.items) from err
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        with os.fdopen(os.open(target, flags, 0o644), "wb") as handle:
+            handle.write(data)
 
 
 BuildArgs = tuple[str, str, str, list[Any], dict[str, Any], str]
@@ -142,16 +159,6 @@ def assemble(staging: Path, cache: Path, catalogue: Catalogue,
             page.write_text(redirect_page(rel, products[target].title), encoding="utf-8")
 
 
-def publish(staging: Path, site: Path) -> None:
-    """Replace `site` by `staging`: the old site stays until the new one is complete."""
-    old = site.with_name(f"{site.name}.old-{os.getpid()}")
-    if site.exists():
-        site.rename(old)
-    staging.rename(site)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build_site(
     project: Project,
     features: Sequence[Feature],
@@ -177,6 +184,7 @@ def build_site(
     settings = site_settings(project)
     site_url = str(settings.get("site_url") or "")
     site = site_dir or project.site
+    check_folders(project, site)
     build_root = project.build_dir
     cache = build_root / "versions"
     cache.mkdir(parents=True, exist_ok=True)
@@ -241,18 +249,11 @@ def build_site(
         report.built.append(tree.moniker)
     if failures:
         raise DiagnosticError(failures.sorted())
-    staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    try:
+    with publishing(site) as staging:  # one build at a time; leftovers removed
         default_tree = next(t for t in trees if t.moniker == catalogue.products.default)
         assemble(staging, cache, catalogue, list(default_tree.extra["kb_build"]["default_pages"]))
         finish_site(features, project, catalogue, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    publish(staging, site)
+        publish(staging, site)
     report.total_seconds = time.perf_counter() - started
     print(f"kb: site written to {project.rel(site)}/ "
           f"({len(report.built)} built, {len(report.reused)} reused, "
