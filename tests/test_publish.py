@@ -124,7 +124,7 @@ def test_the_link_checker_reads_a_site_left_by_a_killed_build(
 def test_a_plain_site_folder_from_before_is_replaced_in_one_step(
         tmp_path: Path, sites: tuple[Path, dict[str, bytes], dict[str, bytes]]) -> None:
     repo = fresh(tmp_path, sites)
-    _, old, new = sites
+    new = sites[2]
     site = repo / "site"
     live = current(site)
     assert live is not None
