@@ -7,6 +7,7 @@ build, serve and checks. Features never import this module.
 from __future__ import annotations
 
 from ..site.feature import Feature
+from .active import check_active, check_settings
 from .anchors import check_published
 from .lookup.checks import check_lookup
 from .lookup.site import contribute as lookup_page
@@ -17,4 +18,5 @@ FEATURES: tuple[Feature, ...] = (
     Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
     Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
     Feature("anchors", check_rendered=check_published),
+    Feature("active content", check_catalogue=check_active, check_rendered=check_settings),
 )

@@ -24,12 +24,13 @@ from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.project import Project, UnsafePath, inside, site_settings
 from .checks import load_checked
+from .csp import apply_policy
 from .engines.mkdocs import mkdocs_build
 from .feature import Feature, finish_site, finish_version
 from .publish import check_folders, publish, publishing
 from .trees import VersionTree, render_trees
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: pages carry a Content-Security-Policy
 
 
 @dataclass
@@ -129,10 +130,13 @@ def redirect_page(target: str, title: str) -> str:
 
 
 def versions_json(catalogue: Catalogue) -> str:
-    """versions.json in mike's format (newest first), read by Material's version selector."""
+    """versions.json in mike's format (newest first), read by Material's version selector.
+
+    Material inserts each title as HTML, so titles (plain text) are escaped here.
+    """
     products = catalogue.products
     items = [
-        {"version": m.name, "title": m.title, "aliases": products.aliases_of(m.name)}
+        {"version": m.name, "title": html.escape(m.title), "aliases": products.aliases_of(m.name)}
         for m in reversed(products.monikers)
     ]
     return json.dumps(items, indent=2) + "\n"
@@ -241,6 +245,7 @@ def build_site(
             continue
         built = cache / f"{tree.moniker}.tmp"
         finish_version(features, project, catalogue, tree.moniker, built)
+        apply_policy(built)  # every page carries its Content-Security-Policy
         final = cache / tree.moniker
         if final.exists():
             shutil.rmtree(final)
@@ -253,6 +258,7 @@ def build_site(
         default_tree = next(t for t in trees if t.moniker == catalogue.products.default)
         assemble(staging, cache, catalogue, list(default_tree.extra["kb_build"]["default_pages"]))
         finish_site(features, project, catalogue, staging)
+        apply_policy(staging, skip=catalogue.products.names)  # the versions have theirs
         publish(staging, site)
     report.total_seconds = time.perf_counter() - started
     print(f"kb: site written to {project.rel(site)}/ "

@@ -20,7 +20,8 @@ from ...catalogue.model import Catalogue
 from ...core.project import Project
 from ...markdown import docfx
 from ...site.feature import Contribution
-from ...site.render import RenderContext, Shared
+from ...site.render import RenderContext, Shared, yaml_scalar
+from ...site.render import plain as plain_text
 from ..lookup.index import build_index, index_json
 from .derive import ROOT, CauseEnd, Choice, DecisionTree, NotCovered, Question, derive
 from .markup import Markup, cause_plans, page_url, plain
@@ -209,7 +210,8 @@ def page_markdown(tree: DecisionTree, info: SiteInfo) -> str:
     return "\n".join([
         "---",
         'title: "Troubleshooter"',
-        f'description: "{title}: a guided troubleshooter for {tree.title}."',
+        "description: " + yaml_scalar(
+            html.escape(f"{title}: a guided troubleshooter for {tree.title}.")),
         "hide:",
         "  - toc",
         "---",
@@ -217,7 +219,7 @@ def page_markdown(tree: DecisionTree, info: SiteInfo) -> str:
         f"# {title}",
         "",
         "Answer a few questions, starting from the message you see, to get the steps that "
-        f"fix it in {tree.title}. Your answers stay in this page's address, so you can "
+        f"fix it in {plain_text(tree.title)}. Your answers stay in this page's address, so you can "
         "bookmark the result or send it to a colleague; nothing is recorded.",
         "",
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
