@@ -360,6 +360,12 @@
     return { text: text, offset: offset, truncated: truncated };
   }
 
+  // The first `count` characters (code points, as Python counts them): a character beyond
+  // U+FFFF is never cut in two, which encodeURIComponent would refuse.
+  function head(text, count) {
+    return Array.from(text).slice(0, count).join("");
+  }
+
   function encode(text) {
     return encodeURIComponent(text);
   }
@@ -641,9 +647,9 @@
       return l.prefixed || ERRORISH.test(l.text);
     }).slice(0, 5);
     var shown = (picked.length ? picked : filled.slice(0, 5)).map(function (l) {
-      return display(l.text).slice(0, 300);
+      return head(display(l.text), 300);
     });
-    var title = "New error: " + (shown.length ? shown[0].slice(0, 80) : "");
+    var title = "New error: " + (shown.length ? head(shown[0], 80) : "");
     var body = "Version: " + this.index.title + " (" + this.index.moniker + ")\n\nMessage:\n\n" +
       shown.map(function (s) { return "    " + s; }).join("\n") +
       "\n\nWhat I was doing when it appeared:\n\n";
