@@ -73,6 +73,7 @@ class Migrator:
     def __init__(self, project: Project, source: Path, into: str = "", base_url: str = ""):
         self.project = project
         self.dir = source.resolve()
+        self.relative = not source.is_absolute()
         self.root = (find_docset_root(self.dir) or self.dir).resolve()
         self.into = into.strip("/")
         self.base_url = base_url if not base_url or base_url.endswith("/") else base_url + "/"
@@ -85,11 +86,11 @@ class Migrator:
     # Paths ------------------------------------------------------------------------------
 
     def shown(self, path: Path) -> str:
-        """A path as diagnostics print it: relative to the working folder when inside it."""
-        try:
-            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """A path as diagnostics print it: relative to the working folder when the folder
+        was given so, else absolute."""
+        if self.relative:
+            return Path(os.path.relpath(path, Path.cwd())).as_posix()
+        return path.as_posix()
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -254,7 +255,8 @@ class Migrator:
         if rel and self.base_url:
             absolute = self.url_of(rel) + (f"#{fragment}" if fragment else "")
         elif self.base_url and not rel:
-            absolute = urljoin(self.url_of(self.rel(path)), target)
+            absolute = re.sub(r"\.md(?=$|[#?])", "",
+                              urljoin(self.url_of(self.rel(path)), target))
         return self.outside(found, target, absolute, loc)
 
     def outside(self, found: re.Match[str], target: str, absolute: str, loc: Loc) -> str:
@@ -415,8 +417,9 @@ class Migrator:
                 if mapped is not None:
                     out.append(mapped)
         if out:
-            name = re.sub(r"[^a-z0-9]+", "-", (self.rel(self.dir) if self.dir != self.root
-                                               else self.root.name).lower()).strip("-")
+            where = self.into or (self.rel(self.dir) if self.dir != self.root
+                                  else self.root.name)
+            name = re.sub(r"[^a-z0-9]+", "-", where.lower()).strip("-")
             text = json.dumps({"redirections": out}, indent=2, ensure_ascii=False) + "\n"
             self.result.files[f".openpublishing.redirection.{name or 'docs'}.json"] = \
                 text.encode("utf-8")
