@@ -26,6 +26,7 @@ from ..features.registry import FEATURES
 from ..markdown import docfx
 from ..site.checks import load_checked
 from .fmt import dump, modeline, write_atomic
+from .sources import Refused, boundary_of, safe_path
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
 ANCHOR = re.compile(r"""^\s*<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>\s*$""",
@@ -174,6 +175,7 @@ class Importer:
         self.files: dict[str, str | bytes] = {}
         self.anchors: set[str] = set()
         self.report: dict[str, list[str]] = {}
+        self.boundary = boundary_of(article)
         self.originals: dict[str, str] = {}
 
     # Reporting -------------------------------------------------------------------------
@@ -364,8 +366,22 @@ class Importer:
                 return []
         return [text]
 
-    def _include(self, written: str, line: Line, indent: str, depth: int = 0) -> list[str]:
-        path = (self.article.parent / written.strip().strip("<>")).resolve()
+    def _include(self, written: str, line: Line, indent: str, depth: int = 0,
+                 base: Path | None = None) -> list[str]:
+        refusal = ""
+        lexical = (base or self.article).parent / written.strip().strip("<>")
+        try:
+            path = safe_path(base or self.article, written, self.boundary)
+        except Refused as err:
+            path = lexical  # a file that is not there is reported as missing below
+            if err.absolute or lexical.exists() or lexical.is_symlink():
+                refusal = str(err)
+        if refusal:
+            problem = Diagnostics()
+            problem.error(Loc(self.rel, line.number, 1), "include", f"refused: {refusal}",
+                          "copy the text into the article, or include a file inside the "
+                          "source folder")
+            raise ImportError_(problem.items) from None
         if Path(written).name.startswith("version-"):
             self.unmapped(line.number, "include",
                           f"version banner '{written}' was dropped: the site's version "
@@ -388,7 +404,7 @@ class Importer:
         for text in body.strip("\n").split("\n"):
             nested = docfx.BLOCK_INCLUDE.match(text)
             if nested is not None:
-                out.extend(self._include(nested["path"], line, indent, depth + 1))
+                out.extend(self._include(nested["path"], line, indent, depth + 1, path))
             else:
                 mapped = LINK.sub(lambda m: self._link(m, line), text)
                 out.append(indent + mapped if mapped.strip() else "")
@@ -1200,9 +1216,11 @@ def _write_files(root: Path, files: dict[str, str | bytes]) -> None:
 
 
 def write(project: Project, result: Imported) -> list[str]:
-    """Write every file of the import; the paths written."""
-    _write_files(project.root, result.files)
-    return sorted(result.files)
+    """Write every file of the import (staged, then moved into place); the paths written."""
+    from .migrate import commit
+
+    return commit(project, {rel: data.encode("utf-8") if isinstance(data, str) else data
+                            for rel, data in result.files.items()})
 
 
 
@@ -1227,7 +1245,7 @@ ROLE_PREFIX = re.compile(r"^(?:cause|solution|resolution|workaround|fix|verifica
 QUOTED = re.compile(r"[\"“](?P<text>[^\"”]{12,})[\"”]")
 GUID = re.compile(r"\b[0-9a-fA-FxX]{8}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-"
                   r"[0-9a-fA-FxX]{12}\b")
-URL = re.compile(r"\bhttps?://[^\s'\"<>)\]]+")
+URL = re.compile(r"\bhttps?://[^\s'\"<>)\]]*[^\s'\"<>)\].,;:!?]")
 ANGLE = re.compile(r"\\?<(?P<name>[A-Za-z][\w .-]{0,40}?)\\?>|\{(?P<brace>[A-Za-z][\w.-]{0,40})\}")
 MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
@@ -1237,6 +1255,9 @@ MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|unable|cannot|can't|could not|
                            r"denied|invalid|not found|does not|doesn't|exception|not "
                            r"authorized|expired|timed out|refused|no [a-z]+ (?:found|present))"
                            r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b", re.IGNORECASE)
+# "Error AADSTS50003 - No signing key configured": the code and the message it names.
+CODED_TITLE = re.compile(r"^(?:error\s*[-–:]?\s*)?(?P<code>[A-Z]{2,}\d{3,})\b(?:\s*\([^)]*\))?"
+                         r"\s*[-–:]\s*(?P<text>[A-Z].{7,})$", re.IGNORECASE)
 SAMPLE_VALUES = {"guid": "6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94", "int": "42",
                  "url": "https://contoso.example.com/app", "path": "/var/log/app.log",
                  "quoted": "'contoso'", "": "contoso"}
@@ -1514,11 +1535,15 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                   *(line for p in debug for line in p.body)]
     title_line = [Line(head.line if head else 0, data["title"])]
     templates: list[str] = []
-    for text in [*error_strings(importer, title_line), *error_strings(importer, seen_lines)]:
+    coded = CODED_TITLE.match(data["title"])
+    titled = [f"{coded['code']}: {coded['text']}"] if coded else []
+    for text in [*titled, *error_strings(importer, title_line),
+                 *error_strings(importer, seen_lines)]:
         template = message_template(text)
         if template and template not in templates and not _shadowed(template, templates):
             templates.append(template)
             importer.originals[template] = " ".join(text.split())
+    templates = [t for t in templates if not _shadowed(t, [o for o in templates if o != t])]
     if templates:
         data["messages"] = templates
         data["samples"] = [sample_of(t) for t in templates]

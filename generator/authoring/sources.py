@@ -28,6 +28,10 @@ SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 class Refused(ValueError):
     """A path an article names that may not be read; the message says why."""
 
+    def __init__(self, message: str, absolute: bool = False):
+        super().__init__(message)
+        self.absolute = absolute
+
 
 def find_docset_root(start: Path) -> Path | None:
     """The nearest folder at or above `start` that holds a docfx.json."""
@@ -70,7 +74,7 @@ def safe_path(referrer: Path, written: str, boundary: Path, repository: Path | N
     target = written.strip().strip("<>").split("#", 1)[0].split("?", 1)[0]
     if target.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", target):
         raise Refused(f"'{written}' is an absolute path; only paths relative to the file "
-                      "are read")
+                      "are read", absolute=True)
     lexical = Path(posixpath.normpath((referrer.parent / target).as_posix()))
     if not within(lexical, boundary) and not within(lexical, boundary.resolve()):
         raise Refused(f"'{written}' leads outside the source folder {boundary}")

@@ -76,21 +76,36 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if args.dry_run:
         for rel in sorted(result.files):
             print(f"would write {rel}")
-        print(summary, file=sys.stderr)
-        return 0
-    for rel in write(project, result):
-        print(f"wrote {rel}")
+    else:
+        for rel in write(project, result):
+            print(f"wrote {rel}")
+    if args.report:
+        print_report(result)
     print(summary, file=sys.stderr)
+    if args.dry_run:
+        return 0
     print(f"next: review catalogue/{result.topic}/, then run: kb check", file=sys.stderr)
     return 0
+
+
+def print_report(result: Any) -> None:
+    """What a writer should still look at, entry by entry (stdout)."""
+    print(f"report: topic '{result.topic}'")
+    for entry in result.entries:
+        notes = result.report.get(entry, [])
+        print(f"  entry '{entry}' (catalogue/{result.topic}/{entry}.yml):"
+              + ("" if notes else " nothing to review"))
+        for note in notes:
+            print(f"    - {note}")
 
 
 def run_docset(args: argparse.Namespace, project: Project) -> int:
     """`kb import docfx DIR`: migrate a docs folder; all files or none."""
     from ..authoring.migrate import commit, existing, migrate, settle, summarise_outside
 
-    if args.topic:
-        raise UsageError("--topic is for one article; a folder becomes pages of content/")
+    if args.topic or args.report:
+        raise UsageError("--topic and --report are for one article; a folder becomes pages "
+                         "of content/")
     into = (args.into or "").strip("/")
     if ".." in into.split("/"):
         raise UsageError(f"--into '{args.into}' must stay inside content/")
@@ -164,6 +179,10 @@ def register(sub: Any) -> None:
                         help="the address the article was published at, to turn its relative "
                              "links into absolute ones")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    parser.add_argument("--report", action="store_true",
+                        help="ARTICLE.md only: list, per entry, what a writer should still "
+                             "look at (generated titles, questions and samples, missing "
+                             "messages)")
     parser.add_argument("--into", metavar="FOLDER",
                         help="DIR only: the folder of content/ to migrate into (default: "
                              "content/ itself); paths below it follow the docset's")
