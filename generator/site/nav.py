@@ -8,6 +8,7 @@ published. Pure.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -22,16 +23,17 @@ def _items(items: Sequence[TocItem], present: Collection[str]) -> list[NavItem]:
         children = _items(item.items, present)
         page: NavItem | None = None
         if item.href and (item.external or item.href in present):
-            page = {item.name: item.href}
+            page = {html.escape(item.name): item.href}
         if children:
-            out.append({item.name: [page, *children] if page else children})
+            out.append({html.escape(item.name): [page, *children] if page else children})
         elif page is not None:
             out.append(page)
     return out
 
 
 def toc_nav(toc: Toc, pages: Sequence[tuple[str, str]]) -> list[NavItem]:
-    """The navigation of a version whose (path, title) pages are `pages`, in reading order.
+    """The navigation of a version whose (path, title) pages are `pages`, in reading order
+    (titles as the navigation shows them: HTML-escaped).
 
     The home page (index.md) leads when the toc does not list it; pages the toc does not
     list come after the toc's items, in the order given.
