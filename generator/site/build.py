@@ -166,16 +166,21 @@ def publish(staging: Path, site: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-def inputs_digest(project: Project) -> str:
+def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
     """A digest of everything a build reads: mkdocs.yml and the files it names, the
-    catalogue, content/ and overrides/, the generator's own files and the versions of the
-    packages that render."""
+    catalogue, content/ and overrides/, the generator's own files, the features and the
+    versions of the packages that render."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as dist_version
 
     from ..markdown.xref import configured_maps
 
     digest = hashlib.sha256(CACHE_FORMAT.encode())
+    for feature in features:
+        parts = [feature.name] + [
+            f"{key}={getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+            for key, value in sorted(vars(feature).items()) if key != "name"]
+        digest.update("\0".join(parts).encode() + b"\0")
     generator_dir = Path(__file__).resolve().parent.parent
     roots = [project.catalogue, project.content, project.overrides, generator_dir]
     files = [project.mkdocs_yml]
@@ -331,7 +336,7 @@ def build_site(
     started = time.perf_counter()
     build_root = project.build_dir
     site = site_dir or (build_root / "parts" / only if only else project.site)
-    inputs = inputs_digest(project)
+    inputs = inputs_digest(project, features)
     state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
 
     def stamp_of() -> str:
@@ -345,6 +350,7 @@ def build_site(
         if last.get("inputs") == inputs and last.get("site") == stamp_of() \
                 and last.get("stamp"):
             report.unchanged = True
+            report.reused = list(last.get("versions") or [])
             report.total_seconds = time.perf_counter() - started
             print(f"kb: nothing changed since the last build; {project.rel(site)}/ is up to "
                   "date", file=out, flush=True)
@@ -452,7 +458,8 @@ def build_site(
         raise
     site.parent.mkdir(parents=True, exist_ok=True)
     publish(staging, site)
-    state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True}),
+    state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True,
+                                      "versions": [t.moniker for t in trees]}),
                           encoding="utf-8")
     report.total_seconds = time.perf_counter() - started
     what = f"version {only}" if only else "site"
@@ -517,7 +524,7 @@ def assemble_parts(project: Project, features: Sequence[Feature], parts: Sequenc
         problems.error(Loc(project.rel(project.products_yml)), "products",
                        "products.yml is missing or invalid", "run kb check")
         raise DiagnosticError(problems.items)
-    inputs = inputs_digest(project)
+    inputs = inputs_digest(project, features)
     folders: dict[str, Path] = {}
     default_pages: list[str] | None = None
     for folder in parts:
