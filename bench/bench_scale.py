@@ -243,9 +243,12 @@ def main(argv: list[str]) -> int:
         site = repo / "site"
         results["artefacts"] = {
             m: artefacts(site / m) for m in ("azure-devops", "tfs-2013")}
+        message = re.search(r'messages:\n  - "([^"]*)"',
+                            (repo / "catalogue" / "topic-000" / "e000x002.yml").read_text())
+        assert message is not None
         results["browser"] = browser_figures(
-            site, "azure-devops", "ERR000001: The operation on resource web-1 failed with code "
-            "12", "ERR000001")
+            site, "azure-devops", "##[error]" + message.group(1).replace("{name}", "web-1"),
+            "ERR000002")
         results["one_page"] = {}
         for search in (False, True):
             for entries in ONE_PAGE:
