@@ -101,7 +101,7 @@ def test_a_single_file_per_topic_holds_that_topic(demo: dict[str, bytes]) -> Non
     assert first == [a["k"] for a in whole["nodes"][0]["a"] if a.get("g") in (None, "Demo")
                      ] or set(first) <= {a["k"] for a in whole["nodes"][0]["a"]}
     page = demo["troubleshooter.md"].decode()
-    assert f'<a href="{names[0]}">' in page
+    assert f'<a href="../{names[0]}">' in page
 
 
 def test_single_file_loads_nothing_from_elsewhere(shipped: dict[str, dict[str, bytes]]) -> None:

@@ -231,11 +231,12 @@ def single_file(tree: DecisionTree, packed: dict[str, Any], info: SiteInfo,
     })
 
 
-def _topic_links(topics: list[tuple[str, str]]) -> list[str]:
-    """The per-topic single files, listed on the page (folded: there may be many)."""
+def _topic_links(topics: list[tuple[str, str]], back: str) -> list[str]:
+    """The per-topic single files, listed on the page (folded: there may be many); `back`
+    leads from the page to the version's root."""
     if not topics:
         return []
-    items = "".join(f'<li><a href="{html.escape(TOPIC_FILE.format(topic=ident), True)}">'
+    items = "".join(f'<li><a href="{back}{html.escape(TOPIC_FILE.format(topic=ident), True)}">'
                     f"{html.escape(name)}</a></li>" for ident, name in topics)
     return ["<details class=\"kb-tree-topics\"><summary>One file per topic</summary>",
             f"<ul>{items}</ul>", "</details>", ""]
@@ -267,7 +268,7 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
         "it: it works without this site and without a network.",
         "",
-        *_topic_links(topics),
+        *_topic_links(topics, back),
         f'<div id="kb-tree" class="kb-tree" data-base="{back}" data-search-exclude>',
         "<noscript><p>This troubleshooter needs JavaScript. Without it, browse the topics "
         "in the navigation.</p></noscript>",
