@@ -89,6 +89,30 @@ def publish(staging: Path, site: Path) -> None:
     remove_stale(site)
 
 
+def publish_folder(staging: Path, target: Path) -> None:
+    """Replace the plain folder `target` by `staging` (a folder beside it), for outputs that
+    must stay plain folders (a version built apart, uploaded as a part): in one step where
+    the system can swap two folders (Linux), else the old one is moved aside first."""
+    if target.is_dir() and not target.is_symlink():
+        if _exchange(staging, target):
+            shutil.rmtree(staging, ignore_errors=True)  # it holds the old folder now
+        else:
+            old = target.with_name(f"{target.name}.old-{os.getpid()}")
+            target.rename(old)
+            staging.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+    else:
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        staging.rename(target)
+    for pattern in (f"{target.name}.old-*", f"{target.name}.tmp-*"):
+        for stale in target.parent.glob(pattern):
+            if stale.is_symlink() or not stale.is_dir():
+                stale.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
+
+
 def current(site: Path) -> Path | None:
     """The folder `site` points at now, if it is one of `builds_folder(site)`."""
     if not site.is_symlink():
