@@ -161,3 +161,13 @@ def test_limit_settings_are_read_from_mkdocs_yml_and_checked(tmp_path: Path) -> 
         "mkdocs.yml: error: extra.kb.limits: unknown limit 'fils'; did you mean 'files'?",
         "mkdocs.yml: error: extra.kb.limits.aliases: expected a whole number of 1 or more, "
         "found -1"]
+
+
+def test_json_nested_thousands_deep_is_a_located_error(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    (repo / "content" / "docfx.json").write_text("[" * 100_000 + "]" * 100_000)
+    run = kb("check", cwd=repo)
+    assert run.code == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[0] == (
+        "content/docfx.json:1:1: error: docfx.json: invalid JSON: nested too deeply; fix the "
+        "file, or delete it")
