@@ -48,10 +48,21 @@ def problems(text: str, limits: Limits | None = None) -> list[str]:
      "raise extra.kb.limits.aliases in mkdocs.yml"),
     ("a: 1\n---\nb: 2\n", "e.yml:2:1: error: YAML: expected a single document in the file, "
                           "found another; remove the '---' line, or split the file"),
+    ("id: x\n!x title: y\n", "e.yml:2:1: error: YAML: YAML tag '!x' is not supported; remove "
+                            "the tag; quote the value if it is text"),
+    ("id: !!python/object:os.system x\n",
+     "e.yml:1:5: error: YAML: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not "
+     "supported; remove the tag; quote the value if it is text"),
 ], ids=["alias-bomb", "self-alias", "nesting-1000", "brackets-30000", "hex-4000", "scalar",
-        "alias-count", "two-documents"])
+        "alias-count", "two-documents", "local-tag", "python-tag"])
 def test_bounded_work_each_limit_a_located_error(text: str, expected: str) -> None:
     assert problems(text) == [expected]
+
+
+def test_core_tags_are_accepted() -> None:
+    found = Diagnostics()
+    doc = parse_yaml("id: !!str 12\ncount: !!int '3'\n", "e.yml", found)
+    assert doc is not None and doc.node["id"] == "12" and not found
 
 
 def test_limits_can_be_raised() -> None:
