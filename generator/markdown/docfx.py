@@ -317,6 +317,8 @@ _NOT_PLAIN = re.compile(r"^(?:[ \t]+\S|[-*+>#|<`~=_:\[]|!!!|\?\?\?|\d{1,9}[.)])|
 # A backslash escape CommonMark reads and Python-Markdown does not (see
 # commonmark.python_markdown_escapes).
 _FOREIGN_ESCAPE = re.compile(r"\\[\"$%&',/:;<=?@^~]")
+# A link destination with a space: no link for CommonMark, a link for Python-Markdown.
+_SPACED_DESTINATION = re.compile(r"\]\([^)\s]*\s")
 
 
 def _plain(text: str) -> bool:
@@ -324,7 +326,7 @@ def _plain(text: str) -> bool:
     quote, heading, fence, table, HTML block or link definition): it translates to itself."""
     return ":::" not in text and "[!" not in text and "\r" not in text \
         and _NOT_PLAIN.search(text) is None and "xref:" not in text \
-        and _FOREIGN_ESCAPE.search(text) is None
+        and _FOREIGN_ESCAPE.search(text) is None and _SPACED_DESTINATION.search(text) is None
 
 
 @functools.lru_cache(maxsize=1)
