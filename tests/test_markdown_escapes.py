@@ -45,7 +45,8 @@ SAME_TEXT = [
     "> Error AADSTS50011 - the reply URL does not match the app \\<GUID\\>. Learn more.",
     "| Find | Replace |\n|---|---|\n| \\<Group Label=\"A\"> | \\<Group Label=\"B\"> |",
     # Every ASCII punctuation escape CommonMark knows and Python-Markdown does not.
-    "Costs \\$5 \\@ 10\\% \\& \\\"quoted\\\" \\'single\\' a\\,b a\\/b a\\:b a\\;b a\\=b a\\?b a\\^b a\\~b",
+    "Costs \\$5 \\@ 10\\% \\& \\\"quoted\\\" \\'single\\' a\\,b a\\/b a\\:b"
+    " a\\;b a\\=b a\\?b a\\^b a\\~b",
     # Code spans, also across lines, raw HTML, autolinks and link targets keep theirs.
     "`\\<kept\\>` and ``a ` \\< b`` and `multi\nline \\<code\\>` \\<out\\>",
     "<kbd>\\<</kbd> <https://example.org/a\\b> [link](https://example.org/a\\b)",
