@@ -39,7 +39,8 @@ def static_content(project: Project) -> dict[str, bytes]:
         return files
     for path in sorted(project.content.rglob("*")):
         rel = path.relative_to(project.content)
-        if not path.is_file() or path.suffix == ".md":
+        if not path.is_file() or path.suffix == ".md" \
+                or path.name == "toc.yml":  # the navigation's source, not a page asset
             continue
         files[rel.as_posix()] = path.read_bytes()
     return files
