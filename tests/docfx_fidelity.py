@@ -29,6 +29,7 @@ anchors, the alerts and the includes that are missing. Per page and version it c
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import posixpath
@@ -36,6 +37,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
 import unicodedata
 from collections import Counter
@@ -636,12 +638,26 @@ def check_page(built: Built, rel: str) -> PageResult:
                                 expansion.alerts))
         if hidden:
             visible = {squash(u) for u in reference.units}
-            gone = [u for u in reference_page(hidden, page_dir).units
-                    if squash(u) not in visible]
+            gone = [u for chunk in _chunks(expansion.lines)
+                    for u in reference_page(chunk, page_dir).units if squash(u) not in visible]
             present = {squash(u) for u in mine.units}
             problems.extend(f"text of a hidden zone shown: {_clip(u)}" for u in gone
                             if squash(u) in present)
     return result
+
+
+def _chunks(lines: Sequence[Line]) -> Iterator[list[Line]]:
+    """Each run of hidden lines, out of the quote or list item it is in, to read alone."""
+    run: list[Line] = []
+    for line in [*lines, Line("", (), 0, True)]:
+        if not line.shown:
+            run.append(line)
+            continue
+        if run:
+            texts = textwrap.dedent("\n".join(re.sub(r"^[ \t]*(?:>[ \t]?)+", "", x.text)
+                                              for x in run)).split("\n")
+            yield [dataclasses.replace(x, text=t) for x, t in zip(run, texts, strict=True)]
+            run = []
 
 
 def _diagnostics(built: Built, expansion: Expansion) -> list[str]:

@@ -111,6 +111,11 @@ EDITS: dict[str, Edit] = {
         "guide/connections.md", "tfs-2015", "<table>",
         "<p>Only the cloud service rotates the secret of an automatic connection by "
         "itself.</p><table>", "text of a hidden zone shown: Only the cloud service"),
+    "a hidden zone in a list item shown": (
+        "guide/connections.md", "azure-devops", "<p>Select <strong>Verify</strong>.</p>",
+        "<p>Select <strong>Verify</strong>.</p><p>On these servers, <strong>Verify</strong> is "
+        "on the connection's <strong>Edit</strong> page.</p>",
+        "text of a hidden zone shown: On these servers"),
     "paragraphs merged": (
         "guide/escapes.md", "azure-devops", ", or:</p>\n<blockquote>\n<p>", ", or: ",
         "text missing: The message reads AADSTS700016"),
