@@ -418,7 +418,9 @@ def read_page(root: LexborNode, built: bool) -> Page:
     images = [(str(img.attributes.get("src") or ""),
                " ".join(str(img.attributes.get("alt") or "").split()))
               for img in root.css("img")]
-    for title in root.css("p.admonition-title"):  # compared as admonitions, not text
+    # Labels the site adds: an admonition's title (compared as admonitions), the summary
+    # of a collapsed block (a complex image's description).
+    for title in root.css("p.admonition-title, details > summary"):
         title.decompose()
     units = list(_units(root))
     for node in root.css("code"):
