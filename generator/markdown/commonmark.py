@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -49,13 +50,15 @@ def parser() -> MarkdownIt:
 def markdig_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """markdown-it-py's GFM table rule, with cells split as Markdig splits them: a `|`
     inside a code span belongs to the code (Markdig parses code spans before pipes; GFM
-    splits the cell there). The rule reads `escapedSplit` from its module when it runs."""
-    original = _table_rule.escapedSplit
-    _table_rule.escapedSplit = markdig_cells
-    try:
-        return bool(_table_rule.table(state, start, end, silent))
-    finally:
-        _table_rule.escapedSplit = original
+    splits the cell there). The rule reads `escapedSplit` from its module when it runs; the
+    lock keeps threads that parse at once from restoring it under one another."""
+    with _TABLE_LOCK:
+        original = _table_rule.escapedSplit
+        _table_rule.escapedSplit = markdig_cells
+        try:
+            return bool(_table_rule.table(state, start, end, silent))
+        finally:
+            _table_rule.escapedSplit = original
 
 
 def markdig_cells(row: str) -> list[str]:
@@ -88,6 +91,7 @@ def markdig_cells(row: str) -> list[str]:
 
 # The module of markdown-it-py's table rule (the package exports the rule under its name).
 _table_rule: Any = importlib.import_module("markdown_it.rules_block.table")
+_TABLE_LOCK = threading.Lock()
 _PARSER = parser()
 
 
