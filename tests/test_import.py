@@ -36,7 +36,8 @@ article/disk-errors.md:75:1: warning: image: image 'media/missing.png' was not f
 the article; it was dropped; add it under content/media/ and link it by hand
 kb import: topic 'disk-errors': 3 sections, 2 entries; 4 things could not be mapped (listed \
 above)
-next: review catalogue/disk-errors/, then run: kb check
+next: review catalogue/disk-errors/, then run: kb check --strict (it lists what a pull \
+request still needs, such as samples and check questions)
 """
 
 
@@ -62,8 +63,24 @@ def test_the_project_article(tmp_path: Path, update_golden: bool) -> None:
                       EXPECTED / name, update_golden)
     assert (repo / "content" / "media" / "disk-errors" / "settings.png").read_bytes() == \
         (ARTICLE / "media" / "settings.png").read_bytes()
-    check = kb("check", "--strict", cwd=repo)
-    assert (check.code, check.stderr) == (0, "kb check: catalogue is valid\n")
+    check = kb("check", cwd=repo)
+    assert check.code == 0, check.stderr
+    # What an author adds before a pull request: samples and the causes' check questions.
+    strict = kb("check", "--strict", cwd=repo)
+    assert strict.code == 1
+    assert [line.split(": warning: ")[1].split(";")[0] for line in strict.stderr.splitlines()
+            if ": warning: " in line] == [
+        "entry 'diskfull': expected a sample that this message matches, found none in "
+        "'samples'",
+        "cause 'oldlogs': expected a 'check' question, found none, and entry 'diskfull' has "
+        "other causes in versions 'demo-1', 'demo-2', 'demo-3': the decision tree cannot tell "
+        "them apart",
+        "cause 'a-core-dump-fills-the-disk': expected a 'check' question, found none, and "
+        "entry 'diskfull' has other causes in versions 'demo-1', 'demo-2', 'demo-3': the "
+        "decision tree cannot tell them apart",
+        "entry 'quota': expected a sample that this message matches, found none in 'samples'",
+        "cause 'quota-cause': expected a 'check' question or a 'description', found neither: "
+        "readers get no way to tell whether this cause is theirs"]
     fmt = kb("fmt", "--check", "catalogue/disk-errors", cwd=repo)
     assert (fmt.code, fmt.stderr) == (0, "kb fmt: 3 files already formatted\n")
 

@@ -79,7 +79,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     for rel in write(project, result):
         print(f"wrote {rel}")
     print(summary, file=sys.stderr)
-    print(f"next: review catalogue/{result.topic}/, then run: kb check", file=sys.stderr)
+    print(f"next: review catalogue/{result.topic}/, then run: kb check --strict (it lists "
+          "what a pull request still needs, such as samples and check questions)",
+          file=sys.stderr)
     return 0
 
 
@@ -92,7 +94,9 @@ def register(sub: Any) -> None:
                     "numbered steps become fixes, alerts become notes, error strings in code "
                     "spans become messages, and includes are inlined. Prints what could not "
                     "be mapped with its line. The result passes kb check, or nothing is "
-                    "written; existing files are kept unless --force.",
+                    "written; kb check --strict (what pull requests run) then lists what to "
+                    "add: samples of each message, a check question for each cause that has "
+                    "siblings. Existing files are kept unless --force.",
     )
     parser.add_argument("source", choices=["docfx"], help="the article's format")
     parser.add_argument("article", metavar="ARTICLE.md", help="the article to import")
