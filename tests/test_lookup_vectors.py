@@ -35,10 +35,11 @@ def load(root: Path) -> Catalogue:
 
 
 @pytest.fixture(scope="module")
-def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def indexes(tmp_path_factory: pytest.TempPathFactory,
+            snapshot_repo: Path) -> dict[str, dict[str, Any]]:
     """The index of every (catalogue, version) the vectors name, built as the site does."""
     fixture = fixture_repo(tmp_path_factory.mktemp("vectors"), FIXTURES / "lookup" / "vectors")
-    catalogues = {"shipped": load(ROOT), "fixture": load(fixture)}
+    catalogues = {"snapshot": load(snapshot_repo), "fixture": load(fixture)}
     out = {}
     for case in VECTORS["lookups"]:
         name = f"{case['catalogue']}/{case['version']}"
