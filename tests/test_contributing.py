@@ -97,8 +97,8 @@ def test_pull_request_workflow_runs_the_checks_and_uploads_the_site() -> None:
     assert "pull_request" in flow["on"]
     steps = flow["jobs"]["check"]["steps"]
     runs = " ".join(str(s.get("run", "")) for s in steps)
-    for command in ("kb check --strict --format github", "--changed-since", "kb fmt --check",
-                    "kb schema --check", "kb build", "./dev test"):
+    for command in ("kb check --strict --format github", "--changed-since", "--base origin/",
+                    "kb fmt --check", "kb schema --check", "kb build", "./dev test"):
         assert command in runs, command
     python = next(s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python"))
     assert python["with"]["python-version"] == "3.11"
