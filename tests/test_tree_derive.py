@@ -9,7 +9,7 @@ import pytest
 from generator.catalogue.model import Catalogue
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
-from generator.core.versions import parse_range
+from generator.core.versions import describe_versions, parse_range
 from generator.features.registry import FEATURES
 from generator.features.tree.derive import (
     NONE_KEY,
@@ -19,7 +19,6 @@ from generator.features.tree.derive import (
     NotCovered,
     Question,
     derive,
-    describe_versions,
     label_key,
 )
 from generator.features.tree.walk import Walk, filter_messages

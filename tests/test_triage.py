@@ -33,7 +33,7 @@ def test_answers_walk_to_the_fix(repo: Path) -> None:
 Troubleshooter for Demo 3 (demo-3)
 
 1. Which message do you see?
-   Service {name} failed to start
+   Service ‹name› failed to start
 2. Does the log say address already in use?
    I can't find the log
 3. Is the demo installed as a system service?
@@ -96,7 +96,7 @@ def test_answers_that_stop_early_print_the_pending_question(repo: Path) -> None:
     assert run.code == 3
     assert run.stdout == """\
 1. Which message do you see?
-   Service {name} failed to start
+   Service ‹name› failed to start
 
 Does the log say address already in use?
 The log is demo.log in the data folder (https://demo.example.org/demo-3/demo/#errors).
@@ -111,7 +111,7 @@ The log is demo.log in the data folder (https://demo.example.org/demo-3/demo/#er
     assert first.stdout == """\
 Which message do you see?
   1. No space left on device
-  2. Service {name} failed to start
+  2. Service ‹name› failed to start
      Exit code 3 </script><b>not bold</b>
   3. My message isn't in this list
 """
@@ -135,7 +135,7 @@ def test_message_picks_the_first_answer(repo: Path) -> None:
                            "1,2,1; found 'x'"),
     (["--answers", "4"], "answer 1 of --answers is 4, but the question 'Which message do you "
                          "see?' has 3 answers: 1 = No space left on device; 2 = Service "
-                         "{name} failed to start; 3 = My message isn't in this list"),
+                         "‹name› failed to start; 3 = My message isn't in this list"),
     (["--answers", "1,1,1"], "answer 3 of --answers (1) comes after the end of the walk"),
     (["--version", "demo2"], "unknown version 'demo2'; choose one of: demo-1, demo-2, demo-3"),
 ])
@@ -280,7 +280,7 @@ def test_interactive_arrow_keys_restart_and_quit_midway(repo: Path) -> None:
     term = Session(repo, "--version", "demo-2")
     term.expect("Which message do you see?")
     term.send(DOWN)
-    screen = term.expect("›  2. Service {name} failed to start")
+    screen = term.expect("›  2. Service ‹name› failed to start")
     term.send(UP + DOWN + "\r")
     term.expect("Does the log say address already in use?")
     term.send(DOWN + "\r")
@@ -301,7 +301,7 @@ def test_interactive_filter_and_going_back_from_the_end(repo: Path) -> None:
     term.expect("Which message do you see?")
     term.send("/space")
     screen = term.expect("(1 of 2 match)")
-    assert "Service {name}" not in screen
+    assert "Service ‹name›" not in screen
     term.send("\r")
     term.expect("Does the log folder hold more than 1 GB?")
     term.send("1")
@@ -322,6 +322,6 @@ def test_interactive_filter_and_going_back_from_the_end(repo: Path) -> None:
 def test_interactive_continues_after_scripted_answers(repo: Path) -> None:
     term = Session(repo, "--version", "demo-3", "--answers", "2,2")
     screen = term.expect("Did you edit demo.conf since the last start?")
-    assert "✓ Which message do you see? Service {name} failed to start" in screen
+    assert "✓ Which message do you see? Service ‹name› failed to start" in screen
     term.send("\x04")  # Ctrl-D leaves, as q does
     assert term.finish() == 3

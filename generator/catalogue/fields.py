@@ -16,7 +16,7 @@ from ..core.diagnostics import Diagnostics, Loc, did_you_mean
 from ..core.versions import Products, Range, RangeError, parse_range
 from . import model
 from .load import BlockText, LocList, LocMap, QuotedText
-from .messages import syntax_problems
+from .messages import shown, syntax_problems
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -213,17 +213,29 @@ class MessageText(Text):
 
     SCHEMA_PATTERN = (r"^(?=[^\n]*\S)(?:[^{}\n]|\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*"
                       r"(?::(?:guid|int|url|path|quoted))?\})*\n?$")
+    WHAT = "message"
 
     def check(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
         text = super().check(value, loc, ctx)
         if text is INVALID:
             return INVALID
         start = _text_start(value, loc, ctx.lines)
-        problems = syntax_problems(str(value))
+        problems = syntax_problems(str(value), self.WHAT)
         for problem in problems:
             ctx.diagnostics.error(start.shifted(col=start.col + problem.offset), ctx.subject,
                                   problem.message, problem.suggestion)
         return INVALID if problems else text
+
+
+class TitleText(MessageText):
+    """A title that may name a message's variable parts, `{app_id}`: the model keeps it as
+    readers see it (`‹app id›`), so no raw placeholder ever reaches a page."""
+
+    WHAT = "title"
+
+    def check(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
+        text = super().check(value, loc, ctx)
+        return INVALID if text is INVALID else shown(text)
 
     def schema(self, products: Products | None) -> dict[str, Any]:
         return {"type": "string", "minLength": 1, "pattern": self.SCHEMA_PATTERN}
@@ -693,7 +705,7 @@ NOTES = F("notes", ListOf(NOTE), "notes, tips and warnings")
 FIX = Obj(
     "fix",
     _ranged(
-        F("title", Text(), "what the fix does, e.g. 'Raise guest user permissions'",
+        F("title", TitleText(), "what the fix does, e.g. 'Raise guest user permissions'",
           required=True),
         F("id", Identifier(), "optional anchor of the fix on the page"),
         F("aliases", ListOf(Identifier(), unique=True), "anchors this fix had before"),
@@ -713,7 +725,7 @@ CAUSE = Obj(
     "cause",
     _ranged(
         F("id", Identifier(), "anchor of the cause, unique on the page", required=True),
-        F("title", Text(), "the cause as a statement", required=True),
+        F("title", TitleText(), "the cause as a statement", required=True),
         F("aliases", ListOf(Identifier(), unique=True), "anchors this cause had before"),
         F("check", Text(), "a yes/no question that tells this cause apart, for the decision tree"),
         F("description", MarkdownText(), "Markdown shown before the fixes"),
@@ -730,7 +742,9 @@ ENTRY = Obj(
     _ranged(
         F("id", Identifier(), "anchor of the entry; equals the file name without .yml",
           required=True),
-        F("title", Text(), "the heading of the entry, usually the message", required=True),
+        F("title", TitleText(),
+          "the heading of the entry, usually the message; a variable part is written as in "
+          "messages, {app_id}, and shown to readers as ‹app id›", required=True),
         F("aliases", ListOf(Identifier(), unique=True),
           "anchors this entry had before; they keep resolving"),
         F("status", Choice(model.Status), "'active' (default) or 'retired'"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.diagnostics import Loc
 from ..core.versions import Products, Range
+from .messages import shown
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ class Message:
     loc: Loc
     applies_to: Range
     cause: str = ""  # the id of the cause this wording points to, if it tells one apart
+
+    @property
+    def shown(self) -> str:
+        """The message as readers see it: placeholders as marked variable parts."""
+        return shown(self.text)
 
 
 @dataclass(frozen=True)

@@ -264,3 +264,20 @@ def moniker_hint(name: str, names: Sequence[str]) -> str:
 
 def format_monikers(names: Iterable[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
+
+
+def describe_versions(applies: Range, products: Products) -> str:
+    """'TFS 2015 to Azure DevOps Services': the versions of a range, as runs of titles."""
+    runs: list[list[str]] = []
+    for product in products.products:
+        run: list[str] = []
+        for moniker in product.monikers:
+            if moniker.name in applies:
+                run.append(moniker.title)
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+    parts = [run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
+    return ", ".join(parts) or "no version"

@@ -7,6 +7,7 @@ writes files.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from ..catalogue.model import (
     walk,
 )
 from ..core.diagnostics import Diagnostics
+from ..core.versions import Products, Range, describe_versions
 from ..markdown import docfx
 
 ADMONITION = {
@@ -120,12 +122,30 @@ def indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
 
 
-_HEADING_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "#": "&#35;"})
+# Plain-text fields (titles, link titles, takes_effect) are text, never Markdown or HTML:
+# every character that could start markup is escaped.
+_PLAIN_ESCAPES = str.maketrans({
+    **{c: "\\" + c for c in "\\`*_[]()!"},
+    "<": "&lt;", ">": "&gt;", "&": "&amp;", "{": "&#123;", "}": "&#125;", "#": "&#35;",
+})
+
+
+def plain(text: str) -> str:
+    """A plain-text field as Markdown that shows exactly that text."""
+    return text.translate(_PLAIN_ESCAPES)
 
 
 def heading_text(title: str) -> str:
     """A title made safe for an ATX heading with an attribute list."""
-    return title.translate(_HEADING_ESCAPES).strip()
+    return plain(title).strip()
+
+
+def applies_line(applies: Range, enclosing: Range, products: Products) -> str:
+    """'Applies to: TFS 2015 to TFS 2018' when `applies` selects fewer versions than
+    `enclosing` (the range of the page, entry or cause around it); else nothing."""
+    if applies.monikers >= enclosing.monikers:
+        return ""
+    return f"Applies to: {plain(describe_versions(applies, products))}\n{{: .kb-applies }}"
 
 
 def heading(level: int, title: str, anchor: str, aliases: Iterable[str] = ()) -> str:
@@ -170,7 +190,7 @@ def link_target(link: Link, page: str) -> str:
 
 
 def render_links(title: str, links: Iterable[Link], page: str) -> str:
-    items = [f"- [{link.title}]({link_target(link, page)})" for link in links]
+    items = [f"- [{plain(link.title)}]({link_target(link, page)})" for link in links]
     if not items:
         return ""
     return f"**{title}**\n\n" + "\n".join(items)
@@ -200,15 +220,16 @@ def render_fix(fix: Fix, cause: Cause, number: int, total: int, ctx: RenderConte
         parts.append(render_steps(fix, ctx))
     parts += render_notes(fix.notes, Position.AFTER, ctx)
     if fix.takes_effect:
-        parts.append(admonition('info "When it takes effect"', fix.takes_effect.strip()))
+        parts.append(admonition('info "When it takes effect"', plain(fix.takes_effect.strip())))
     links = render_links("Further reading", fix.links, "")
     if links:
         parts.append(links)
     return "\n\n".join(parts)
 
 
-def render_cause(cause: Cause, ctx: RenderContext) -> str:
-    parts = [heading(3, cause.title, cause.id, cause.aliases)]
+def render_cause(cause: Cause, entry: Entry, ctx: RenderContext) -> str:
+    parts = [heading(3, cause.title, cause.id, cause.aliases),
+             applies_line(cause.applies_to, entry.applies_to, ctx.docfx.products)]
     if cause.description is not None:
         parts.append(ctx.md(cause.description))
     parts += render_notes(cause.notes, Position.BEFORE, ctx)
@@ -217,30 +238,32 @@ def render_cause(cause: Cause, ctx: RenderContext) -> str:
     for number, fix in enumerate(cause.fixes, 1):
         parts.append(render_fix(fix, cause, number, len(cause.fixes), ctx))
     parts += render_notes(cause.notes, Position.AFTER, ctx)
-    return "\n\n".join(parts)
+    return "\n\n".join(p for p in parts if p)
 
 
 def render_messages(entry: Entry) -> str:
     if not entry.messages:
         return ""
     label = "Error message" if len(entry.messages) == 1 else "Error messages"
-    blocks = "\n\n".join(code_block(m.text) for m in entry.messages)
+    blocks = "\n\n".join(code_block(m.shown) for m in entry.messages)
     return admonition("failure", blocks, label)
 
 
-def render_entry(entry: Entry, page: str, ctx: RenderContext) -> str:
+def render_entry(entry: Entry, topic: Topic, ctx: RenderContext) -> str:
     """One error's section; reused across versions that see it alike."""
     key = ctx.entry_key(entry)
     if key is None:
-        return _render_entry(entry, page, ctx)
+        return _render_entry(entry, topic, ctx)
     out = ctx.shared.entries.get(key)
     if out is None:
-        out = ctx.shared.entries[key] = _render_entry(entry, page, ctx)
+        out = ctx.shared.entries[key] = _render_entry(entry, topic, ctx)
     return out
 
 
-def _render_entry(entry: Entry, page: str, ctx: RenderContext) -> str:
-    parts = [heading(2, entry.title, entry.id, entry.aliases)]
+def _render_entry(entry: Entry, topic: Topic, ctx: RenderContext) -> str:
+    page = topic.page
+    parts = [heading(2, entry.title, entry.id, entry.aliases),
+             applies_line(entry.applies_to, topic.applies_to, ctx.docfx.products)]
     if entry.retired and entry.retired_note is not None:
         parts.append(admonition('warning "Retired"', ctx.md(entry.retired_note)))
     messages = render_messages(entry)
@@ -252,10 +275,10 @@ def _render_entry(entry: Entry, page: str, ctx: RenderContext) -> str:
     if len(entry.causes) > 1:
         parts.append(
             "Possible causes:\n\n"
-            + "\n".join(f"- [{c.title}](#{c.id})" for c in entry.causes)
+            + "\n".join(f"- [{plain(c.title)}](#{c.id})" for c in entry.causes)
         )
     for cause in entry.causes:
-        parts.append(render_cause(cause, ctx))
+        parts.append(render_cause(cause, entry, ctx))
     parts += render_notes(entry.notes, Position.AFTER, ctx)
     related = render_links("Related", entry.related, page)
     if related:
@@ -270,14 +293,16 @@ def render_section(section: Section, topic: Topic, ctx: RenderContext) -> str:
     if section.list_errors:
         active = [e for e in topic.ordered_entries() if not e.retired]
         if active:
-            parts.append("\n".join(f"- [{e.title}](#{e.id})" for e in active))
+            parts.append("\n".join(f"- [{plain(e.title)}](#{e.id})" for e in active))
     return "\n\n".join(p for p in parts if p)
 
 
 def front_matter(title: str, description: str = "") -> str:
-    lines = ["---", f"title: {yaml_scalar(title)}"]
+    """Front matter for the theme, whose templates print these values as HTML as they are:
+    escape them here."""
+    lines = ["---", f"title: {yaml_scalar(html.escape(title))}"]
     if description:
-        lines.append(f"description: {yaml_scalar(description)}")
+        lines.append(f"description: {yaml_scalar(html.escape(description))}")
     lines.append("---")
     return "\n".join(lines)
 
@@ -290,13 +315,15 @@ def yaml_scalar(text: str) -> str:
 
 def render_topic(topic: Topic, ctx: RenderContext) -> str:
     """One topic page: title, intro, sections, the errors, closing sections."""
-    parts = [front_matter(topic.title, topic.description), f"# {heading_text(topic.title)}"]
+    parts = [front_matter(topic.title, topic.description), f"# {heading_text(topic.title)}",
+             applies_line(topic.applies_to, ctx.docfx.products.everything(),
+                          ctx.docfx.products)]
     if topic.intro is not None:
         parts.append(ctx.md(topic.intro))
     for section in topic.sections:
         parts.append(render_section(section, topic, ctx))
     for entry in topic.ordered_entries():
-        parts.append(render_entry(entry, topic.page, ctx))
+        parts.append(render_entry(entry, topic, ctx))
     for section in topic.closing_sections:
         parts.append(render_section(section, topic, ctx))
     return "\n\n".join(p for p in parts if p) + "\n"
@@ -336,11 +363,11 @@ def render_version(view: Catalogue, ctx: RenderContext) -> RenderedVersion:
         pages[page.path] = render_page(page, ctx)
     home = [p for p in content if p.path == "index.md"]
     for page in home:
-        nav.append({page.title: page.path})
+        nav.append({html.escape(page.title): page.path})
     for topic in view.topics:
         pages[topic.page] = render_topic(topic, ctx)
-        nav.append({topic.nav_title or topic.title: topic.page})
+        nav.append({html.escape(topic.nav_title or topic.title): topic.page})
     for page in content:
         if page.path != "index.md":
-            nav.append({page.title: page.path})
+            nav.append({html.escape(page.title): page.path})
     return RenderedVersion(ctx.moniker, pages, nav)

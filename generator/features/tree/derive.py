@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ...catalogue.model import Catalogue, Cause, Entry, Markdown, Topic, TreeAnswer, TreeNode
 from ...catalogue.resolve import resolve_topic
-from ...core.versions import Products, Range
+from ...core.versions import describe_versions
 
 ROOT = "start"
 NOT_LISTED = "n:start"
@@ -115,23 +115,6 @@ def answer_key(answer: TreeAnswer) -> str:
 def active_entries(view: Topic) -> list[Entry]:
     """The entries a version's tree offers: not retired, with a cause in the version."""
     return [e for e in view.ordered_entries() if not e.retired and e.causes]
-
-
-def describe_versions(applies: Range, products: Products) -> str:
-    """'TFS 2015 to Azure DevOps Services': the versions of a range, as runs of titles."""
-    runs: list[list[str]] = []
-    for product in products.products:
-        run: list[str] = []
-        for moniker in product.monikers:
-            if moniker.name in applies:
-                run.append(moniker.title)
-            elif run:
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    parts = [run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
-    return ", ".join(parts) or "no version"
 
 
 @dataclass
@@ -264,7 +247,7 @@ def derive_topic(topic: Topic, moniker: str, nodes: dict[str, Node] | None = Non
         start = builder.entry_start(entry)
         if start is None:
             continue
-        messages = [m.text for m in entry.messages]
+        messages = [m.shown for m in entry.messages]
         label = messages[0] if messages else entry.title
         words = [entry.title] if entry.title not in messages else []
         match = " ".join([*entry.codes, *words, entry.id])

@@ -140,7 +140,8 @@ def normalise(text: str) -> str:
 
 
 def _pieces(message: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\{[^}]*\}|\*\*\*+", normalise(message)) if p.strip()]
+    # Messages are shown with their placeholders as marked variable parts: ‹app id›.
+    return [p.strip() for p in re.split(r"‹[^›]*›|\*\*\*+", normalise(message)) if p.strip()]
 
 
 def _holds(text: str, message: str) -> bool:

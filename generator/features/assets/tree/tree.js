@@ -212,10 +212,10 @@
       .trim();
   }
 
-  // A message with {placeholders} or *** as its literal pieces, in order.
+  // A message (its placeholders shown as ‹app id›) or *** as its literal pieces, in order.
   function pieces(message) {
     return normalise(message)
-      .split(/\{[^}]*\}|\*\*\*+/)
+      .split(/\u2039[^\u203a]*\u203a|\*\*\*+/)
       .map(function (piece) { return piece.trim(); })
       .filter(Boolean);
   }
