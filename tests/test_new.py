@@ -246,3 +246,14 @@ def test_a_message_with_braces_explains_how_to_write_them(tmp_path: Path) -> Non
                "--message", 'Response: {{"error":"bad"}}', cwd=repo)
     assert fixed.code == 0, fixed.stderr
     assert kb("check", cwd=repo).code == 0
+
+
+def test_a_title_with_braces_explains_how_to_write_them(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("new", "demo/bad-title", "--title", "Response {bad", cwd=repo)
+    assert (run.code, run.stdout, run.stderr) == (
+        2, "", "kb new: error: --title 'Response {bad': unmatched '{' in title at character "
+               "10: in a title, {name} is a placeholder for a part that varies, so a brace "
+               "that is part of the title is written twice: --title 'Response {{bad'\n")
+    assert kb("new", "demo/bad-title", "--title", "Response {{bad", cwd=repo).code == 0
+    assert kb("check", cwd=repo).code == 0

@@ -77,20 +77,21 @@ def parse_target(target: str) -> tuple[str, str]:
     return check_id(topic, "a topic id"), check_id(ident, "an id")
 
 
-def check_message(text: str) -> str:
-    """A message for `kb new --message`; ScaffoldError explaining braces when it is invalid."""
-    problems = syntax_problems(text)
+def check_message(text: str, what: str = "message") -> str:
+    """A message (or title) for `kb new`; ScaffoldError explaining braces when invalid."""
+    problems = syntax_problems(text, what)
     if "\n" in text.strip():
-        raise ScaffoldError("expected a message of one line, found several; give each line "
-                            "its own --message")
+        raise ScaffoldError(f"expected a {what} of one line, found several; give each line "
+                            f"its own --{what}" if what == "message" else
+                            f"expected a {what} of one line, found several")
     if not problems:
         return text.strip()
     first = problems[0]
     literal = text.replace("{", "{{").replace("}", "}}")
     raise ScaffoldError(
-        f"--message '{text}': {first.message} at character {first.offset + 1}: in a "
-        "message, {name} is a placeholder for a part that varies, so a brace that is part "
-        f"of the message is written twice: --message '{literal}'")
+        f"--{what} '{text}': {first.message} at character {first.offset + 1}: in a "
+        f"{what}, {{name}} is a placeholder for a part that varies, so a brace that is part "
+        f"of the {what} is written twice: --{what} '{literal}'")
 
 
 def check_range(text: str, products: Products | None) -> str:

@@ -35,14 +35,14 @@ def _ask(question: str, check: Callable[[str], str], required: bool = False) -> 
 
 
 def _title(text: str) -> str:
-    from ..authoring.scaffold import ScaffoldError
+    from ..authoring.scaffold import ScaffoldError, check_message
 
     if "\n" in text.strip() or "\r" in text.strip():
         raise ScaffoldError("expected a title of one line, found several; a title is the "
                             "entry's heading: put the rest in the summary")
     if not text.strip():
         raise ScaffoldError("expected a title, found an empty text")
-    return text.strip()
+    return check_message(text, "title")
 
 
 def _message(text: str) -> str:
