@@ -21,7 +21,7 @@ from tests.helpers_cli import fixture_repo, kb
 
 ARTICLE = FIXTURES / "import" / "article"
 EXPECTED = FIXTURES / "import" / "expected"
-SEED = SHARED / "seed" / "000_3ec957c9509555dc.txt"
+SEED = (SHARED / "seed" / "000_3ec957c9509555dc.txt").resolve()
 REFERENCES = sorted(p for p in (SHARED / "reference").glob("*.md") if p.name != "README.md") \
     if (SHARED / "reference").is_dir() else []
 
@@ -263,7 +263,8 @@ def test_the_seed_article(tmp_path: Path) -> None:
             "not found beside the article; it was dropped; copy its text into the topic by "
             "hand if it matters") in run.stderr.splitlines()
     check = kb("check", cwd=repo)
-    assert (check.code, check.stderr) == (0, "kb check: catalogue is valid\n")
+    # Valid; what a pull request adds by hand (samples, check questions) shows as warnings.
+    assert check.code == 0 and ": error: " not in check.stderr, check.stderr
 
 
 @pytest.mark.skipif(not REFERENCES, reason="the reference articles are not beside the repository")

@@ -257,3 +257,11 @@ def test_a_title_with_braces_explains_how_to_write_them(tmp_path: Path) -> None:
                "that is part of the title is written twice: --title 'Response {{bad'\n")
     assert kb("new", "demo/bad-title", "--title", "Response {{bad", cwd=repo).code == 0
     assert kb("check", cwd=repo).code == 0
+
+
+def test_a_range_is_written_as_products_yml_spells_the_monikers(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("new", "demo/x", "--title", "X", "--range", ">= DEMO-2", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert 'applies_to: ">= demo-2"\n' in (repo / "catalogue" / "demo" / "x.yml").read_text()
+    assert "moniker" not in kb("check", cwd=repo).stderr

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..catalogue.fields import ID_RE, MAX_NEW_ID
+from ..catalogue.fields import ID_RE, MAX_NEW_ID, respelt
 from ..catalogue.load import LocList, LocMap, read_yaml, topic_folders
 from ..catalogue.messages import syntax_problems
 from ..core.diagnostics import Diagnostics, Loc, did_you_mean
@@ -101,10 +101,14 @@ def check_range(text: str, products: Products | None) -> str:
         return text
     try:
         if parse_range(text, products).empty:
-            raise ScaffoldError(f"range '{text}' selects no version")
+            raise ScaffoldError(f"range '{text}' selects no version; the versions are, oldest "
+                                f"first: {', '.join(products.names)}")
     except RangeError as err:
         hint = f"; {err.suggestion}" if err.suggestion else ""
         raise ScaffoldError(f"{err.message} in range '{text}'{hint}") from err
+    # Written as products.yml spells the monikers ('TFS-2017' -> 'tfs-2017').
+    for offset, written, name in reversed(respelt(text, products)):
+        text = text[:offset] + name + text[offset + len(written):]
     return text
 
 

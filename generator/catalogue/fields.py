@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.diagnostics import Diagnostics, Loc, did_you_mean
-from ..core.versions import Products, Range, RangeError, parse_range
+from ..core.versions import MONIKER_NAME, Products, Range, RangeError, parse_range
 from . import model
 from .load import BlockText, LocList, LocMap, QuotedText
 from .messages import shown, syntax_problems
@@ -332,6 +332,15 @@ class MonikerRange(Spec):
                 + ", ".join(ctx.products.names),
             )
             return INVALID
+        for offset, written, name in respelt(value, ctx.products):
+            start = _text_start(value, loc, ctx.lines)
+            ctx.diagnostics.warning(
+                start.shifted(col=start.col + offset), ctx.subject,
+                f"moniker '{written}' in {ctx.field or 'applies_to'} is spelt '{name}' in "
+                "products.yml",
+                f"write '{name}': ranges ignore case, but readers, search and reviewers "
+                "don't",
+            )
         return parsed
 
     def schema(self, products: Products | None) -> dict[str, Any]:
@@ -339,6 +348,16 @@ class MonikerRange(Spec):
         if products is not None:
             out["pattern"] = range_pattern(products)
         return out
+
+
+def respelt(text: str, products: Products) -> list[tuple[int, str, str]]:
+    """(offset, as written, as products.yml spells it) of each moniker written otherwise."""
+    out = []
+    for found in MONIKER_NAME.finditer(text):
+        moniker = products.get(found.group())
+        if moniker is not None and moniker.name != found.group():
+            out.append((found.start(), found.group(), moniker.name))
+    return out
 
 
 class ListOf(Spec):
