@@ -80,3 +80,24 @@ def test_failing_mkdocs_build_leaves_the_site_intact(built: Path) -> None:
         "is not found among documentation files." in run.stderr
     assert snapshot(built / "site") == before
     assert sorted(p.name for p in built.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def _stamp(project: object, catalogue: object, moniker: str, built: Path) -> None:
+    (built / "stamp.txt").write_text(f"{moniker}\n", encoding="utf-8")
+
+
+def test_features_finish_each_version_before_it_is_kept(tmp_path: Path) -> None:
+    from generator.core.project import Project
+    from generator.features.registry import FEATURES
+    from generator.site.build import build_site
+    from generator.site.feature import Feature
+
+    repo = fixture_repo(tmp_path)
+    features = (*FEATURES, Feature("stamp", finish_version=_stamp))
+    report = build_site(Project(repo), features, jobs=1)
+    assert report.built == ["demo-1", "demo-2", "demo-3"]
+    assert (repo / "site" / "demo-2" / "stamp.txt").read_text() == "demo-2\n"
+    # A reused version keeps what its features added when it was built.
+    again = build_site(Project(repo), features, jobs=1)
+    assert again.reused == ["demo-1", "demo-2", "demo-3"]
+    assert (repo / "site" / "demo-3" / "stamp.txt").read_text() == "demo-3\n"

@@ -98,7 +98,7 @@ def test_topic_is_absent_where_its_range_excludes_it(snapshot_site: Path) -> Non
 @pytest.mark.parametrize("version", WITH_TOPIC)
 def test_rename_note_only_up_to_tfs_2018(snapshot_site: Path, version: str) -> None:
     text = article_text(snapshot_site, version)
-    shown = "service endpoint" in text.lower()
+    shown = "call service connections service endpoints" in text.lower()
     assert shown is (ALL.index(version) <= ALL.index("tfs-2018"))
 
 

@@ -66,6 +66,20 @@ def test_each_index_holds_only_its_version(snapshot_site: Path) -> None:
     assert topics == ["azure-rm-endpoint", "workload-identity"]
 
 
+def test_each_live_index_holds_what_its_version_shows(shipped_site: Path) -> None:
+    catalogue = load_checked(Project(ROOT), Diagnostics(), FEATURES, markdown=False, jobs=1)
+    assert catalogue is not None
+    for version in catalogue.products.names:
+        index = index_of(shipped_site, version)
+        view = resolve(catalogue, version)
+        expected = {e.id for t in view.topics for e in t.entries
+                    if e.messages or e.codes}
+        assert {e[1] for e in index["entries"]} <= {e.id for _, e in view.entries()}
+        assert {e[1] for e in index["entries"]} >= expected, version
+        assert index["topics"] == [t.id for t in view.topics
+                                   if any(e.messages or e.codes for e in t.entries)]
+
+
 def test_the_exported_index_is_what_kb_lookup_uses(shipped_site: Path) -> None:
     diagnostics = Diagnostics()
     catalogue = load_checked(Project(ROOT), diagnostics, FEATURES, markdown=False, jobs=1)

@@ -75,7 +75,11 @@ def js_lookups(indexes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def check(case: dict[str, Any], found: dict[str, Any]) -> None:
-    assert [r["entry"] for r in found["results"]] == case["expected"]
+    entries = [r["entry"] for r in found["results"]]
+    if case["catalogue"] == "snapshot" and case["expected"]:
+        # Of the shipped knowledge base, the results must begin with the expected ones.
+        entries = entries[:len(case["expected"])]
+    assert entries == case["expected"]
     if "first" in case:
         first = found["results"][0]
         got = {"kind": first["kind"], "line": first["line"], "end_line": first["end_line"],

@@ -36,6 +36,13 @@ QUERIES = [
     ("active Azure subscription", "azure-rm-endpoint/#noactivesubscription"),
 ]
 
+# On the live catalogue, Material's full-text ranking alone puts the section with the most
+# matching words first: with the AADSTS reference pages, "token", "client secret" and codes
+# named in passing are everywhere. Known, and listed in query order here so that the list
+# must shrink when the search box puts error-message matches first.
+KNOWN_WRONG = ["A valid refresh token was not found", "AADSTS7000222",
+               "AADSTS7000215: Invalid client secret is provided"]
+
 
 def search(version_dir: Path, queries: list[str]) -> list[list[str]]:
     node = shutil.which("node")
@@ -52,6 +59,14 @@ def test_first_result_is_the_right_section(snapshot_site: Path, version: str) ->
              for (q, expected), found in zip(QUERIES, results, strict=True)
              if not found or found[0] != expected]
     assert wrong == []
+
+
+@pytest.mark.parametrize("version", WITH_TOPIC)
+def test_known_ranking_gaps_on_the_live_catalogue(shipped_site: Path, version: str) -> None:
+    results = search(shipped_site / version, [q for q, _ in QUERIES])
+    wrong = [q for (q, expected), found in zip(QUERIES, results, strict=True)
+             if not found or found[0] != expected]
+    assert wrong == KNOWN_WRONG
 
 
 def test_nothing_found_for_excluded_topic(snapshot_site: Path) -> None:

@@ -21,9 +21,11 @@ from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import catalogue_of
 
-# The single file of the shipped knowledge base (its snapshot) fits 150 KB; for any catalogue
-# the file grows with the tree's nodes and no faster (the data is not repeated).
-BUDGET = 150 * 1024
+# The whole-version single file stays small enough to mail or attach to a ticket; the one of
+# the shipped knowledge base (its snapshot) fits 150 KB; and for any catalogue it grows with
+# the tree's nodes and no faster (the data is not repeated).
+BUDGET = 3 * 1024 * 1024
+SNAPSHOT_BUDGET = 150 * 1024
 BUDGET_BASE = 64 * 1024
 BUDGET_PER_NODE = 1280
 
@@ -49,12 +51,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return tree_files(project, catalogue, "demo-3")
 
 
-def test_single_file_fits_the_budget_in_every_version(snapshot_repo: Path) -> None:
+def test_single_file_fits_the_budget_in_every_version(
+        shipped: dict[str, dict[str, bytes]], snapshot_repo: Path) -> None:
+    sizes = {m: len(files["decision-tree.html"]) for m, files in shipped.items()}
+    assert max(sizes.values()) <= BUDGET, sizes
     project = Project(snapshot_repo)
     catalogue = catalogue_of(snapshot_repo)
     sizes = {m: len(tree_files(project, catalogue, m)["decision-tree.html"])
              for m in catalogue.products.names}
-    assert max(sizes.values()) <= BUDGET, sizes
+    assert max(sizes.values()) <= SNAPSHOT_BUDGET, sizes
 
 
 def test_single_file_grows_with_the_tree_and_no_faster(

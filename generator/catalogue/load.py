@@ -21,6 +21,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from ..core.diagnostics import Diagnostics, Loc
 from ..core.project import PRODUCTS_FILE, TOPIC_FILE, Project
+from ..markdown import docset
 
 
 @dataclass(frozen=True)
@@ -282,13 +283,15 @@ def load_topic(project: Project, folder: Path, diagnostics: Diagnostics) -> Topi
 
 
 def load_pages(project: Project, diagnostics: Diagnostics) -> list[MarkdownFile]:
-    """Hand-written pages of content/ (not includes/ or assets/), sorted by path."""
+    """Hand-written pages of content/, sorted by path: not assets/, not include-only files
+    (in an `includes` or `_shared` folder, or left out by a docfx.json)."""
     pages: list[MarkdownFile] = []
     if not project.content.is_dir():
         return pages
+    rules = docset.load_rules(project.content, project.rel(project.content), diagnostics)
     for path in sorted(project.content.rglob("*.md")):
         rel_to_content = path.relative_to(project.content)
-        if rel_to_content.parts[0] in ("includes", "assets"):
+        if rel_to_content.parts[0] == "assets" or not rules.is_page(rel_to_content.as_posix()):
             continue  # include-only Markdown and static files are not pages
         try:
             text = path.read_text(encoding="utf-8")

@@ -10,6 +10,8 @@ from ..site.feature import Feature
 from .anchors import check_published
 from .lookup.checks import check_lookup
 from .lookup.site import contribute as lookup_page
+from .redirects import check_redirects
+from .redirects import contribute as redirect_pages
 from .tree.check import check_tree
 from .tree.export import contribute as decision_tree
 
@@ -17,4 +19,5 @@ FEATURES: tuple[Feature, ...] = (
     Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
     Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
     Feature("anchors", check_rendered=check_published),
+    Feature("redirects", contribute=redirect_pages, check_project=check_redirects),
 )

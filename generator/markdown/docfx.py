@@ -1,7 +1,17 @@
 """Render (DocFX flavour): DocFX / Microsoft Learn Markdown to Material for MkDocs Markdown.
 
-Input: a Markdown text, where it starts, one moniker and the include roots; output: plain
-Material-flavoured Markdown for that moniker, with problems added to Diagnostics.
+Input: a Markdown text, where it starts, one moniker and the translation context (versions,
+repository, include roots, xref map); output: Markdown that MkDocs (Python-Markdown with
+Material's extensions) renders as DocFX (Markdig) publishes the text for that moniker, with
+problems added to Diagnostics.
+
+Stages, per text and per included file: moniker zones are resolved line by line (hidden
+lines are never looked at again); the shown lines are parsed as CommonMark plus DocFX's
+blocks (`blocks`); the tree is written out for Python-Markdown (`commonmark.Writer`) with
+each DocFX construct turned into the Material feature that shows it: alerts into
+admonitions, `:::row:::` into a grid, zone pivots and `#tab/` headings into content tabs,
+checklists into task lists, code snippets into fenced code, includes into their
+translated content (links rebased), `xref:` links into the configured xref map's hrefs.
 """
 
 from __future__ import annotations
@@ -10,15 +20,23 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
 from ..core.versions import Products, Range, RangeError, parse_range
+from . import commonmark, paths, snippets
+from .blocks import CODE_LINE, INCLUDE_LINE, TRIPLE, attributes, docfx_plugin
+from .commonmark import Node, Writer, indent, join_blocks, paragraph_line
+from .headings import HeadingIds, inline_plain_text
+from .xref import XrefMap
+
+if TYPE_CHECKING:
+    from ..core.project import Project
 
 # Fences: ``` or ~~~ (3 or more), at any indentation so fences in list items count too.
 FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -27,17 +45,15 @@ ZONE = re.compile(r"^\s*(?P<colons>:{3,})\s*(?P<keyword>moniker(?:-end)?)(?![\w-
                   re.IGNORECASE)
 ZONE_RANGE = re.compile(r"""^\s+range\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')\s*$""",
                         re.IGNORECASE)
+# The `>` markers of a quoted line: a zone may open inside a quote (or an alert).
+QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>[ ]?)+")
 QUOTE = re.compile(r"^(?P<indent>[ \t]*)>[ ]?(?P<body>.*)$")
 ALERT = re.compile(r"^\[!(?P<kind>[A-Za-z][\w-]*)\](?P<rest>.*)$")
-DIV = re.compile(r"^\[!div(?:\s[^\]]*)?\]\s*$", re.IGNORECASE)
-VIDEO_LINE = re.compile(r"^\[!VIDEO\s+[^\]\s]+\s*\]\s*$", re.IGNORECASE)
-LIST_ITEM = re.compile(r"^(?P<indent> *)(?:[-*+]|\d{1,9}[.)])(?: +|$)")
+DIV = re.compile(r"^\[!div(?P<attrs>(?:\s[^\]]*)?)\]\s*$", re.IGNORECASE)
+VIDEO_LINE = re.compile(r"^\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\]\s*$", re.IGNORECASE)
 _ATTRS = r"""(?P<attrs>(?:\s+[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'))?)*)\s*"""
-ATTR = re.compile(r"""(?P<key>[\w-]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'))?""")
 BLOCK_INCLUDE = re.compile(
     r"^(?P<indent>\s*)(?P<token>\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)]*)\)\])\s*$", re.IGNORECASE)
-IMAGE_LINE = re.compile(r"^(?P<indent>\s*):::image" + _ATTRS + r":::\s*$", re.IGNORECASE)
-IMAGE_END = re.compile(r"^\s*:::image-end:::\s*$", re.IGNORECASE)
 INLINE = re.compile(
     r"(?P<include>\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)]*)\)\])"
     r"|(?P<video>\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\])"
@@ -46,6 +62,16 @@ INLINE = re.compile(
 )
 CODE_SPAN = re.compile(r"(?<!`)(?P<ticks>`+)(?!`).*?(?<!`)(?P=ticks)(?!`)")
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)\s*$")
+# `<xref:uid>` and `<xref:uid?displayProperty=...>`; `](xref:uid)` inside a link.
+XREF_AUTOLINK = re.compile(r"<xref:(?P<uid>[^\s>?#]+)(?P<query>[?#][^\s>]*)?>")
+XREF_LINK = re.compile(r"\]\(\s*<?xref:(?P<uid>[^\s)>?#]+)(?P<query>[?#][^\s)>]*)?>?"
+                       r"(?P<title>\s+\"[^\"]*\")?\s*\)")
+# Link and image targets, for rebasing the relative ones of an included file.
+LINK_TARGET = re.compile(
+    r"(?P<lead>\]\(\s*)(?P<target><[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)")
+HTML_TARGET = re.compile(r"""(?P<lead>\b(?:src|href)\s*=\s*)(?P<q>["'])(?P<target>[^"']*)(?P=q)""",
+                         re.IGNORECASE)
+TAB_HEADING = re.compile(r"^\[(?P<title>[^\]]+)\]\(#tab/(?P<id>[^)\s/]+)(?:/[^)\s]*)?\)\s*$")
 
 ALERTS = {
     "NOTE": "note",
@@ -54,22 +80,47 @@ ALERTS = {
     "CAUTION": 'danger "Caution"',
     "WARNING": "warning",
 }
+# `[!div class="..."]` classes that only style their content: the content is shown as is.
+STYLE_DIVS = frozenset({"mx-imgborder", "mx-tdbreakall", "mx-tdcol2breakall", "mx-tablefixed",
+                        "op_single_selector", "op_multi_selector"})
 IMAGE_TYPES = ("content", "complex", "icon")
-DIRECTIVE_HINTS = {
-    "code": "paste the code into a fenced code block",
-    "zone": "zone pivots are not supported and every pivot is shown; use a moniker zone or "
-            "separate sections",
-    "zone-end": "zone pivots are not supported; delete the ':::zone:::' markers",
-}
+BUTTON = "{ .md-button .md-button--primary }"
+# How deep includes may nest (an include of an include of ...): real docs use two or three.
+MAX_INCLUDE_DEPTH = 16
 
 
 @dataclass(frozen=True)
 class Context:
-    """What translation needs besides the text: the versions and where includes may live."""
+    """What translation needs besides the text: the versions, where includes may live and
+    the xref map."""
 
     products: Products
     repo_root: Path
     roots: tuple[Path, ...]
+    xrefs: XrefMap = field(default_factory=XrefMap)
+
+    @classmethod
+    def for_project(cls, project: Project, products: Products) -> Context:
+        """The context of a knowledge base repository, with the xref maps mkdocs.yml lists
+        (DiagnosticError when one cannot be read)."""
+        root = project.root.resolve()
+        try:
+            stamp = project.mkdocs_yml.stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        return cls(products, root, project.content_roots, _xref_map(project, stamp))
+
+
+@functools.lru_cache(maxsize=8)
+def _xref_map(project: Project, stamp: int) -> XrefMap:
+    """The xref maps mkdocs.yml lists, read once per version of mkdocs.yml."""
+    from ..core.project import site_settings
+    from .xref import configured_maps, load
+
+    if not stamp:
+        return XrefMap()
+    maps = configured_maps(site_settings(project))
+    return load(project.root.resolve(), maps) if maps else XrefMap()
 
 
 class FrontMatterError(ValueError):
@@ -104,25 +155,26 @@ class _Zone:
     range: Range
 
 
-def translate(text: str, loc: Loc, moniker: str, ctx: Context, diagnostics: Diagnostics) -> str:
+def translate(text: str, loc: Loc, moniker: str, ctx: Context, diagnostics: Diagnostics,
+              *, headings: bool | None = None) -> str:
     """DocFX Markdown -> Material Markdown for one moniker.
 
     `loc` is where the first line of `text` is (repo-relative path, 1-based line, column of
     its first character; every line is taken to start at that column, as in a YAML block
-    scalar; column 0 means unknown). Includes resolve relative to the directory of loc.path.
+    scalar; column 0 means unknown). Includes, snippets and relative links resolve relative
+    to the directory of loc.path. `headings` gives every heading DocFX's id (`{ #id }`);
+    by default pages (`.md` files) get them and catalogue fields do not.
     """
     name = ctx.products.resolve_alias(moniker)
     if name is None:
         raise ValueError(f"unknown moniker '{moniker}'")
+    with_ids = loc.path.endswith(".md") if headings is None else headings
     if _plain(text):
-        if "\n\n\n" not in text and not text.startswith("\n") and "```" not in text \
-                and "~~~" not in text and "\r" not in text and " \n" not in text:
-            return text.rstrip("\n") + "\n" if text.endswith("\n") else text
         body = "\n".join(_tidy(_split_lines(text)))
         return body + "\n" if body and text.endswith(("\n", "\r")) else body
-    translator = _Translator(ctx, name, loc)
-    lines = translator.run(text, loc)
-    _add_unique(diagnostics, translator.diagnostics)
+    translation = _Translation(ctx, name, loc, with_ids)
+    lines = translation.run(text, loc)
+    _add_unique(diagnostics, translation.diagnostics)
     body = "\n".join(_tidy(lines))
     return body + "\n" if body and text.endswith(("\n", "\r")) else body
 
@@ -136,9 +188,9 @@ def check(text: str, loc: Loc, ctx: Context, diagnostics: Diagnostics) -> None:
         return
     found = Diagnostics()
     for moniker in (None, *ctx.products.names):
-        translator = _Translator(ctx, moniker, loc)
-        translator.run(text, loc)
-        found.extend(translator.diagnostics.items)
+        translation = _Translation(ctx, moniker, loc, False)
+        translation.run(text, loc)
+        found.extend(translation.diagnostics.items)
     _add_unique(diagnostics, found)
 
 
@@ -203,32 +255,124 @@ def _real(path: Path) -> Path:
     return path.resolve()
 
 
+# A line whose first character may start a block other than a paragraph, or a DocFX
+# construct: such text goes through the CommonMark parser; other text is paragraphs only.
+_NOT_PLAIN = re.compile(r"^(?:[ \t]+\S|[-*+>#|<`~=_:\[]|!!!|\?\?\?|\d{1,9}[.)])|[ \t]$",
+                        re.MULTILINE)
+
+
 def _plain(text: str) -> bool:
-    """True when `text` has no DocFX construct at all (every one contains ':::' or '[!')."""
-    return ":::" not in text and "[!" not in text
+    """True when `text` is paragraphs of text and nothing else (no DocFX construct, no list,
+    quote, heading, fence, table, HTML block or link definition): it translates to itself."""
+    return ":::" not in text and "[!" not in text and "\r" not in text \
+        and _NOT_PLAIN.search(text) is None and "xref:" not in text
 
 
-class _Translator:
-    """One translation: the moniker (None shows every zone, for checking) and the include chain."""
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    """The CommonMark parser with DocFX's blocks (one per process: it holds no state)."""
+    md = commonmark.parser()
+    md.use(docfx_plugin)
+    return md
 
-    def __init__(self, ctx: Context, moniker: str | None, loc: Loc):
+
+class _Translation:
+    """One translation of a text for one moniker (None shows every zone, for checking):
+    the include chain, the page that links are written for, the problems found."""
+
+    def __init__(self, ctx: Context, moniker: str | None, loc: Loc, headings: bool):
         self.ctx = ctx
         self.moniker = moniker
+        self.headings = headings
         self.diagnostics = Diagnostics()
-        self.roots = tuple(_real(root) for root in ctx.roots)
+        self.page = loc.path
+        self.page_folder = posixpath.dirname(loc.path)
         # The including file, resolved only when an include needs the cycle check.
         self.chain: list[tuple[Path, str]] = [(ctx.repo_root / loc.path, loc.path)]
 
     def run(self, text: str, loc: Loc) -> list[str]:
-        return self._process(_source_lines(text, loc), self.ctx.products.everything())
+        lines = _source_lines(text, loc)
+        try:
+            return self.document(lines, self.ctx.products.everything(), loc.path)
+        except RecursionError:
+            self.diagnostics.error(
+                loc.shifted(col=loc.col or 1), "markdown",
+                "blocks are nested too deeply to translate (quotes or lists inside one another)",
+                "flatten the nesting")
+            return [line.text for line in lines]
 
-    def _process(self, lines: list[_Line], enclosing: Range) -> list[str]:
-        """Zones first (hidden lines are never looked at again), then block and inline rules."""
-        return self._blocks(self._zones(lines, enclosing))
+    def document(self, lines: list[_Line], enclosing: Range, path: str) -> list[str]:
+        """One file's (or text's) lines: zones resolved, parsed, written for Python-Markdown."""
+        shown = self._zones(lines, enclosing)
+        tree, env = commonmark.parse("\n".join(line.text for line in shown), _parser())
+        deepest = max((node.level for node in _walk(tree)), default=0)
+        if deepest >= commonmark.MAX_NESTING - 1:
+            self.diagnostics.error(
+                lines[0].loc if lines else Loc(path, 1, 1), "markdown",
+                f"blocks are nested more than {commonmark.MAX_NESTING} deep (quotes or lists "
+                "inside one another); what lies deeper is not shown", "flatten the nesting")
+        return _DocfxWriter(self, shown, path).document(tree, env)
 
     def _shows(self, zone: Range) -> bool:
         return self.moniker is None or self.moniker in zone
 
+    # Includes ------------------------------------------------------------------------------
+
+    def include(self, written: str, at: Loc, zone: Range | None) -> list[str] | None:
+        """The included file translated for the same moniker, or None after reporting why not."""
+        folder = posixpath.dirname(at.path)
+        try:
+            target = paths.resolve(self.ctx.repo_root, folder, written, "include",
+                                   self.ctx.roots)
+        except paths.Refused as err:
+            self.diagnostics.error(at, "include", err.message, err.suggestion)
+            return None
+        shown, real = target.rel, target.real
+        seen = [_real(path) for path, _ in self.chain]
+        if real in seen:
+            cycle = " -> ".join([name for _, name in self.chain[seen.index(real):]] + [shown])
+            self.diagnostics.error(at, "include", f"include cycle {cycle}",
+                                   f"remove the include of '{paths.clean(written)}' from "
+                                   f"{at.path}")
+            return None
+        if len(self.chain) > MAX_INCLUDE_DEPTH:
+            self.diagnostics.error(
+                at, "include",
+                f"includes nest more than {MAX_INCLUDE_DEPTH} deep at '{paths.clean(written)}' "
+                f"(included from {self.chain[1][1]})",
+                "include the innermost files directly from the page")
+            return None
+        if not target.exists:
+            self.diagnostics.error(
+                at, "include",
+                f"include '{paths.clean(written)}' not found: expected a file at {shown}",
+                self._missing_hint(paths.clean(written), real, folder))
+            return None
+        try:
+            text = real.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            self.diagnostics.error(at, "include", f"include '{paths.clean(written)}' cannot be "
+                                   f"read: {err}", "save it as UTF-8 text")
+            return None
+        try:
+            _, body, removed = split_front_matter(text)
+        except FrontMatterError as err:
+            self.diagnostics.error(Loc(shown, err.line, 1), "front matter", err.message,
+                                   "fix the YAML between the '---' lines")
+            body, removed = text, 0
+        self.chain.append((real, shown))
+        try:
+            source = _source_lines(body, Loc(shown, removed + 1, 1))
+            return self.document(source, zone or self.ctx.products.everything(), shown)
+        finally:
+            self.chain.pop()
+
+    def _missing_hint(self, written: str, real: Path, folder: str) -> str:
+        relative_to = f"paths are relative to {folder or '.'}/, the including file's folder"
+        if not real.parent.is_dir():
+            return f"folder '{posixpath.dirname(written)}' does not exist; {relative_to}"
+        names = sorted(p.name for p in real.parent.iterdir() if p.is_file())
+        return did_you_mean(real.name, names) or f"check the file name; {relative_to}"
     # Moniker zones -------------------------------------------------------------------------
 
     def _zones(self, lines: list[_Line], enclosing: Range) -> list[_Line]:
@@ -237,11 +381,15 @@ class _Translator:
         stack: list[_Zone] = []
         for line, fenced in zip(lines, _fenced([line.text for line in lines]), strict=False):
             zone = stack[-1].range if stack else enclosing
-            marker = None if fenced else ZONE.match(line.text)
+            quoted = QUOTE_PREFIX.match(line.text)
+            prefix = quoted.group() if quoted else ""
+            inner = replace(line, text=line.text[len(prefix):], loc=line.at(len(prefix))) \
+                if prefix else line
+            marker = None if fenced else ZONE.match(inner.text)
             if marker is not None:
-                self._zone_marker(marker, line, stack, enclosing)
-                # A blank line keeps the paragraphs around a removed zone apart.
-                shown.append(replace(line, text="", zone=zone))
+                self._zone_marker(marker, inner, stack, enclosing)
+                # A blank line (in its quote) keeps the paragraphs around a removed zone apart.
+                shown.append(replace(line, text=prefix.rstrip(), zone=zone))
             elif self._shows(zone):
                 shown.append(replace(line, fenced=fenced, zone=zone))
         for unclosed in stack:
@@ -319,205 +467,148 @@ class _Translator:
                 f"write '{':' * zone.colons} moniker-end'",
             )
 
-    # Block constructs ----------------------------------------------------------------------
 
-    def _blocks(self, lines: list[_Line]) -> list[str]:
-        """Blockquotes (alerts), block includes and complex images; inline rules elsewhere."""
+
+class _DocfxWriter(Writer):
+    """Writes one file's syntax tree, DocFX constructs turned into Material features."""
+
+    def __init__(self, translation: _Translation, lines: list[_Line], path: str):
+        self.tr = translation
+        self.lines = lines
+        self.path = path
+        self.folder = posixpath.dirname(path)
+        self.rebased = self.folder != translation.page_folder
+        self.ids: dict[int, str] = {}
+
+    @property
+    def diagnostics(self) -> Diagnostics:
+        return self.tr.diagnostics
+
+    def document(self, tree: Node, env: dict[str, Any]) -> list[str]:
+        if self.tr.headings:
+            ids = HeadingIds()
+            for node in _walk(tree):
+                if node.type == "heading":
+                    self.ids[id(node)] = ids.add(inline_plain_text(node))
+        return super().document(tree, env)
+
+    # Locations -------------------------------------------------------------------------
+
+    def line(self, index: int) -> _Line:
+        if not self.lines:
+            return _Line("", Loc(self.path, 1, 1))
+        return self.lines[max(0, min(index, len(self.lines) - 1))]
+
+    def at(self, node: Node, needle: str | None = None) -> Loc:
+        """Where `needle` (or the first character) is on the node's first line."""
+        line = self.line(node.map[0] if node.map else 0)
+        col = line.text.find(needle) if needle else -1
+        if col < 0:
+            col = len(line.text) - len(line.text.lstrip())
+        return line.at(col)
+
+    def zone(self, node: Node) -> Range | None:
+        return self.line(node.map[0] if node.map else 0).zone
+
+    # Inline text -----------------------------------------------------------------------
+
+    def inline_lines(self, node: Node, where: str) -> list[str]:
+        return self.inline_from(node, 0)
+
+    def inline_from(self, node: Node, first: int) -> list[str]:
+        """The inline content's lines from `first` on, DocFX's inline constructs replaced."""
+        start = node.map[0] if node.map else 0
+        pieces = node.content.split("\n")
+        return [self.inline(piece, start + k) for k, piece in enumerate(pieces) if k >= first]
+
+    def inline(self, piece: str, index: int) -> str:
+        """One line of inline text: includes, videos, images and xrefs replaced outside code
+        spans; relative targets rebased when the text comes from an included file."""
+        line = self.line(index)
+        stripped = piece.lstrip()
+        base = line.text.find(stripped) if stripped else 0
+        base = max(base, 0) - (len(piece) - len(stripped))
         out: list[str] = []
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            if line.fenced:
-                out.append(line.text)
-                i += 1
-            elif QUOTE.match(line.text):
-                end = i
-                while end < len(lines) and not lines[end].fenced and QUOTE.match(lines[end].text):
-                    end += 1
-                out.extend(self._blockquote(lines, i, end))
-                i = end
-            elif (include := BLOCK_INCLUDE.match(line.text)) is not None:
-                out.extend(self._block_include(include, lines, i))
-                i += 1
-            elif (image := _complex_image_line(line.text)) is not None:
-                text, i = self._complex_image(image, lines, i)
-                out.append(text)
-            else:
-                out.append(self._inline(line))
-                i += 1
-        return out
-
-    def _blockquote(self, lines: list[_Line], start: int, end: int) -> list[str]:
-        """An alert becomes an admonition; a div or video quote is unwrapped; others recurse."""
-        quoted = lines[start:end]
-        body = [_unquote(line) for line in quoted]
-        first = next((k for k, line in enumerate(body) if line.text.strip()), None)
-        if first is None:
-            return [line.text for line in quoted]
-        head = body[first].text.strip()
-        zone = quoted[0].zone or self.ctx.products.everything()
-        if DIV.match(head) or VIDEO_LINE.match(head):
-            # DocFX renders these as a <div>, not a quotation: keep the content, drop the quote.
-            content = body[first + 1:] if DIV.match(head) else body
-            shown = _trim(self._process(content, zone))
-            return ["", *_indent(shown, _material_indent(lines, start)), ""]
-        alert = ALERT.match(head)
-        if alert is not None:
-            return self._alert(alert, body[first], body[first + 1:], zone, lines, start)
-        shown = _trim(self._process(body, zone))
-        if shown == _trim([line.text for line in body]):
-            return [line.text for line in quoted]
-        prefix = quoted[0].text[: quoted[0].text.index(">") + 1]
-        return [f"{prefix} {text}" if text.strip() else prefix for text in shown]
-
-    def _alert(self, alert: re.Match[str], marker: _Line, rest: list[_Line], zone: Range,
-               lines: list[_Line], start: int) -> list[str]:
-        """`> [!NOTE]` + `>` lines -> `!!! note` + the body indented 4 spaces."""
-        kind = alert["kind"].upper()
-        lead = len(marker.text) - len(marker.text.lstrip())
-        at = marker.at(lead)
-        if kind not in ALERTS:
-            self.diagnostics.warning(
-                at, "alert",
-                f"unknown alert type '[!{alert['kind']}]', expected [!NOTE], [!TIP], "
-                "[!IMPORTANT], [!CAUTION] or [!WARNING]",
-                did_you_mean(kind, ALERTS) or "it is rendered as a note",
-            )
-        if alert["rest"].strip():  # text on the marker line starts the body
-            same_line = alert["rest"].lstrip()
-            offset = lead + alert.end("rest") - len(same_line)
-            rest = [replace(marker, text=same_line, loc=marker.at(offset)), *rest]
-        body = _trim(self._process(rest, zone))
-        if not body and self.moniker is not None:  # with every zone shown, nothing is empty
-            self.diagnostics.warning(at, "alert", f"alert [!{alert['kind']}] has no text",
-                                     "write its text on the following '>' lines, or delete it")
-        pad = _material_indent(lines, start)
-        return ["", f"{pad}!!! {ALERTS.get(kind, 'note')}", *_indent(body, pad + "    "), ""]
-
-    # Includes ------------------------------------------------------------------------------
-
-    def _block_include(self, include: re.Match[str], lines: list[_Line], i: int) -> list[str]:
-        """An include on its own line: the file's translated content, at the line's indentation."""
-        line = lines[i]
-        content = self._include(include["path"], line.at(include.start("token")), line.zone)
-        if content is None:
-            return [""]
-        return ["", *_indent(_trim(content), _material_indent(lines, i)), ""]
-
-    def _include(self, written: str, at: Loc, zone: Range | None) -> list[str] | None:
-        """The included file translated for the same moniker, or None after reporting why not."""
-        written = unquote(written.strip().strip("<>").strip())
-        folder = posixpath.dirname(at.path)
-        real = (self.ctx.repo_root / folder / written).resolve()
-        shown = posixpath.normpath(posixpath.join(folder, written))
-        if not any(real.is_relative_to(root) for root in self.roots):
-            self.diagnostics.error(
-                at, "include",
-                f"include '{written}' is outside the content roots ({self._roots_text()})",
-                "move the file under one of those folders and include it from there",
-            )
-            return None
-        seen = [_real(path) for path, _ in self.chain]
-        if real in seen:
-            cycle = " -> ".join([name for _, name in self.chain[seen.index(real):]] + [shown])
-            self.diagnostics.error(at, "include", f"include cycle {cycle}",
-                                   f"remove the include of '{written}' from {at.path}")
-            return None
-        if not real.is_file():
-            self.diagnostics.error(
-                at, "include", f"include '{written}' not found: expected a file at {shown}",
-                self._missing_hint(written, real, folder),
-            )
-            return None
-        try:
-            text = real.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            self.diagnostics.error(at, "include", f"include '{written}' cannot be read: {err}",
-                                   "save it as UTF-8 text")
-            return None
-        try:
-            _, body, removed = split_front_matter(text)
-        except FrontMatterError as err:
-            self.diagnostics.error(Loc(shown, err.line, 1), "front matter", err.message,
-                                   "fix the YAML between the '---' lines")
-            body, removed = text, 0
-        self.chain.append((real, shown))
-        try:
-            source = _source_lines(body, Loc(shown, removed + 1, 1))
-            return self._process(source, zone or self.ctx.products.everything())
-        finally:
-            self.chain.pop()
-
-    def _roots_text(self) -> str:
-        root = self.ctx.repo_root.resolve()
-        names = [p.relative_to(root).as_posix() + "/" if p.is_relative_to(root) else str(p)
-                 for p in self.roots]
-        return ", ".join(names)
-
-    def _missing_hint(self, written: str, real: Path, folder: str) -> str:
-        relative_to = f"paths are relative to {folder or '.'}/, the including file's folder"
-        if not real.parent.is_dir():
-            return f"folder '{posixpath.dirname(written)}' does not exist; {relative_to}"
-        names = sorted(p.name for p in real.parent.iterdir() if p.is_file())
-        return did_you_mean(real.name, names) or f"check the file name; {relative_to}"
-
-    # Inline constructs ---------------------------------------------------------------------
-
-    def _inline(self, line: _Line) -> str:
-        """Inline includes, videos and `:::` directives, outside code spans."""
-        text = line.text
-        pieces: list[str] = []
         pos = 0
-        for span in CODE_SPAN.finditer(text):
-            pieces.append(self._substitute(line, pos, span.start()))
-            pieces.append(span.group())
+        for span in CODE_SPAN.finditer(piece):
+            out.append(self._substitute(piece[pos:span.start()], line, base + pos))
+            out.append(span.group())
             pos = span.end()
-        pieces.append(self._substitute(line, pos, len(text)))
-        result = "".join(pieces)
-        stripped = result.strip()
-        if stripped.startswith(":::"):
-            self.diagnostics.warning(
-                line.at(len(text) - len(text.lstrip())), "directive",
-                f"expected ':::name attribute=\"value\":::', found '{_clip(stripped)}'",
-                "fix or delete the line; it was dropped",
-            )
-            return ""
-        if not stripped and text.strip():  # the line held only dropped markers
-            return ""
-        return result
+        out.append(self._substitute(piece[pos:], line, base + pos))
+        return "".join(out)
 
-    def _substitute(self, line: _Line, start: int, end: int) -> str:
-        """Replace the inline constructs in `line.text[start:end]`."""
-        text = line.text
+    def _substitute(self, text: str, line: _Line, offset: int) -> str:
         out: list[str] = []
-        pos = start
-        for found in INLINE.finditer(text, start, end):
-            out.append(text[pos:found.start()])
+        pos = 0
+        for found in INLINE.finditer(text):
+            out.append(self._links(text[pos:found.start()], line, offset + pos))
             pos = found.end()
-            at = line.at(found.start())
+            at = line.at(offset + found.start())
             if found["include"]:
                 out.append(self._inline_include(found["path"], at, line.zone))
             elif found["video"]:
                 out.append(f"[Video]({found['url']})")
             else:
-                out.append(self._directive(found["name"], _attributes(found["attrs"]), at))
-        rest = text[pos:end]
+                out.append(self._directive(found, attributes(found["attrs"]), at))
+        rest = text[pos:]
         if "[!include" in rest.lower():
             self.diagnostics.error(
-                line.at(pos + rest.lower().index("[!include")), "include",
+                line.at(offset + pos + rest.lower().index("[!include")), "include",
                 "expected '[!INCLUDE [title](path)]', found a malformed include",
                 "write the include as [!INCLUDE [title](path/to/file.md)]",
             )
-        out.append(rest)
+        out.append(self._links(rest, line, offset + pos))
         return "".join(out)
+
+    def _links(self, text: str, line: _Line, offset: int) -> str:
+        """xref links resolved through the xref map; relative targets rebased."""
+        if "xref:" in text:
+            text = XREF_AUTOLINK.sub(lambda m: self._xref_autolink(m, line, offset), text)
+            text = XREF_LINK.sub(lambda m: self._xref_link(m, line, offset), text)
+        if self.rebased and ("](" in text or "=" in text):
+            text = LINK_TARGET.sub(lambda m: m["lead"] + self._rebase(m["target"]), text)
+            text = HTML_TARGET.sub(
+                lambda m: f"{m['lead']}{m['q']}{self._rebase(m['target'])}{m['q']}", text)
+        return text
+
+    def _rebase(self, target: str) -> str:
+        if target.startswith("<") and target.endswith(">"):
+            return "<" + paths.rebase(target[1:-1], self.folder, self.tr.page_folder) + ">"
+        return paths.rebase(target, self.folder, self.tr.page_folder)
+
+    def _xref(self, uid: str, at: Loc) -> str | None:
+        href = self.tr.ctx.xrefs.href(uid, self.tr.page.removeprefix("content/"))
+        if href is None:
+            known = sorted({u for u in self.tr.ctx.xrefs.entries if u == u.lower()})
+            hint = did_you_mean(uid.lower(), known) if known else ""
+            where = ", ".join(self.tr.ctx.xrefs.files) or "no xref map is configured"
+            self.diagnostics.error(
+                at, "xref", f"unresolved cross reference 'xref:{uid}' ({where})",
+                hint or "add the uid to an xref map listed in mkdocs.yml under "
+                "extra.kb.xref_maps, or link to the page directly")
+        return href
+
+    def _xref_autolink(self, found: re.Match[str], line: _Line, offset: int) -> str:
+        uid = found["uid"]
+        href = self._xref(uid, line.at(offset + found.start()))
+        if href is None:
+            return found.group()
+        name = self.tr.ctx.xrefs.name(uid) or uid
+        return f"[{name}]({href})"
+
+    def _xref_link(self, found: re.Match[str], line: _Line, offset: int) -> str:
+        href = self._xref(found["uid"], line.at(offset + found.start() + 2))
+        if href is None:
+            return found.group()
+        return f"]({href}{found['title'] or ''})"
 
     def _inline_include(self, written: str, at: Loc, zone: Range | None) -> str:
         """An include inside a paragraph: the file's text, joined into one line."""
-        content = self._include(written, at, zone)
+        content = self.tr.include(written, at, zone)
         if content is None:
             return ""
         paragraphs = _paragraphs(content)
-        if paragraphs > 1 and self.moniker is not None:  # zones of every version add up
+        if paragraphs > 1 and self.tr.moniker is not None:  # zones of every version add up
             self.diagnostics.warning(
                 at, "include",
                 f"inline include '{written.strip()}' has {paragraphs} paragraphs, expected one; "
@@ -526,21 +617,26 @@ class _Translator:
             )
         return " ".join(text.strip() for text in content if text.strip())
 
-    def _directive(self, name: str, attrs: dict[str, str], at: Loc) -> str:
-        """`:::image ...:::` becomes an image; other directives are dropped with a warning."""
-        if name.lower() == "image":
+    def _directive(self, found: re.Match[str], attrs: dict[str, str], at: Loc) -> str:
+        """`:::image ...:::` becomes an image; another directive stays as text, with a warning."""
+        name = found["name"].lower()
+        if name == "image":
             return self._image(attrs, at)
-        if name.lower() == "image-end":
+        if name == "no-loc":  # text kept from translation: the text itself
+            return attrs.get("text", "")
+        if name == "image-end":
             self.diagnostics.warning(at, "image",
                                      "':::image-end:::' closes no ':::image type=\"complex\"'",
                                      "delete it")
             return ""
+        self._unsupported(found["name"], at)
+        return found.group()
+
+    def _unsupported(self, name: str, at: Loc) -> None:
         self.diagnostics.warning(
             at, "directive",
-            f"':::{name}:::' is not supported by Material for MkDocs; the marker was dropped",
-            DIRECTIVE_HINTS.get(name.lower(), "write the content as plain Markdown"),
-        )
-        return ""
+            f"':::{name}:::' is not a DocFX construct this site supports; it is shown as text",
+            "write the content as plain Markdown")
 
     def _image(self, attrs: dict[str, str], at: Loc) -> str:
         """`:::image type=... source=... alt-text=...:::` -> `![alt](source)`."""
@@ -554,28 +650,414 @@ class _Translator:
             self.diagnostics.error(at, "image", "expected a source attribute, found none",
                                    "add source=\"media/file.png\"")
             return ""
+        self._check_image(source, at)
         if "alt-text" not in attrs and kind != "icon":
             self.diagnostics.warning(at, "image", f"image '{source}' has no alt-text attribute",
                                      "add alt-text=\"...\" describing what the image shows")
         alt = " ".join(attrs.get("alt-text", "").split()).replace("[", "\\[").replace("]", "\\]")
+        source = self._rebase(source) if self.rebased else source
         target = f"<{source}>" if re.search(r"[\s()]", source) else source
         image = f"![{alt}]({target})"
         link = attrs.get("link") or attrs.get("lightbox")
+        if link and self.rebased:
+            link = self._rebase(link)
         return f"[{image}]({link})" if link else image
 
-    def _complex_image(self, image: re.Match[str], lines: list[_Line], i: int) -> tuple[str, int]:
-        """`:::image type="complex"...:::` + long description + `:::image-end:::` -> an image."""
-        line = lines[i]
-        at = line.at(len(image["indent"]))
-        text = image["indent"] + self._image(_attributes(image["attrs"]), at)
-        for j in range(i + 1, len(lines)):
-            if not lines[j].fenced and IMAGE_END.match(lines[j].text):
-                return text, j + 1
-        self.diagnostics.error(at, "image",
-                               "expected ':::image-end:::' after ':::image type=\"complex\"', "
-                               "found the end of the text",
-                               "add ':::image-end:::' after the image's long description")
-        return text, i + 1
+    def _check_image(self, source: str, at: Loc) -> None:
+        """An image file must be inside the repository (it may be missing: links check that)."""
+        if not paths.is_relative_reference(source) and not source.startswith(("/", "\\")):
+            return  # a URL
+        try:
+            paths.resolve(self.tr.ctx.repo_root, self.folder, source.split("?")[0].split("#")[0],
+                          "image")
+        except paths.Refused as err:
+            self.diagnostics.error(at, "image", err.message, err.suggestion)
+
+    # Blocks ----------------------------------------------------------------------------
+
+    def _paragraph(self, node: Node) -> list[str]:
+        lines = super()._paragraph(node)
+        for line in lines:  # a paragraph holding only an image: check where it points
+            for found in re.finditer(r"!\[[^\]]*\]\((?P<src>[^\s)]+)", line):
+                src = found["src"].strip("<>")
+                if src.startswith("/") or ".." in src.split("/"):
+                    self._check_image(src, self.at(node, found["src"]))
+        return lines
+
+    def heading_suffix(self, node: Node, text: str) -> str:
+        found = self.ids.get(id(node))
+        return f" {{ #{found} }}" if found else ""
+
+    def reference(self, label: str, ref: dict[str, Any]) -> str:
+        href = str(ref.get("href", ""))
+        if href.startswith("xref:"):
+            line = self.line(ref.get("map", [0])[0])
+            resolved = self._xref(href[5:].split("?")[0], line.at(max(line.text.find(href), 0)))
+            href = resolved or href
+        elif self.rebased:
+            href = self._rebase(href)
+        return super().reference(label, {**ref, "href": href})
+
+    def _blockquote(self, node: Node) -> list[str]:
+        """An alert becomes an admonition; a div or video quote is unwrapped; others quote."""
+        first = node.children[0] if node.children else None
+        if first is None or first.type != "paragraph" or not first.children:
+            return super()._blockquote(node)
+        inline = first.children[0]
+        head, _, more = inline.content.partition("\n")
+        head = head.strip()
+        if (video := VIDEO_LINE.match(head)) is not None and not more and len(node.children) == 1:
+            return [f"[Video]({video['url']})"]
+        if (div := DIV.match(head)) is not None:
+            return self._div(node, attributes(div["attrs"]), inline)
+        alert = ALERT.match(head)
+        if alert is None:
+            return super()._blockquote(node)
+        kind = alert["kind"].upper()
+        at = self.at(first, "[!")
+        if kind not in ALERTS:
+            self.diagnostics.warning(
+                at, "alert",
+                f"unknown alert type '[!{alert['kind']}]', expected [!NOTE], [!TIP], "
+                "[!IMPORTANT], [!CAUTION] or [!WARNING]",
+                did_you_mean(kind, ALERTS) or "it is rendered as a note",
+            )
+        lead: list[str] = []
+        if alert["rest"].strip():  # text on the marker line starts the body
+            lead = [self.inline(alert["rest"].strip(), first.map[0] if first.map else 0)]
+        body = self._rest(lead, inline, node.children[1:])
+        if not body and self.tr.moniker is not None:  # with every zone shown, nothing is empty
+            self.diagnostics.warning(at, "alert", f"alert [!{alert['kind']}] has no text",
+                                     "write its text on the following '>' lines, or delete it")
+        return [f"!!! {ALERTS.get(kind, 'note')}", *indent(body)]
+
+    def _rest(self, lead: list[str], inline: Node, others: Sequence[Node]) -> list[str]:
+        """A quote's content after its marker line: the rest of that paragraph, then blocks."""
+        text = [paragraph_line(line) for line in [*lead, *self.inline_from(inline, 1)]
+                if line.strip()]
+        return join_blocks([text, self.blocks(others)])
+
+    def _div(self, node: Node, attrs: dict[str, str], inline: Node) -> list[str]:
+        """`> [!div class="..."]`: a checklist or next-step buttons; style-only divs unwrapped."""
+        classes = attrs.get("class", "").split()
+        body = self._rest([], inline, node.children[1:])
+        lowered = {c.lower() for c in classes}
+        if "checklist" in lowered:
+            return [_checked(line) for line in body]
+        if "nextstepaction" in lowered:
+            return [_button(line) for line in body]
+        if not lowered <= STYLE_DIVS:
+            self.diagnostics.warning(
+                self.at(node, "[!"), "div",
+                f"'[!div class=\"{attrs.get('class', '')}\"]' is not supported; its content is "
+                "shown without the div", "delete the [!div] line if the content reads well")
+        return body
+
+    # DocFX blocks ----------------------------------------------------------------------
+
+    def custom(self, node: Node) -> list[str]:
+        if node.type == "docfx_line":
+            return self._docfx_line(node)
+        if node.type == "docfx_container":
+            return self._container(node)
+        return super().custom(node)
+
+    def _docfx_line(self, node: Node) -> list[str]:
+        meta = node.meta
+        text = str(meta["text"])
+        at = self.at(node, text)
+        if meta["kind"] == "include":
+            found = INCLUDE_LINE.match(text)
+            assert found is not None
+            return self.tr.include(found["path"], at, self.zone(node)) or []
+        if meta["kind"] == "code":
+            found = CODE_LINE.match(text)
+            assert found is not None
+            return self._snippet(at, found["target"], found["lang"] or "", None, None, None)
+        found = TRIPLE.match(text)
+        assert found is not None
+        attrs = attributes(found["attrs"])
+        if meta["kind"] == "code-directive":
+            return self._snippet(at, attrs.get("source", ""), attrs.get("language", ""),
+                                 attrs.get("id") or None, attrs.get("range") or None,
+                                 attrs.get("highlight") or None)
+        name = found["name"]
+        if name.lower() == "image-end":
+            self.diagnostics.warning(at, "image",
+                                     "':::image-end:::' closes no ':::image type=\"complex\"'",
+                                     "delete it")
+            return []
+        if name.lower() in ("row-end", "column-end", "zone-end"):
+            opener = name[:-4]
+            self.diagnostics.error(at, "directive", f"'{text.strip()}' closes no ':::{opener}'",
+                                   f"delete it, or add the ':::{opener}' it closes")
+            return []
+        if name.lower() == "image":
+            self.diagnostics.warning(
+                at, "directive", f"expected ':::name attribute=\"value\":::', found "
+                f"'{_clip(text.strip())}'", "close the directive with ':::'; it is shown as text")
+        else:
+            self._unsupported(name, at)
+        return [paragraph_line(text)]
+
+    def _container(self, node: Node) -> list[str]:
+        meta = node.meta
+        name = str(meta["name"])
+        at = self.at(node, str(meta["text"]))
+        if not meta["closed"]:
+            closer = "::: zone-end" if name == "zone" else f":::{name}-end:::"
+            self.diagnostics.error(at, "directive", f"':::{name}' is not closed: expected "
+                                   f"'{closer}' before the end of its block",
+                                   f"add '{closer}' where its content ends")
+        attrs: dict[str, str] = dict(meta["attrs"])
+        if name == "image":
+            image = self._image(attrs, at)
+            description = self.blocks(node.children)
+            if not description:
+                return [image]
+            return join_blocks([[image], ['??? info "Image description"', "",
+                                         *indent(description)]])
+        if name == "row":
+            return self._row(node)
+        if name == "column":  # a column outside a row: a row of one
+            return self._grid([node])
+        if name == "zone":
+            if "pivot" in attrs:
+                return self._pivots([node])
+            target = attrs.get("target", "docs").lower()
+            if target not in ("docs", "chromeless"):
+                self.diagnostics.warning(at, "zone", f"unknown zone target '{target}'",
+                                         "write target=\"docs\" or target=\"chromeless\"")
+            return self.blocks(node.children) if target != "chromeless" else []
+        return self.blocks(node.children)
+
+    def _row(self, node: Node) -> list[str]:
+        columns = [c for c in node.children
+                   if c.type == "docfx_container" and c.meta["name"] == "column"]
+        if len(columns) != len(node.children):
+            self.diagnostics.warning(self.at(node), "directive",
+                                     "a ':::row:::' holds content outside ':::column:::' blocks",
+                                     "put every part of the row in a column")
+        return self._grid(list(node.children))
+
+    def _grid(self, cells: list[Node]) -> list[str]:
+        """Columns side by side: Material's grid, each column as wide as its span."""
+        spans = []
+        for cell in cells:
+            span = str(cell.meta["attrs"].get("span", "1")) if cell.type == "docfx_container" \
+                else "1"
+            spans.append(int(span) if span.isdigit() and int(span) > 0 else 1)
+        cols = " ".join(f"{span}fr" for span in spans)
+        out = [f'<div class="grid kb-row" markdown style="--kb-cols: {cols}">', ""]
+        for cell in cells:
+            content = self.blocks(cell.children) if cell.type == "docfx_container" \
+                else self.block(cell)
+            out.extend(["<div markdown>", "", *content, "", "</div>", ""])
+        out.append("</div>")
+        return out
+
+    # Content tabs ----------------------------------------------------------------------
+
+    def rendered(self, nodes: Sequence[Node]) -> Iterator[tuple[Node | None, list[str]]]:
+        """Blocks in order, with zone pivots and `#tab/` headings gathered into tab sets."""
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if _is_pivot(node):
+                end = i
+                while end < len(nodes) and _is_pivot(nodes[end]):
+                    end += 1
+                yield None, self._pivots(list(nodes[i:end]))
+                i = end
+            elif node.type == "heading" and _tab_heading(node) is not None:
+                lines, i = self._heading_tabs(nodes, i)
+                yield None, lines
+            else:
+                yield node, self.block(node)
+                i += 1
+
+    def _pivots(self, zones: list[Node]) -> list[str]:
+        """Consecutive `::: zone pivot` blocks as one tab set, a tab per pivot."""
+        titles = self._pivot_titles()
+        order: list[str] = []
+        content: dict[str, list[list[str]]] = {}
+        for zone in zones:
+            rendered = self.blocks(zone.children)
+            pivots = [p.strip() for p in str(zone.meta["attrs"].get("pivot", "")).split(",")]
+            for pivot in (p for p in pivots if p):
+                if pivot not in content:
+                    order.append(pivot)
+                    content[pivot] = []
+                content[pivot].append(rendered)
+        return _tabs([(titles.get(p.lower(), p), join_blocks(content[p])) for p in order])
+
+    def _pivot_titles(self) -> dict[str, str]:
+        """Pivot id -> title from the nearest zone-pivot-groups.yml, if there is one."""
+        folder = self.tr.page_folder
+        root = self.tr.ctx.repo_root
+        while True:
+            found = _pivot_groups(root / folder / "zone-pivot-groups.yml")
+            if found:
+                return found
+            if not folder:
+                return {}
+            folder = posixpath.dirname(folder)
+
+    def _heading_tabs(self, nodes: Sequence[Node], start: int) -> tuple[list[str], int]:
+        """`# [Title](#tab/id)` headings and what follows each, up to a `---` line or a
+        heading as high that is not a tab: one tab set."""
+        level = int(nodes[start].tag[1])
+        tabs: list[tuple[str, list[Node]]] = []
+        i = start
+        while i < len(nodes):
+            node = nodes[i]
+            title = _tab_heading(node) if node.type == "heading" else None
+            if title is not None and int(node.tag[1]) == level:
+                tabs.append((title, []))
+            elif node.type == "heading" and int(node.tag[1]) <= level:
+                break
+            elif node.type == "hr":
+                i += 1
+                break
+            else:
+                tabs[-1][1].append(node)
+            i += 1
+        return _tabs([(title, self.blocks(body)) for title, body in tabs]), i
+
+    # Code snippets ---------------------------------------------------------------------
+
+    def _snippet(self, at: Loc, written: str, lang: str, region: str | None,
+                 ranges: str | None, highlight: str | None) -> list[str]:
+        """A code snippet from a file of the repository, as a fenced code block."""
+        target = paths.clean(written)
+        query = ""
+        path = target
+        for mark in ("?", "#"):
+            if mark in path:
+                cut = path.index(mark)
+                path, rest = path[:cut], path[cut:]
+                query = rest + query
+        fragment = re.search(r"#([^?&]*)", query)
+        params = dict(re.findall(r"[?&]([\w-]+)=([^&#]*)", query))
+        region = region or (fragment[1] if fragment and fragment[1] else None) \
+            or params.get("name") or params.get("id")
+        ranges = ranges or params.get("range")
+        highlight = highlight or params.get("highlight")
+        folder = self.folder
+        if path.startswith("~/"):
+            folder, path = self._docset_root(), path[2:]
+        try:
+            found = paths.resolve(self.tr.ctx.repo_root, folder, path, "code snippet")
+        except paths.Refused as err:
+            self.diagnostics.error(at, "code snippet", err.message, err.suggestion)
+            return []
+        if not found.exists:
+            self.diagnostics.error(at, "code snippet",
+                                   f"code snippet file '{path}' not found: expected a file at "
+                                   f"{found.rel}", f"paths are relative to {folder or '.'}/")
+            return []
+        try:
+            snippet = snippets.take(found.real.read_text(encoding="utf-8"), region, ranges,
+                                    highlight)
+        except (OSError, UnicodeDecodeError) as err:
+            self.diagnostics.error(at, "code snippet", f"cannot read '{found.rel}': {err}",
+                                   "save it as UTF-8 text")
+            return []
+        except snippets.SnippetError as err:
+            self.diagnostics.error(at, "code snippet", f"{found.rel}: {err.message}",
+                                   err.suggestion)
+            return []
+        lang = lang or _LANGUAGES.get(Path(path).suffix.lower(), "")
+        content = "\n".join(snippet.lines)
+        fence = commonmark.fence_for(content)
+        info = lang
+        if snippet.highlight:
+            info += f' hl_lines="{" ".join(str(n) for n in snippet.highlight)}"'
+        return [f"{fence}{info}".rstrip(), *snippet.lines, fence]
+
+    def _docset_root(self) -> str:
+        """The folder of the nearest docfx.json above this file (`~/` in DocFX paths)."""
+        folder = self.folder
+        while folder:
+            if (self.tr.ctx.repo_root / folder / "docfx.json").is_file():
+                return folder
+            folder = posixpath.dirname(folder)
+        return "content"
+
+
+_LANGUAGES = {
+    ".cs": "csharp", ".vb": "vbnet", ".fs": "fsharp", ".py": "python", ".js": "javascript",
+    ".ts": "typescript", ".json": "json", ".yml": "yaml", ".yaml": "yaml",
+    ".ps1": "powershell", ".sh": "bash", ".bash": "bash", ".xml": "xml", ".html": "html",
+    ".css": "css", ".java": "java", ".go": "go", ".sql": "sql", ".cpp": "cpp", ".c": "c",
+    ".h": "c", ".md": "markdown", ".bicep": "bicep", ".tf": "terraform", ".rb": "ruby",
+    ".kt": "kotlin", ".rs": "rust", ".php": "php", ".swift": "swift", ".txt": "text",
+}
+
+
+def _walk(tree: Node) -> Iterator[Node]:
+    """Every block node in document order."""
+    stack = list(reversed(tree.children))
+    while stack:
+        node = stack.pop()
+        yield node
+        if node.type != "inline":
+            stack.extend(reversed(node.children))
+
+
+def _is_pivot(node: Node) -> bool:
+    return node.type == "docfx_container" and node.meta.get("name") == "zone" \
+        and "pivot" in node.meta.get("attrs", {})
+
+
+def _tab_heading(node: Node) -> str | None:
+    content = node.children[0].content if node.children else ""
+    found = TAB_HEADING.match(content.strip())
+    return found["title"] if found else None
+
+
+def _tabs(tabs: Sequence[tuple[str, list[str]]]) -> list[str]:
+    """pymdownx.tabbed content tabs: `=== "Title"` and the tab's blocks indented."""
+    out: list[str] = []
+    for title, lines in tabs:
+        if out:
+            out.append("")
+        out.extend([f'=== "{" ".join(title.split())}"', ""])
+        out.extend(indent(lines) if lines else ["    &nbsp;"])
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _pivot_groups(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    except (YAMLError, OSError, UnicodeDecodeError):
+        return {}
+    titles: dict[str, str] = {}
+    for group in (data or {}).get("groups", []) if isinstance(data, dict) else []:
+        for pivot in group.get("pivots", []) if isinstance(group, dict) else []:
+            if isinstance(pivot, dict) and pivot.get("id"):
+                titles[str(pivot["id"]).lower()] = str(pivot.get("title") or pivot["id"])
+    return titles
+
+
+_LIST_MARKER = re.compile(r"^(?P<marker>[-*+]|\d{1,9}\.) (?P<rest>\S.*)$")
+_MD_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)(?!\{)")
+
+
+def _checked(line: str) -> str:
+    """A top-level list item of a checklist as a checked task-list item."""
+    found = _LIST_MARKER.match(line)
+    if found is None or found["rest"].startswith("[x] "):
+        return line
+    return f"{found['marker']} [x] {found['rest']}"
+
+
+def _button(line: str) -> str:
+    """Links of a next-step block as Material buttons."""
+    return _MD_LINK.sub(lambda m: m.group() + BUTTON, line)
 
 
 def _split_lines(text: str) -> list[str]:
@@ -598,7 +1080,8 @@ def _fenced(texts: Sequence[str]) -> list[bool]:
     flags: list[bool] = []
     fence: str | None = None
     for text in texts:
-        found = FENCE.match(text)
+        quoted = QUOTE_PREFIX.match(text)
+        found = FENCE.match(text[quoted.end():] if quoted else text)
         if fence is None:
             if found and not (found["fence"][0] == "`" and "`" in found["info"]):
                 fence = found["fence"]
@@ -609,79 +1092,6 @@ def _fenced(texts: Sequence[str]) -> list[bool]:
                 and not found["info"].strip():
             fence = None
     return flags
-
-
-def _unquote(line: _Line) -> _Line:
-    """A blockquote line without its `>` marker (and one space after it)."""
-    found = QUOTE.match(line.text)
-    if found is None:
-        return line
-    return replace(line, text=found["body"], loc=line.at(found.start("body")))
-
-
-def _material_indent(lines: Sequence[_Line], index: int) -> str:
-    """Indentation Python-Markdown needs for a block at lines[index]: 4 per enclosing list item.
-
-    DocFX (CommonMark) nests content under `1. ` with 3 spaces; Python-Markdown needs 4, or the
-    block leaves the list and `!!!` is no longer at the start of a line.
-    """
-    text = lines[index].text
-    own = len(text) - len(text.lstrip(" "))
-    if own == 0:
-        return ""
-    # Walk back to find the list items the block sits in: each must start left of the
-    # previous one found and have its content start no further right than the block.
-    threshold, depth = own, 0
-    for line in reversed(lines[:index]):
-        if not line.text.strip() or (line.fenced and not FENCE.match(line.text)):
-            continue
-        indent = len(line.text) - len(line.text.lstrip(" "))
-        if indent >= threshold:
-            continue
-        item = LIST_ITEM.match(line.text)
-        if item is not None and item.end() > threshold:
-            continue  # a list that ended before the block
-        if item is None and indent == 0:
-            break  # top-level text: no list goes on past it
-        if item is not None:
-            depth += 1
-        threshold = indent
-        if indent == 0:
-            break
-    if depth:
-        return " " * (4 * depth)
-    return "" if own < 4 else " " * own
-
-
-def _complex_image_line(text: str) -> re.Match[str] | None:
-    """A line holding only `:::image type="complex" ...:::` (a long description follows)."""
-    image = IMAGE_LINE.match(text)
-    if image is None or _attributes(image["attrs"]).get("type", "").lower() != "complex":
-        return None
-    return image
-
-
-def _attributes(text: str) -> dict[str, str]:
-    """`key="value"` pairs (names lower-cased); a bare key has an empty value."""
-    attrs: dict[str, str] = {}
-    for found in ATTR.finditer(text):
-        value = found["dq"] if found["dq"] is not None else found["sq"]
-        attrs[found["key"].lower()] = value or ""
-    return attrs
-
-
-def _indent(texts: Sequence[str], pad: str) -> list[str]:
-    return [pad + text if text.strip() else "" for text in texts]
-
-
-def _trim(texts: Sequence[str]) -> list[str]:
-    """Without leading and trailing blank lines."""
-    start, end = 0, len(texts)
-    while start < end and not texts[start].strip():
-        start += 1
-    while end > start and not texts[end - 1].strip():
-        end -= 1
-    return list(texts[start:end])
 
 
 def _paragraphs(texts: Sequence[str]) -> int:

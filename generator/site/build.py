@@ -25,7 +25,7 @@ from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.project import Project, site_settings
 from .checks import load_checked
 from .engines.mkdocs import mkdocs_build
-from .feature import Feature, finish_site
+from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
 CACHE_FORMAT = "1"
@@ -96,7 +96,10 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def redirect_page(target: str, title: str) -> str:
-    """A page that sends the reader to `target` (relative), keeping the #fragment."""
+    """A page that sends the reader to `target` (relative), keeping the #fragment.
+
+    The fragment of the old URL, when it has one, replaces the target's own.
+    """
     quoted = html.escape(target, quote=True)
     script_target = json.dumps(target)
     return (
@@ -104,7 +107,8 @@ def redirect_page(target: str, title: str) -> str:
         f"<title>{html.escape(title)}</title>\n"
         f"<meta http-equiv=\"refresh\" content=\"0; url={quoted}\">\n"
         f"<link rel=\"canonical\" href=\"{quoted}\">\n"
-        f"<script>location.replace({script_target} + location.hash)</script>\n"
+        f"<script>var t = {script_target}; "
+        "location.replace(location.hash ? t.split(\"#\")[0] + location.hash : t)</script>\n"
         "</head>\n<body>\n"
         f"<p>Redirecting to <a href=\"{quoted}\">{html.escape(title)}</a>.</p>\n"
         "</body>\n</html>\n"
@@ -231,10 +235,12 @@ def build_site(
                            f"MkDocs: {message}")
         if warnings:
             continue
+        built = cache / f"{tree.moniker}.tmp"
+        finish_version(features, project, catalogue, tree.moniker, built)
         final = cache / tree.moniker
         if final.exists():
             shutil.rmtree(final)
-        (cache / f"{tree.moniker}.tmp").rename(final)
+        built.rename(final)
         (cache / f"{tree.moniker}.key").write_text(key)
         report.built.append(tree.moniker)
     if failures:

@@ -39,12 +39,17 @@ class Rendered:
 
 # (project, catalogue, view of the version, moniker, mkdocs settings) -> Contribution
 Contributor = Callable[[Project, Catalogue, Catalogue, str, dict[str, Any]], Contribution]
+# (project, catalogue, moniker, the version's built folder) -> None; runs after the engine
+# built the version and before the build is kept for reuse (e.g. a search index)
+VersionFinisher = Callable[[Project, Catalogue, str, Path], None]
 # (project, catalogue, staging site folder) -> None; writes site-wide files
 Finisher = Callable[[Project, Catalogue, Path], None]
 # Checks: one topic (run beside schema validation), the whole catalogue, and what
 # rendering produced (only `kb check` and the commands that promise its verdict).
 TopicCheck = Callable[[Topic, Products, Diagnostics], None]
 CatalogueCheck = Callable[[Catalogue, Diagnostics], None]
+# (project, catalogue, diagnostics): a check that reads the feature's own project files
+ProjectCheck = Callable[[Project, Catalogue, Diagnostics], None]
 RenderedCheck = Callable[[Project, Catalogue, Rendered, Diagnostics], None]
 
 
@@ -54,9 +59,11 @@ class Feature:
 
     name: str
     contribute: Contributor | None = None
+    finish_version: VersionFinisher | None = None
     finish: Finisher | None = None
     check_topic: TopicCheck | None = None
     check_catalogue: CatalogueCheck | None = None
+    check_project: ProjectCheck | None = None
     check_rendered: RenderedCheck | None = None
 
 
@@ -68,6 +75,14 @@ def contribute(features: Sequence[Feature], project: Project, catalogue: Catalog
         if feature.contribute is not None:
             total.merge(feature.contribute(project, catalogue, view, moniker, settings))
     return total
+
+
+def finish_version(features: Sequence[Feature], project: Project, catalogue: Catalogue,
+                   moniker: str, built: Path) -> None:
+    """Let every feature work on one version's freshly built folder."""
+    for feature in features:
+        if feature.finish_version is not None:
+            feature.finish_version(project, catalogue, moniker, built)
 
 
 def finish_site(features: Sequence[Feature], project: Project, catalogue: Catalogue,

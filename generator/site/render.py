@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..catalogue.model import (
     Catalogue,
@@ -30,6 +31,7 @@ from ..catalogue.model import (
 from ..core.diagnostics import Diagnostics
 from ..core.versions import Products, Range, describe_versions
 from ..markdown import docfx
+from .nav import toc_nav
 
 ADMONITION = {
     NoteKind.NOTE: 'note',
@@ -351,13 +353,13 @@ class RenderedVersion:
 
     moniker: str
     pages: dict[str, str]
-    nav: list[dict[str, str]]
+    nav: list[dict[str, Any]]
 
 
 def render_version(view: Catalogue, ctx: RenderContext) -> RenderedVersion:
     """All pages of a resolved catalogue, with the navigation in reading order."""
     pages: dict[str, str] = {}
-    nav: list[dict[str, str]] = []
+    nav: list[dict[str, Any]] = []
     content = sorted(view.pages, key=lambda p: (p.path != "index.md", p.order, p.path))
     for page in content:
         pages[page.path] = render_page(page, ctx)
@@ -370,4 +372,6 @@ def render_version(view: Catalogue, ctx: RenderContext) -> RenderedVersion:
     for page in content:
         if page.path != "index.md":
             nav.append({html.escape(page.title): page.path})
+    if view.toc is not None:  # content/toc.yml orders the navigation; the rest follows it
+        nav = toc_nav(view.toc, [(path, title) for item in nav for title, path in item.items()])
     return RenderedVersion(ctx.moniker, pages, nav)

@@ -39,7 +39,8 @@ def static_content(project: Project) -> dict[str, bytes]:
         return files
     for path in sorted(project.content.rglob("*")):
         rel = path.relative_to(project.content)
-        if not path.is_file() or path.suffix == ".md" or rel.parts[0] == "includes":
+        if not path.is_file() or path.suffix == ".md" \
+                or path.name == "toc.yml":  # the navigation's source, not a page asset
             continue
         files[rel.as_posix()] = path.read_bytes()
     return files
@@ -83,7 +84,7 @@ def render_trees(project: Project, catalogue: Catalogue, features: Sequence[Feat
     products = catalogue.products
     state = _RenderState(
         project, catalogue, settings, static_content(project),
-        docfx.Context(products, project.root.resolve(), project.content_roots),
+        docfx.Context.for_project(project, products),
         Shared.for_catalogue(catalogue), features,
     )
     diagnostics = Diagnostics()

@@ -247,8 +247,7 @@ def version_markup(project: Project, catalogue: Catalogue, moniker: str,
     """The Markup of a version; the versions of one catalogue share their work."""
     if not _SHARED or _SHARED[0][0] is not catalogue or \
             _SHARED[0][1].directory_urls != directory_urls:
-        context = docfx.Context(catalogue.products, project.root.resolve(),
-                                project.content_roots)
+        context = docfx.Context.for_project(project, catalogue.products)
         render = RenderContext(moniker, context, shared=Shared())
         _SHARED[:] = [(catalogue, Markup(render, directory_urls,
                                          cause_plans(catalogue, render)))]

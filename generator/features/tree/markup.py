@@ -54,7 +54,7 @@ def _escape(text: str) -> str:
 def _simple_words(text: str) -> str | None:
     out = _STRONG.sub(lambda m: f"<strong>{m.group(1)}</strong>", _escape(text))
     out = _EMPHASIS.sub(lambda m: f"<em>{m.group(1)}</em>", out)
-    return None if re.search(r"[*_\[\]]", out) else out
+    return None if re.search(r"[*_`\[\]]", out) else out
 
 
 def simple_inline(text: str) -> str | None:
