@@ -78,3 +78,13 @@ def test_strict_completeness_can_be_satisfied(tmp_path: Path) -> None:
         path.write_text(text)
     run = kb("check", "--strict", cwd=repo)
     assert (run.code, run.stderr) == (0, "kb check: catalogue is valid\n")
+
+
+def test_a_topic_of_sections_only_lists_no_error_by_design(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    (repo / "catalogue" / "guide").mkdir()
+    (repo / "catalogue" / "guide" / "_topic.yml").write_text(
+        "id: guide\ntitle: How the demo works\nsections:\n  - id: overview\n"
+        "    title: Overview\n    body: The demo writes logs and a cache.\n")
+    run = kb("check", "--strict", cwd=repo)
+    assert (run.code, run.stderr) == (0, "kb check: catalogue is valid\n")

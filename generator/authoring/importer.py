@@ -1610,7 +1610,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             report.append(f"cause '{cause['id']}': no Resolution heading; the fix was taken "
                           "from the cause's text")
         cause.pop("_node", None)
-        if len(causes) > 1:
+        if len(causes) > 1 or not cause.get("description"):
             cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
             report.append(f"cause '{cause['id']}': the check question is generated; reword it "
                           "as a yes/no question that tells this cause apart")

@@ -209,7 +209,7 @@ def range_for(monikers: frozenset[str], products: Products) -> str:
 
 def _check_complete(topic: Topic, products: Products, diagnostics: Diagnostics,
                     broken_entries: bool = False) -> None:
-    """What strict checking asks of a topic: no version where its page would be empty, a
+    """What strict checking asks of a topic: no version where its page would list no error, a
     `check` question for each cause that shares a version with another cause of its entry
     (the decision tree asks it), and a `check` or `description` on every cause."""
     versions = topic.applies_to.monikers
@@ -217,7 +217,9 @@ def _check_complete(topic: Topic, products: Products, diagnostics: Diagnostics,
     for entry in topic.entries:
         covered |= entry.applies_to.monikers & versions
     empty = [m for m in topic.applies_to.sorted(products) if m not in covered]
-    if empty and not broken_entries:  # an entry with errors may be what covers them
+    # A topic of sections only (a page of prose, as an import can make) lists no errors
+    # anywhere by design; an entry with errors of its own may be what covers a version.
+    if empty and topic.entries and not broken_entries:
         where = _versions_text(empty)
         fix = range_for(frozenset(covered), products)
         diagnostics.warning(

@@ -249,9 +249,9 @@ def compare(lock: Anchors, current: Anchors, order: list[str]) -> Changes:
 
 def page_sources(catalogue: Catalogue) -> dict[str, Loc]:
     """Page URL -> the file it is written in: a topic's _topic.yml or a content page."""
-    sources = {"/" + page_url(topic.page): Loc(topic.loc.path) for topic in catalogue.topics}
+    sources = {"/" + page_url(topic.page): topic.loc for topic in catalogue.topics}
     for page in catalogue.pages:
-        sources["/" + page_url(page.path)] = Loc(f"content/{page.path}")
+        sources["/" + page_url(page.path)] = Loc(f"content/{page.path}", 1, 1)
     return sources
 
 
