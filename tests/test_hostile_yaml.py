@@ -53,15 +53,19 @@ def problems(text: str, limits: Limits | None = None) -> list[str]:
     ("id: !!python/object:os.system x\n",
      "e.yml:1:5: error: YAML: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not "
      "supported; remove the tag; quote the value if it is text"),
+    ("!!int id: demo\n", "e.yml:1:1: error: YAML: YAML tag 'tag:yaml.org,2002:int' is not "
+                         "supported; remove the tag; quote the value if it is text"),
+    ("a: !!str [x]\n", "e.yml:1:4: error: YAML: YAML tag 'tag:yaml.org,2002:str' is not "
+                       "supported; remove the tag; quote the value if it is text"),
 ], ids=["alias-bomb", "self-alias", "nesting-1000", "brackets-30000", "hex-4000", "scalar",
-        "alias-count", "two-documents", "local-tag", "python-tag"])
+        "alias-count", "two-documents", "local-tag", "python-tag", "int-tag", "str-on-list"])
 def test_bounded_work_each_limit_a_located_error(text: str, expected: str) -> None:
     assert problems(text) == [expected]
 
 
 def test_core_tags_are_accepted() -> None:
     found = Diagnostics()
-    doc = parse_yaml("id: !!str 12\ncount: !!int '3'\n", "e.yml", found)
+    doc = parse_yaml("id: !!str 12\nlist: !!seq [a]\n", "e.yml", found)
     assert doc is not None and doc.node["id"] == "12" and not found
 
 

@@ -264,11 +264,11 @@ class _Bad(Exception):
 
 
 _RESOLVER = _Resolver()
-# Explicit tags the catalogue accepts (`!!str 12`); any other tag (`!x`, `!!python/...`,
-# `!!binary`) is an error where it is written, so no later reader meets a tag it cannot
-# construct.
-CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
-                      for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+# The explicit tags the catalogue accepts, each on its kind of node (`!!str 12`); any
+# other (`!x`, `!!python/...`, `!!binary`, `!!int id`) is an error where it is written, so
+# that no later reader (kb fmt's) meets a tag it cannot construct.
+CORE_TAGS = {"ScalarEvent": "tag:yaml.org,2002:str", "SequenceStartEvent": "tag:yaml.org,2002:seq",
+             "MappingStartEvent": "tag:yaml.org,2002:map"}
 
 
 def _scalar(value: str, tag: str | None, implicit: tuple[bool, bool], style: str | None,
@@ -345,7 +345,7 @@ def _events(text: str, lines: TextLines, limits: Limits) -> Any:
         index = event.start_mark.index if event.start_mark is not None else 0
         kind = type(event).__name__
         tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and tag not in CORE_TAGS:
+        if tag is not None and tag != "!" and CORE_TAGS.get(kind) != tag:
             raise _Bad(index, f"YAML tag '{tag}' is not supported",
                        "remove the tag; quote the value if it is text")
         if kind == "ScalarEvent":
