@@ -68,7 +68,7 @@ def test_over_a_megabyte_keeps_the_end_cut_at_a_line_start(
 
 
 @pytest.mark.parametrize("line", [
-    "directory " + "AADSTS50034: The user account x does not exist in the " * 4000,
+    "assertion " + "AADSTS70021: No matching federated identity record found for " * 4000,
     "a." * 200_000 + " x://y",
     "error:" * 100_000 + " AADSTS7000215: Invalid client secret provided.",
     "\x1b]" + "x" * 300_000,
@@ -77,8 +77,8 @@ def test_over_a_megabyte_keeps_the_end_cut_at_a_line_start(
 def test_lines_built_to_backtrack_get_the_answer(
         indexes: dict[str, dict[str, Any]], line: str) -> None:  # noqa: F811
     found = both(indexes, line)
-    if "AADSTS50034" in line:
-        assert [r["entry"] for r in found["results"]] == ["usernotintenant"]
+    if "AADSTS70021" in line:
+        assert [r["entry"] for r in found["results"]] == ["nomatchingrecord"]
         assert found["results"][0]["kind"] == "code"  # the message itself never completes
     elif "AADSTS7000215" in line:
         assert first(found) == ("autoCreatedSecretExpiration", 1)
