@@ -10,11 +10,14 @@ from ..site.feature import Feature
 from .anchors import check_published
 from .lookup.checks import check_lookup
 from .lookup.site import contribute as lookup_page
+from .search.site import contribute as search_assets
+from .search.site import finish_version as search_index
 from .tree.check import check_tree
 from .tree.export import contribute as decision_tree
 
 FEATURES: tuple[Feature, ...] = (
     Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
     Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
+    Feature("search", contribute=search_assets, finish_version=search_index),
     Feature("anchors", check_rendered=check_published),
 )

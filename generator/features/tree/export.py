@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ...catalogue.model import Catalogue
+from ...core import links
 from ...core.project import Project
 from ...markdown import docfx
 from ...site.feature import Contribution
@@ -54,15 +55,12 @@ class SiteInfo:
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], moniker: str) -> SiteInfo:
-        extra = settings.get("extra") or {}
-        kb = extra.get("kb") if isinstance(extra, dict) else None
-        kb = kb if isinstance(kb, dict) else {}
-        site_url = str(settings.get("site_url") or "")
+        site_url = links.site_url(settings)
         return cls(
             name=str(settings.get("site_name") or "Troubleshooting knowledge base"),
             url=f"{site_url.rstrip('/')}/{moniker}/" if site_url else "",
-            feedback=str(kb.get("feedback_url") or ""),
-            new_entry=str(kb.get("new_entry_url") or ""),
+            feedback=links.issue_url(settings),
+            new_entry=links.new_entry_url(settings),
             directory_urls=bool(settings.get("use_directory_urls", True)),
         )
 
