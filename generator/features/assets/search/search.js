@@ -22,7 +22,7 @@
   var MAX_PAGES = 6;
   var ELSEWHERE_AFTER = 500; // ms without typing before other versions are asked
   var KINDS = { exact: "exact message", pattern: "message", code: "error code",
-    fuzzy: "similar message" };
+    fuzzy: "similar message", phrase: "words of the message" };
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -178,6 +178,7 @@
     });
     view.errors.node.hidden = !found.results.length;
     view.found += found.results.length;
+    view.errorCount = found.results.length;
     if (changed.length) {
       view.note.textContent = "Also tried: " + changed.map(function (pair) {
         return pair[0] + " → " + pair[1];
@@ -257,6 +258,12 @@
   function settle(view) {
     if (view !== current) return;
     var waiting = !view.errorsDone || !view.pagesDone;
+    // No error message of this version matches: ask the other versions, once typing stops.
+    if (view.errorsDone && !view.errorCount && !view.elsewhereAsked) {
+      view.elsewhereAsked = true;
+      clearTimeout(elsewhereTimer);
+      elsewhereTimer = setTimeout(function () { showElsewhere(view); }, ELSEWHERE_AFTER);
+    }
     if (view.found) {
       view.status.textContent = waiting ? "Searching…" : "";
       view.status.hidden = !waiting;
@@ -272,8 +279,6 @@
       view.status.textContent += " Full-text search needs the site served over HTTP;" +
         " error messages and codes are still looked up.";
     }
-    clearTimeout(elsewhereTimer);
-    elsewhereTimer = setTimeout(function () { showElsewhere(view); }, ELSEWHERE_AFTER);
   }
 
   function showElsewhere(view) {
@@ -285,10 +290,13 @@
         if (view !== current) return;
         view.elsewhere.textContent = "";
         if (!found.length) {
-          view.elsewhere.textContent = "No other version has a matching error message either.";
+          view.elsewhere.textContent = view.found ? ""
+            : "No other version has a matching error message either.";
+          view.elsewhere.hidden = !view.found ? false : true;
           return;
         }
-        view.elsewhere.appendChild(document.createTextNode("Found in other versions: "));
+        view.elsewhere.appendChild(document.createTextNode(
+          "Error messages found in other versions: "));
         found.forEach(function (hit, i) {
           if (i) view.elsewhere.appendChild(document.createTextNode(", "));
           view.elsewhere.appendChild(link(hit.title + " (" + hit.result.title + ")",
@@ -299,6 +307,35 @@
       }, function (source, text) {
         return new window.KBLookupIndex.Speller(source.vocabulary).correct(text).text;
       });
+  }
+
+  // A few typed words that a message holds as they are ("body must contain") find that
+  // message's entry before the matcher's near misses.
+  var PLACEHOLDERS = /[\ue000-\uf8ff]/g;
+  function phraseWords(text) {
+    return (String(text).replace(PLACEHOLDERS, " | ").toLowerCase()
+      .match(/[a-z0-9_]+|\|/g) || []);
+  }
+  function withPhrases(index, query, results) {
+    var words = phraseWords(query);
+    if (words.length < 2 || words.length > 8 || words.indexOf("|") >= 0) return results;
+    if (results.some(function (r) { return r.kind !== "fuzzy"; })) return results;
+    var needle = " " + words.join(" ") + " ";
+    var seen = new Set();
+    var phrased = [];
+    index.patterns.forEach(function (pattern) {
+      var entry = index.entries[pattern[0]];
+      if (!entry || !entry[1] || seen.has(entry[1])) return;
+      if ((" " + phraseWords(pattern[1]).join(" ") + " ").indexOf(needle) < 0) return;
+      seen.add(entry[1]);
+      var causes = entry[3];
+      var cause = pattern[6] >= 0 ? causes[pattern[6]] : causes[0];
+      phrased.push({ entry: entry[1], title: entry[2], topic: index.topics[entry[0]],
+        kind: "phrase", cause: cause ? { id: cause[0], title: cause[1] } : null });
+    });
+    if (!phrased.length) return results;
+    return phrased.concat(results.filter(function (r) { return !seen.has(r.entry); }))
+      .slice(0, MAX_ERRORS);
   }
 
   function search() {
@@ -325,7 +362,9 @@
       var corrected = lookup.speller.correct(query);
       view.corrected = corrected.text;
       lookup.source.matcherFor(corrected.text, function (matcher) {
-        showErrors(view, matcher.lookup(corrected.text, MAX_ERRORS), corrected.changed);
+        var found = matcher.lookup(corrected.text, MAX_ERRORS);
+        found.results = withPhrases(matcher.index, corrected.text, found.results);
+        showErrors(view, found, corrected.changed);
       });
       runPagefind(view);
     });
