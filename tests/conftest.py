@@ -73,6 +73,42 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo / "site"
 
 
+# What a team sets in mkdocs.yml for its own knowledge base (the shipped file sets neither).
+CONFIGURED = ("\nsite_url: https://kb.example.org/\n"
+              "repo_url: https://github.com/example/kb\n")
+
+
+def configured_copy(target: Path) -> Path:
+    """The repository copied to `target` with a site and a repository address set."""
+    repo = copy_repo(target)
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write(CONFIGURED)
+    return repo
+
+
+@pytest.fixture(scope="session")
+def configured_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped knowledge base with site_url and repo_url set (not built)."""
+    return configured_copy(tmp_path_factory.mktemp("configured") / "repo")
+
+
+@pytest.fixture(scope="session")
+def configured_site(configured_repo: Path) -> Path:
+    """The configured knowledge base built with the real `kb build`."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build"], cwd=configured_repo,
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return configured_repo / "site"
+
+
+@pytest.fixture(scope="session")
+def configured_url(configured_site: Path) -> Iterator[str]:
+    yield from serve(configured_site)
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass

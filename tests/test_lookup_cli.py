@@ -7,10 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers_cli import kb
+from tests.helpers_cli import Run
+from tests.helpers_cli import kb as run_kb
 from tests.test_lookup_browser import LOG
 
 SITE = "https://kb.example.org/"
+_REPO: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _configured(configured_repo: Path) -> None:
+    """These runs use the shipped catalogue with site_url and repo_url set."""
+    _REPO[:] = [configured_repo]
+
+
+def kb(*args: str, cwd: Path | None = None, stdin: str | None = None) -> Run:
+    return run_kb(*args, cwd=cwd or _REPO[0], stdin=stdin)
 
 
 def test_a_message_as_arguments() -> None:

@@ -194,7 +194,8 @@ def test_from_disk_the_lookup_part_still_works(browser: Any, shipped_site: Path)
         tab = context.new_page()
         tab.goto((shipped_site / "azure-devops" / "index.html").as_uri())
         links = tab.evaluate("q => window.KBSearch.run(q)", "AADSTS7000215")
-        assert links and links[0].endswith("azure-rm-endpoint/index.html#autoCreatedSecretExpiration")
+        assert links and links[0].endswith(
+            "azure-rm-endpoint/index.html#autoCreatedSecretExpiration")
         links = tab.evaluate("q => window.KBSearch.run(q)", "zzqxv unknown words")
         assert links == []
         assert "served over HTTP" in tab.locator(".kb-search__status").inner_text()

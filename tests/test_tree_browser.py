@@ -111,13 +111,14 @@ def test_walk_to_each_seed_cause_shows_its_fix(page: Any, site_url: str, shipped
     assert page.errors == []
 
 
-def test_fix_feedback_opens_a_prefilled_issue(page: Any, site_url: str) -> None:
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
-    fixed = page.get_by_role("link", name="It fixed it").get_attribute("href")
+def test_fix_feedback_opens_a_prefilled_issue(page: Any, configured_url: str) -> None:
+    """With repo_url set, "It didn't fix it" opens a prefilled issue there."""
+    open_tree(page, f"{configured_url}azure-devops/troubleshooter/#/privileges/no/yes")
+    fixed = page.get_by_role("link", name="It didn't fix it").get_attribute("href")
     url = urlsplit(fixed)
     assert (url.scheme, url.netloc, url.path) == ("https", "github.com", "/example/kb/issues/new")
     query = parse_qs(url.query)
-    assert query["title"] == ["Fixed: Insufficient privileges to complete the operation "
+    assert query["title"] == ["Not fixed: Insufficient privileges to complete the operation "
                               "(privileges#notauthtoadd, azure-devops)"]
     body = query["body"][0]
     assert "Answers: privileges/no/yes" in body
@@ -175,7 +176,8 @@ def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, site_url: str) 
     assert page.locator(".kb-crumb").count() == 2
 
 
-def test_reader_can_copy_what_they_tried(browser: Any, site_url: str) -> None:
+def test_reader_can_copy_what_they_tried(browser: Any, configured_url: str) -> None:
+    site_url = configured_url
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()

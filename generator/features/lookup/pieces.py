@@ -59,7 +59,8 @@ def code_keys(code: str) -> list[str]:
         if not char.isdigit():
             break
         digits = char + digits
-    if len(digits) >= CODE_TAIL_DIGITS and len(digits) < len(code) and code[-len(digits) - 1].isalpha():
+    rest = code[:len(code) - len(digits)]
+    if len(digits) >= CODE_TAIL_DIGITS and rest and rest[-1].isalpha():
         keys.append(digits)
     return keys
 

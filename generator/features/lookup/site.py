@@ -105,7 +105,8 @@ def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker:
         PAGE: page(catalogue.products[moniker].title, bool(split)).encode("utf-8"),
         "lookup.json": (data + "\n").encode("utf-8"),
         f"assets/lookup/{WHOLE}": index_script(data).encode("utf-8"),
-        f"assets/lookup/{VERSIONS}": versions_script(catalogue, moniker, bool(split)).encode("utf-8"),
+        f"assets/lookup/{VERSIONS}":
+            versions_script(catalogue, moniker, bool(split)).encode("utf-8"),
         **split,
     }
     for name in STATIC:
