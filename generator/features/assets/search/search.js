@@ -133,58 +133,89 @@
     return { node: part, list: list };
   }
 
+  // The panel's parts are made once; each keystroke's results replace a part's content
+  // only when they differ from what it shows (typing a long message changes little, and
+  // every repaint of the panel costs a frame on slow machines).
+  var dom = null;
+  function parts() {
+    if (dom) return dom;
+    dom = {
+      errors: section("kb-search__errors", "Error messages"),
+      pages: section("kb-search__pages", "Pages"),
+      status: element("p", "kb-search__status"),
+      elsewhere: element("p", "kb-search__elsewhere"),
+      note: element("p", "kb-search__note"),
+      shown: { errors: "", pages: "" },
+    };
+    dom.status.setAttribute("role", "status");
+    dom.elsewhere.hidden = true;
+    dom.note.hidden = true;
+    panel.appendChild(dom.errors.node);
+    panel.appendChild(dom.pages.node);
+    panel.appendChild(dom.status);
+    panel.appendChild(dom.elsewhere);
+    panel.appendChild(dom.note);
+    return dom;
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+    node.hidden = !text;
+  }
+
   function render(query) {
-    panel.textContent = "";
+    var d = parts();
     var view = {
       query: query,
       number: ++sequence,
-      status: element("p", "kb-search__status"),
-      errors: section("kb-search__errors", "Error messages"),
-      pages: section("kb-search__pages", "Pages"),
-      elsewhere: element("p", "kb-search__elsewhere"),
-      note: element("p", "kb-search__note"),
+      status: d.status,
+      errors: d.errors,
+      pages: d.pages,
+      elsewhere: d.elsewhere,
+      note: d.note,
       errorsDone: false,
       pagesDone: false,
       found: 0,
+      errorCount: 0,
+      pageCount: 0,
     };
-    view.status.setAttribute("role", "status");
-    view.elsewhere.hidden = true;
-    view.note.hidden = true;
-    panel.appendChild(view.errors.node);
-    panel.appendChild(view.pages.node);
-    panel.appendChild(view.status);
-    panel.appendChild(view.elsewhere);
-    panel.appendChild(view.note);
+    if (!d.elsewhere.hidden) {
+      d.elsewhere.textContent = "";
+      d.elsewhere.hidden = true;
+    }
     current = view;
     return view;
   }
 
   function showErrors(view, found, changed) {
     if (view !== current) return;
-    view.errors.list.textContent = "";
-    found.results.forEach(function (result) {
-      var item = element("li", "kb-search__item kb-search__item--error");
-      var title = link(result.title, pageUrl(root, result.topic, result.entry),
-        "kb-search__link");
-      item.appendChild(title);
-      item.appendChild(element("span", "kb-search__kind", KINDS[result.kind] || result.kind));
-      if (result.cause) {
-        var cause = element("p", "kb-search__cause", "Likely cause: ");
-        cause.appendChild(link(result.cause.title,
-          pageUrl(root, result.topic, result.cause.id), "kb-search__cause-link"));
-        item.appendChild(cause);
-      }
-      view.errors.list.appendChild(item);
-    });
-    view.errors.node.hidden = !found.results.length;
+    var signature = found.results.map(function (r) {
+      return r.kind + " " + r.topic + "#" + r.entry + (r.cause ? "#" + r.cause.id : "");
+    }).join("|");
+    if (signature !== dom.shown.errors) {
+      dom.shown.errors = signature;
+      view.errors.list.textContent = "";
+      found.results.forEach(function (result) {
+        var item = element("li", "kb-search__item kb-search__item--error");
+        var title = link(result.title, pageUrl(root, result.topic, result.entry),
+          "kb-search__link");
+        item.appendChild(title);
+        item.appendChild(element("span", "kb-search__kind", KINDS[result.kind] || result.kind));
+        if (result.cause) {
+          var cause = element("p", "kb-search__cause", "Likely cause: ");
+          cause.appendChild(link(result.cause.title,
+            pageUrl(root, result.topic, result.cause.id), "kb-search__cause-link"));
+          item.appendChild(cause);
+        }
+        view.errors.list.appendChild(item);
+      });
+      view.errors.node.hidden = !found.results.length;
+    }
     view.found += found.results.length;
     view.errorCount = found.results.length;
-    if (changed.length) {
-      view.note.textContent = "Also tried: " + changed.map(function (pair) {
-        return pair[0] + " → " + pair[1];
-      }).join(", ") + ".";
-      view.note.hidden = false;
-    }
+    setText(view.note, changed.length ? "Also tried: " + changed.map(function (pair) {
+      return pair[0] + " → " + pair[1];
+    }).join(", ") + "." : "");
     view.errorsDone = true;
     settle(view);
   }
@@ -234,6 +265,18 @@
 
   function showPages(view, datas) {
     if (view !== current) return;
+    var signature = datas.map(function (data) {
+      return data.url + " " + bestSections(data).map(function (s) { return s.url; }).join(" ") +
+        " " + data.excerpt;
+    }).join("|");
+    view.found += datas.length;
+    view.pageCount = datas.length;
+    view.pagesDone = true;
+    if (signature === dom.shown.pages) {
+      settle(view);
+      return;
+    }
+    dom.shown.pages = signature;
     view.pages.list.textContent = "";
     datas.forEach(function (data) {
       var item = element("li", "kb-search__item kb-search__item--page");
@@ -250,8 +293,6 @@
       view.pages.list.appendChild(item);
     });
     view.pages.node.hidden = !datas.length;
-    view.found += datas.length;
-    view.pagesDone = true;
     settle(view);
   }
 
@@ -264,21 +305,28 @@
       clearTimeout(elsewhereTimer);
       elsewhereTimer = setTimeout(function () { showElsewhere(view); }, ELSEWHERE_AFTER);
     }
-    if (view.found) {
-      view.status.textContent = waiting ? "Searching…" : "";
-      view.status.hidden = !waiting;
-      return;
+    if (!view.errorsDone) return;
+    var text = "";
+    if (!view.found && !waiting) {
+      text = "Nothing found for “" + view.query + "” in " + versionTitle + ".";
+      if (pagefind.state === "failed" && fromDisk) {
+        text += " Full-text search needs the site served over HTTP;" +
+          " error messages and codes are still looked up.";
+      }
     }
-    view.status.hidden = false;
-    if (waiting) {
-      view.status.textContent = "Searching…";
-      return;
+    // Parts still showing the results of an earlier query: empty them once this one
+    // has answered without any.
+    if (!view.errorCount && dom.shown.errors) {
+      dom.shown.errors = "";
+      view.errors.list.textContent = "";
+      view.errors.node.hidden = true;
     }
-    view.status.textContent = "Nothing found for “" + view.query + "” in " + versionTitle + ".";
-    if (pagefind.state === "failed" && fromDisk) {
-      view.status.textContent += " Full-text search needs the site served over HTTP;" +
-        " error messages and codes are still looked up.";
+    if (view.pagesDone && !view.pageCount && dom.shown.pages) {
+      dom.shown.pages = "";
+      view.pages.list.textContent = "";
+      view.pages.node.hidden = true;
     }
+    setText(view.status, text);
   }
 
   function showElsewhere(view) {
@@ -344,14 +392,12 @@
     if (!query) {
       current = null;
       panel.hidden = true;
-      panel.textContent = "";
       input.setAttribute("aria-expanded", "false");
       return;
     }
     panel.hidden = false;
     input.setAttribute("aria-expanded", "true");
     var view = render(query);
-    view.status.textContent = "Searching…";
     withLookup(function () {
       if (view !== current) return;
       if (lookup.state !== "ready") {
@@ -370,6 +416,9 @@
     });
   }
 
+  // One Pagefind search at a time: while one runs, only the latest query waits.
+  var pagefindBusy = false;
+  var pagefindNext = null;
   function runPagefind(view) {
     withPagefind(function () {
       if (view !== current) return;
@@ -377,6 +426,17 @@
         view.pagesDone = true;
         settle(view);
         return;
+      }
+      if (pagefindBusy) {
+        pagefindNext = view;
+        return;
+      }
+      pagefindBusy = true;
+      function done() {
+        pagefindBusy = false;
+        var next = pagefindNext;
+        pagefindNext = null;
+        if (next && next === current) runPagefind(next);
       }
       pagefind.api.search(view.corrected || view.query).then(function (found) {
         if (view !== current || !found) return null;
@@ -386,7 +446,7 @@
       }).catch(function () {
         view.pagesDone = true;
         settle(view);
-      });
+      }).then(done);
     });
   }
 
