@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Fact sources kept beside the repository; tests that read them skip when absent.
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("KB_SHARED") or ROOT.parent / "shared")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

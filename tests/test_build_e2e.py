@@ -36,8 +36,16 @@ def ids(tree: HTMLParser) -> set[str]:
 
 
 def search_locations(site: Path, version: str) -> list[str]:
-    index = json.loads((site / version / "search" / "search_index.json").read_text())
-    return [doc["location"] for doc in index["docs"]]
+    """Pages and sections the version's full-text index (Pagefind) leads to."""
+    import gzip
+
+    out = []
+    for path in sorted((site / version / "pagefind" / "fragment").iterdir()):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        url = data["url"].lstrip("/")
+        out.append(url)
+        out += [f"{url}#{anchor['id']}" for anchor in data["anchors"]]
+    return out
 
 
 @pytest.mark.parametrize("version", WITH_TOPIC)

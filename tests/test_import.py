@@ -173,7 +173,8 @@ def test_bad_input_is_a_diagnostic_not_a_traceback(tmp_path: Path) -> None:
     assert run.stderr.splitlines()[0].startswith(
         "broken.md:2:1: error: front matter: invalid YAML: ")
     missing = kb("import", "docfx", "nowhere.md", cwd=repo)
-    assert (missing.code, missing.stderr) == (2, "kb import: error: no such file: nowhere.md\n")
+    assert (missing.code, missing.stderr) == (
+        2, "kb import: error: no such file or folder: nowhere.md\n")
 
 
 def test_slugs_and_ranges() -> None:

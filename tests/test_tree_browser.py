@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from generator.core.project import Project
 from generator.features.lookup.index import build_index
 from generator.features.lookup.match import Matcher
 from generator.features.tree.derive import derive
+from generator.features.tree.export import decompressed
 from generator.features.tree.walk import filter_messages
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
@@ -429,5 +429,15 @@ def test_filter_vectors(page: Any, demo_file: str, query: str, expected: list[st
     shown = page.locator(".kb-answer:visible").evaluate_all(
         "buttons => buttons.map(b => b.dataset.key)")
     assert shown == [*expected, "_none"]
-    data = json.loads(page.locator("#kb-tree-first").text_content())
+    data = decompressed(page.locator("#kb-tree-packed").text_content())["tree"]
     assert data["moniker"] == "demo-3"
+
+
+def test_opens_its_data_without_decompression_stream(page: Any, demo_file: str) -> None:
+    """Where the browser has no DecompressionStream, the file's own inflater opens it."""
+    page.add_init_script("delete window.DecompressionStream;")
+    open_tree(page, demo_file)
+    assert page.evaluate("typeof DecompressionStream") == "undefined"
+    assert heading(page) == "Which message do you see?" or page.locator(".kb-answer").count() > 1
+    page.locator("#kb-filter").fill("disk")
+    assert page.errors == []

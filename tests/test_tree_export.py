@@ -15,14 +15,23 @@ from generator.catalogue.model import Catalogue
 from generator.catalogue.resolve import resolve
 from generator.core.project import Project, site_settings
 from generator.features.lookup.match import INDEX_FORMAT
-from generator.features.tree.export import contribute
+from generator.features.tree.export import (
+    DATA_SCRIPT,
+    TOPIC_FILE,
+    contribute,
+    decompressed,
+    pack,
+    unpack,
+)
 from generator.features.tree.markup import html_to_text, page_url
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import catalogue_of
 
-# The whole-version single file stays small enough to mail or attach to a ticket.
+# The whole-version single file stays small enough to mail or attach to a ticket; a
+# topic's single file is smaller still.
 BUDGET = 3 * 1024 * 1024
+TOPIC_BUDGET = 150 * 1024
 
 
 def tree_files(project: Project, catalogue: Catalogue, moniker: str) -> dict[str, bytes]:
@@ -46,10 +55,53 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return tree_files(project, catalogue, "demo-3")
 
 
+def site_data(files: dict[str, bytes]) -> dict:
+    """The version's tree data as the site page reads it (decision-tree.data.js), unpacked."""
+    script = files[DATA_SCRIPT].decode()
+    assert script.startswith("window.kbTreeData = ") and script.endswith(";\n")
+    return unpack(json.loads(script.removeprefix("window.kbTreeData = ")[:-2]))
+
+
+def single_payload(text: str) -> dict:
+    """What a one-file troubleshooter carries: its packed tree and lookup index."""
+    tree = HTMLParser(text)
+    return decompressed(tree.css_first("script#kb-tree-packed").text())
+
+
 def test_single_file_fits_the_budget_in_every_version(
         shipped: dict[str, dict[str, bytes]]) -> None:
     sizes = {m: len(files["decision-tree.html"]) for m, files in shipped.items()}
     assert max(sizes.values()) <= BUDGET, sizes
+    topics = {(m, name): len(data) for m, files in shipped.items()
+              for name, data in files.items() if re.fullmatch(r"decision-tree-.+\.html", name)}
+    assert topics and max(topics.values()) <= TOPIC_BUDGET, topics
+
+
+def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) -> None:
+    for moniker, files in shipped.items():
+        # One data file per version: no JSON copy beside the page's script.
+        assert [n for n in files if n.startswith("decision-tree") and
+                not n.endswith(".html")] == [DATA_SCRIPT], moniker
+        script = files[DATA_SCRIPT].decode()
+        packed = json.loads(script.removeprefix("window.kbTreeData = ")[:-2])
+        # Every distinct string once.
+        assert len(packed["strings"]) == len(set(packed["strings"])), moniker
+        # The single file carries the same data, compressed.
+        payload = single_payload(files["decision-tree.html"].decode())
+        assert payload["tree"] == packed, moniker
+        assert unpack(pack(site_data(files))) == site_data(files)
+
+
+def test_a_single_file_per_topic_holds_that_topic(demo: dict[str, bytes]) -> None:
+    whole = site_data(demo)
+    names = sorted(n for n in demo if re.fullmatch(r"decision-tree-.+\.html", n))
+    assert names == [TOPIC_FILE.format(topic="demo")]
+    part = unpack(single_payload(demo[names[0]].decode())["tree"])
+    first = [a["k"] for a in part["nodes"][0]["a"]]
+    assert first == [a["k"] for a in whole["nodes"][0]["a"] if a.get("g") in (None, "Demo")
+                     ] or set(first) <= {a["k"] for a in whole["nodes"][0]["a"]}
+    page = demo["troubleshooter.md"].decode()
+    assert f'<a href="../{names[0]}">' in page
 
 
 def test_single_file_loads_nothing_from_elsewhere(shipped: dict[str, dict[str, bytes]]) -> None:
@@ -87,30 +139,36 @@ def test_single_file_policy_allows_its_own_script_and_style_only(
     assert matcher == (assets / "lookup" / "lookup.js").read_text()
     assert style == demo["assets/kb-tree/tree.css"].decode()
     # And the lookup index of the same version, as data.
-    index = json.loads(tree.css_first("script#kb-lookup-index").text())
+    index = single_payload(demo["decision-tree.html"].decode())["lookup"]
     assert (index["moniker"], index["format"]) == ("demo-3", INDEX_FORMAT)
 
 
 def test_data_is_safe_inside_a_script_element(demo: dict[str, bytes]) -> None:
     text = demo["decision-tree.html"].decode()
-
-    def element(name: str) -> str:
-        start = text.index(f'<script type="application/json" id="{name}">')
-        body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
-        assert "<" not in body and ">" not in body
-        return body
-
-    first, nodes = json.loads(element("kb-tree-first")), json.loads(element("kb-tree-data"))
-    data = json.loads(demo["decision-tree.json"])
-    assert first["nodes"] == nodes[:1] and {**first, "nodes": nodes} == data
-    script = demo["decision-tree.data.js"].decode()
-    assert script == f"window.kbTreeData = {demo['decision-tree.json'].decode().strip()};\n"
+    start = text.index('<script type="application/gzip+base64" id="kb-tree-packed">')
+    body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", body)
+    script = demo[DATA_SCRIPT].decode()
+    assert "<" not in script and ">" not in script
+    data = site_data(demo)
     labels = [more for a in data["nodes"][0]["a"] for more in a.get("m", [])]
     assert labels == ["Exit code 3 </script><b>not bold</b>"]
 
 
+def test_the_inflater_reads_what_gzip_writes() -> None:
+    import shutil
+    import subprocess
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = ROOT / "generator" / "features" / "assets" / "tree" / "tree.js"
+    run = subprocess.run([node, str(ROOT / "tests" / "js" / "tree_inflate.js"), str(script)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout == "ok 20\n", run.stdout + run.stderr
+
+
 def test_data_links_are_relative_to_the_version_root(demo: dict[str, bytes]) -> None:
-    data = json.loads(demo["decision-tree.json"])
+    data = site_data(demo)
     ends = {n["c"]: n for n in data["nodes"] if n["t"] == "c"}
     assert ends["config"]["href"] == "demo/#config"
     assert 'href="demo/#config-check-the-configuration"' in ends["config"]["html"]
@@ -215,5 +273,4 @@ def test_versions_sharing_work_read_as_if_alone() -> None:
     forward = {m: tree_files(project, first, m) for m in names}
     backward = {m: tree_files(project, second, m) for m in reversed(names)}
     assert forward == backward
-    assert forward["tfs-2018"]["decision-tree.json"] != forward["azure-devops"][
-        "decision-tree.json"]
+    assert forward["tfs-2018"][DATA_SCRIPT] != forward["azure-devops"][DATA_SCRIPT]

@@ -11,6 +11,8 @@ from urllib.parse import urljoin
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from generator.features.tree.export import unpack
+
 pytestmark = pytest.mark.e2e
 
 
@@ -25,14 +27,17 @@ def test_every_page_links_the_troubleshooter_and_its_single_file(shipped_site: P
             targets = {urljoin(page.relative_to(version_dir).as_posix(),
                                n.attributes["href"] or "") for n in nav}
             assert {"troubleshooter/", "decision-tree.html"} <= targets, page
-        # Small enough to mail or attach to a ticket.
+        # Small enough to mail or attach to a ticket; a topic's file is smaller still.
         assert (version_dir / "decision-tree.html").stat().st_size <= 3 * 1024 * 1024
+        for topic_file in version_dir.glob("decision-tree-*.html"):
+            assert topic_file.stat().st_size <= 150 * 1024, topic_file
 
 
 def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -> None:
     checked = 0
     for version_dir in versions(shipped_site):
-        data = json.loads((version_dir / "decision-tree.json").read_text())
+        script = (version_dir / "decision-tree.data.js").read_text()
+        data = unpack(json.loads(script.removeprefix("window.kbTreeData = ")[:-2]))
         hrefs = []
         for node in data["nodes"]:
             hrefs += [node["href"]] if "href" in node else []

@@ -26,6 +26,7 @@ from ..features.registry import FEATURES
 from ..markdown import docfx
 from ..site.checks import load_checked
 from .fmt import dump, modeline, write_atomic
+from .sources import Refused, boundary_of, safe_path
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
 ANCHOR = re.compile(r"""^\s*<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>\s*$""",
@@ -49,6 +50,9 @@ REMEDY = re.compile(r"\b(resolve|fix|solve|workaround|to do so|follow these step
 GENERIC_LEAD = re.compile(r"^(to (resolve|fix|solve) (this|these|the) (issue|issues|error|errors|"
                           r"problem|problems))[.:]?$", re.IGNORECASE)
 TAKES_EFFECT = re.compile(r"\b(minutes?|hours?|days?|takes? effect|propagat)", re.IGNORECASE)
+# `:::no-loc text="...":::` only tells translators to leave a word alone: the word stays.
+NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')\s*:::""",
+                    re.IGNORECASE)
 ALERT_TYPES = ("note", "tip", "important", "caution", "warning")
 
 
@@ -107,6 +111,9 @@ class Imported:
     diagnostics: Diagnostics
     article: Path | None = None
     article_rel: str = ""
+    report: dict[str, list[str]] = field(default_factory=dict)  # entry id -> what to review
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)  # entry file -> its data
+    originals: dict[str, str] = field(default_factory=dict)  # message -> the article's text
 
 
 def slug(text: str) -> str:
@@ -167,6 +174,9 @@ class Importer:
         self.diagnostics = Diagnostics()
         self.files: dict[str, str | bytes] = {}
         self.anchors: set[str] = set()
+        self.report: dict[str, list[str]] = {}
+        self.boundary = boundary_of(article)
+        self.originals: dict[str, str] = {}
 
     # Reporting -------------------------------------------------------------------------
 
@@ -180,7 +190,7 @@ class Importer:
     def read(self) -> tuple[dict[str, object], Node]:
         text = self.article.read_text(encoding="utf-8").replace("\r\n", "\n")
         try:
-            meta, body, skipped = docfx.split_front_matter(text)
+            meta, body, skipped = self.front_matter(text)
         except docfx.FrontMatterError as err:
             problem = Diagnostics()
             problem.error(Loc(self.rel, err.line, 1), "front matter", err.message,
@@ -188,6 +198,28 @@ class Importer:
             raise ImportError_(problem.items) from err
         lines = [Line(skipped + index + 1, t) for index, t in enumerate(body.split("\n"))]
         return meta, self._tree(lines)
+
+    def front_matter(self, text: str) -> tuple[dict[str, object], str, int]:
+        """The front matter; a key written twice keeps its last value, as DocFX does."""
+        try:
+            return docfx.split_front_matter(text)
+        except docfx.FrontMatterError as err:
+            if "duplicate key" not in err.message:
+                raise
+        lines = text.split("\n")
+        end = next(i for i in range(1, len(lines)) if docfx.FRONT_MATTER_END.match(lines[i]))
+        last: dict[str, int] = {}
+        for index in range(1, end):
+            found = re.match(r"^([A-Za-z_][\w.-]*)\s*:", lines[index])
+            if found:
+                last[found[1]] = index
+        for index in range(1, end):
+            found = re.match(r"^([A-Za-z_][\w.-]*)\s*:", lines[index])
+            if found and last[found[1]] != index:
+                self.unmapped(index + 1, "front matter", f"key '{found[1]}' is repeated; the "
+                              "last value is kept, as DocFX does")
+                lines[index] = ""
+        return docfx.split_front_matter("\n".join(lines))
 
     def _tree(self, lines: list[Line]) -> Node:
         root = Node(0, "", 0)
@@ -325,6 +357,7 @@ class Importer:
             return self._include(include["path"], line, include["indent"])
         text = docfx.INLINE.sub(lambda m: self._inline(m, line), line.text) \
             if "[!include" in line.text.lower() else line.text
+        text = NO_LOC.sub(lambda m: m["dq"] if m["dq"] is not None else m["sq"], text)
         text = LINK.sub(lambda m: self._link(m, line), text)
         text = IMAGE_DIRECTIVE.sub(lambda m: self._image_directive(m, line), text)
         if "\0" in text:
@@ -333,8 +366,22 @@ class Importer:
                 return []
         return [text]
 
-    def _include(self, written: str, line: Line, indent: str, depth: int = 0) -> list[str]:
-        path = (self.article.parent / written.strip().strip("<>")).resolve()
+    def _include(self, written: str, line: Line, indent: str, depth: int = 0,
+                 base: Path | None = None) -> list[str]:
+        refusal = ""
+        lexical = (base or self.article).parent / written.strip().strip("<>")
+        try:
+            path = safe_path(base or self.article, written, self.boundary)
+        except Refused as err:
+            path = lexical  # a file that is not there is reported as missing below
+            if err.absolute or lexical.exists() or lexical.is_symlink():
+                refusal = str(err)
+        if refusal:
+            problem = Diagnostics()
+            problem.error(Loc(self.rel, line.number, 1), "include", f"refused: {refusal}",
+                          "copy the text into the article, or include a file inside the "
+                          "source folder")
+            raise ImportError_(problem.items) from None
         if Path(written).name.startswith("version-"):
             self.unmapped(line.number, "include",
                           f"version banner '{written}' was dropped: the site's version "
@@ -357,7 +404,7 @@ class Importer:
         for text in body.strip("\n").split("\n"):
             nested = docfx.BLOCK_INCLUDE.match(text)
             if nested is not None:
-                out.extend(self._include(nested["path"], line, indent, depth + 1))
+                out.extend(self._include(nested["path"], line, indent, depth + 1, path))
             else:
                 mapped = LINK.sub(lambda m: self._link(m, line), text)
                 out.append(indent + mapped if mapped.strip() else "")
@@ -607,7 +654,7 @@ class Importer:
             if TAKES_EFFECT.search(text) and "takes_effect" not in fixes[-1] \
                     and not LINK.search(text):
                 fixes[-1]["takes_effect"] = " ".join(text.split())
-            else:
+            elif text.strip():
                 fixes[-1].setdefault("notes", []).append(
                     {"type": "note", "text": text, "position": "after"})
         if not fixes:
@@ -625,7 +672,7 @@ class Importer:
     def _fix(self, lead: list[Block], steps_block: Block | None, notes: list[dict[str, Any]],
              base: Sequence[str], steps_from: Sequence[Block] = (), fallback: str = ""
              ) -> dict[str, Any]:
-        fix: dict[str, Any] = {"title": _fix_title(lead, fallback)}
+        fix: dict[str, Any] = {"title": _fix_title(lead, "")}
         zones = [b.zones for b in [*lead, *([steps_block] if steps_block else []), *steps_from]]
         common = zones[0] if zones and all(z == zones[0] for z in zones) else tuple(base)
         rng = self.range_of(common, base)
@@ -651,6 +698,11 @@ class Importer:
                 del number
         for block in steps_from:
             steps.append(self._zoned(block, inner))
+        steps = [st for st in steps if (st["text"] if isinstance(st, dict) else st).strip()]
+        if not fix["title"]:
+            first = steps[0] if steps else ""
+            first = first["text"] if isinstance(first, dict) else first
+            fix["title"] = _capital(_clause(_sentence(first))) or fallback or "Workaround"
         if not steps:
             steps.append(fix["title"])
         fix["steps"] = steps
@@ -658,7 +710,9 @@ class Importer:
 
     def head(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
         """The fields entries, causes and sections share: id, title, range, aliases."""
-        data: dict[str, Any] = {"id": node.id, "title": plain_title(node.title)}
+        title = plain_title(node.title) or _sentence("\n".join(
+            line.text for line in node.body)) or node.id.replace("-", " ").capitalize()
+        data: dict[str, Any] = {"id": node.id, "title": title}
         rng = self.range_of(node.zones, base)
         if rng:
             data["applies_to"] = rng
@@ -809,9 +863,7 @@ def _first_sentence(text: str, limit: int = 140) -> str:
     if plain.startswith(":::"):
         return ""
     sentence = re.split(r"(?<=[.!?])\s+", plain)[0].rstrip(".:")
-    if len(sentence) > limit:
-        sentence = sentence[:limit].rsplit(" ", 1)[0] + "..."
-    return sentence
+    return _clause(sentence, limit)
 
 
 FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
@@ -837,20 +889,16 @@ def _fix_title(lead: Sequence[Block], fallback: str) -> str:
             if found is not None:
                 sentence = found["rest"]
                 break
-        return _capital(_clip(sentence))
-    return "Resolve the error"
+        return _capital(_clause(sentence))
+    return fallback
 
 
 def _cause_title(sentence: str) -> str:
-    return _capital(_clip(CAUSE_LEAD.sub("", sentence)))
+    return _capital(_clause(CAUSE_LEAD.sub("", sentence)))
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _clip(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
 
 
 def _drop_error_list(lines: list[Line], entry_ids: set[str]) -> tuple[list[Line], bool]:
@@ -945,6 +993,20 @@ def import_article(project: Project, article: Path, products: Products, topic: s
     if intro.strip():
         topic_data["intro"] = intro + "\n"
     entries: list[tuple[Node, dict[str, Any]]] = []
+    roles = role_groups(headings)
+    if roles is not None:
+        groups, before, after = roles
+        fallback_id = topic if topic not in importer.anchors else f"{topic}-error"
+        ids = {g.head.id for g in groups if g.head is not None} | {fallback_id}
+        for group in groups:
+            notes: list[str] = []
+            data = group_entry(importer, group, (fallback_id, title), topic_zones, notes)
+            entries.append((group.head or h1 or root, data))
+            importer.report[data["id"]] = notes
+        _dedupe_lookup(entries)
+        sections_ = [importer.section(n, topic_zones, ids, n.children) for n in before]
+        closing_ = [importer.section(n, topic_zones, ids, n.children) for n in after]
+        return _finish(project, importer, topic_data, entries, sections_, closing_)
     errors = [n for n in _walk(headings) if n.level == level and is_error(n)]
     error_ids = {n.id for n in errors} | {a for n in errors for a in n.aliases}
     sections: list[dict[str, Any]] = []
@@ -963,22 +1025,73 @@ def import_article(project: Project, article: Path, products: Products, topic: s
             visit(inside)
 
     visit(headings)
+    return _finish(project, importer, topic_data, entries, sections, closing)
+
+
+def _dedupe_lookup(entries: Sequence[tuple[Node, dict[str, Any]]]) -> None:
+    """A code or message lists once per topic: on the first entry that shows it."""
+    codes: set[str] = set()
+    messages: list[str] = []
+    for _node, data in entries:
+        kept_codes = [c for c in data.get("codes", []) if c not in codes]
+        codes.update(kept_codes)
+        if kept_codes:
+            data["codes"] = kept_codes
+        else:
+            data.pop("codes", None)
+        pairs = [(m, s) for m, s in zip(data.get("messages", []), data.get("samples", []),
+                                        strict=False)
+                 if m not in messages and not _shadowed(m, messages)]
+        messages.extend(m for m, _ in pairs)
+        if pairs:
+            data["messages"] = [m for m, _ in pairs]
+            data["samples"] = [s for _, s in pairs]
+        else:
+            data.pop("messages", None)
+            data.pop("samples", None)
+
+
+def _finish(project: Project, importer: Importer, topic_data: dict[str, Any],
+            entries: Sequence[tuple[Node, dict[str, Any]]], sections: list[dict[str, Any]],
+            closing: list[dict[str, Any]]) -> Imported:
+    topic = importer.topic
     if sections:
         topic_data["sections"] = sections
     if entries:
         topic_data["order"] = [data["id"] for _, data in entries]
     if closing:
         topic_data["closing_sections"] = closing
+    article = importer.article
     folder = f"catalogue/{topic}"
     files: dict[str, str | bytes] = dict(importer.files)
     topic_path = project.root / folder / TOPIC_FILE
-    files[f"{folder}/{TOPIC_FILE}"] = dump(topic_data, "topic", f"{folder}/{TOPIC_FILE}",
+    files[f"{folder}/{TOPIC_FILE}"] = dump(_clean(topic_data), "topic",
+                                          f"{folder}/{TOPIC_FILE}",
                                           modeline(project, topic_path, "topic"))
     for _node, data in entries:
         rel = f"{folder}/{data['id']}.yml"
-        files[rel] = dump(data, "entry", rel, modeline(project, project.root / rel, "entry"))
+        files[rel] = dump(_clean(data), "entry", rel,
+                          modeline(project, project.root / rel, "entry"))
     return Imported(topic, files, [d["id"] for _, d in entries],
-                    len(sections) + len(closing), importer.diagnostics, article, importer.rel)
+                    len(sections) + len(closing), importer.diagnostics, article, importer.rel,
+                    importer.report,
+                    {f"{folder}/{d['id']}.yml": d for _, d in entries}, importer.originals)
+
+
+def _clean(value: Any) -> Any:
+    """Texts as YAML keeps them: no spaces at line ends (Markdown's hard breaks included),
+    no control characters; empty texts and lists left out."""
+    if isinstance(value, str):
+        text = "\n".join(line.rstrip() for line in value.split("\n"))
+        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]", "", text)
+        return text.replace("\u00a0", " ")
+    if isinstance(value, list):
+        items = [_clean(v) for v in value]
+        return [v for v in items if v not in ("", "\n", [], {}) and not (
+            isinstance(v, dict) and "text" in v and not str(v["text"]).strip())]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
 
 
 def _front_matter_line(article: Path, key: str) -> int:
@@ -1036,6 +1149,15 @@ def settle(project: Project, result: Imported) -> list[Diagnostic]:
     heading, none around the link); the link keeps its text and the change is reported.
     """
     problems = check_result(project, result)
+    for attempt in ("literal", "drop"):
+        lookup = sorted({d.loc.path for d in problems if d.severity.value == "error"
+                         and d.subject.startswith("entry '") and d.loc.path in result.data
+                         and LOOKUP_PROBLEM.search(d.message)})
+        if not lookup:
+            break
+        for path in lookup:
+            _settle_messages(project, result, path, attempt)
+        problems = check_result(project, result)
     broken = {(d.loc.path, m["anchor"]) for d in problems
               if (m := LINK_PROBLEM.match(d.subject)) is not None}
     if not broken:
@@ -1056,6 +1178,31 @@ def settle(project: Project, result: Imported) -> list[Diagnostic]:
     return check_result(project, result)
 
 
+LOOKUP_PROBLEM = re.compile(r"\bsample\b|\bmessage\b|\bcode '")
+
+
+def _settle_messages(project: Project, result: Imported, path: str, attempt: str) -> None:
+    """An entry whose messages the lookup checks refuse: first its messages as the article
+    wrote them (no placeholders), then none; each change goes to the report."""
+    data = result.data[path]
+    entry_id = str(data["id"])
+    notes = result.report.setdefault(entry_id, [])
+    if attempt == "literal":
+        originals = [result.originals.get(m, m) for m in data.get("messages", [])]
+        data["messages"] = [o.replace("{", "{{").replace("}", "}}") for o in originals]
+        data["samples"] = list(originals)
+        notes.append("messages: kept as the article wrote them (placeholders made the lookup "
+                     "checks fail); mark the parts that vary by hand")
+    else:
+        data.pop("messages", None)
+        data.pop("samples", None)
+        data.pop("codes", None)
+        notes.append("messages: left out because the lookup checks refused them (another "
+                     "entry of the topic shows the same text); add the message users see")
+    result.files[path] = dump(_clean(data), "entry", path,
+                              modeline(project, project.root / path, "entry"))
+
+
 def _write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for rel, data in sorted(files.items()):
         path = root / rel
@@ -1069,7 +1216,429 @@ def _write_files(root: Path, files: dict[str, str | bytes]) -> None:
 
 
 def write(project: Project, result: Imported) -> list[str]:
-    """Write every file of the import; the paths written."""
-    _write_files(project.root, result.files)
-    return sorted(result.files)
+    """Write every file of the import (staged, then moved into place); the paths written."""
+    from .migrate import commit
 
+    return commit(project, {rel: data.encode("utf-8") if isinstance(data, str) else data
+                            for rel, data in result.files.items()})
+
+
+
+# ---------------------------------------------------------------------------
+# Troubleshooting articles: Symptoms, Cause, Resolution
+# ---------------------------------------------------------------------------
+
+SYMPTOM, CAUSE, FIX, DEBUG = "symptom", "cause", "fix", "debug"
+ROLE_PATTERNS = (
+    (SYMPTOM, re.compile(r"^(symptoms?|the (issue|problem|error)|issue|problem|error message)$")),
+    (CAUSE, re.compile(r"^(cause|causes|reason|root cause)(\s*\d+)?(\s*[:：.-].*)?$|"
+                       r"^cause (for|of) |^why .*(occur|happen)")),
+    (FIX, re.compile(r"^(resolution|resolutions|solution|solutions|workaround|workarounds|fix|"
+                     r"how to (fix|resolve)( it| this)?|mitigation)(\s*\d+)?"
+                     r"(\s*(for|to) (cause|issue|scenario)\s*\d*)?(\s*[:：.-].*)?$")),
+    (DEBUG, re.compile(r"^(debugging steps|debug steps|troubleshooting steps|troubleshooting "
+                       r"checklist|verification|diagnos(e|is)|more details)(\s*[:：.-].*)?$")),
+)
+ROLE_PREFIX = re.compile(r"^(?:cause|solution|resolution|workaround|fix|verification|scenario)"
+                         r"(?:\s*\d+)?(?:\s+(?:for|to)\s+(?:cause|issue|scenario)\s*\d*)?"
+                         r"\s*[:：.\-–]\s*", re.IGNORECASE)
+QUOTED = re.compile(r"[\"“](?P<text>[^\"”]{12,})[\"”]")
+GUID = re.compile(r"\b[0-9a-fA-FxX]{8}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-"
+                  r"[0-9a-fA-FxX]{12}\b")
+URL = re.compile(r"\bhttps?://[^\s'\"<>)\]]*[^\s'\"<>)\].,;:!?]")
+ANGLE = re.compile(r"\\?<(?P<name>[A-Za-z][\w .-]{0,40}?)\\?>|\{(?P<brace>[A-Za-z][\w.-]{0,40})\}")
+MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
+TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
+INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
+                           re.IGNORECASE)
+MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|unable|cannot|can't|could not|couldn't|"
+                           r"denied|invalid|not found|does not|doesn't|exception|not "
+                           r"authorized|expired|timed out|refused|no [a-z]+ (?:found|present))"
+                           r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b", re.IGNORECASE)
+# "Error AADSTS50003 - No signing key configured": the code and the message it names.
+CODED_TITLE = re.compile(r"^(?:error\s*[-–:]?\s*)?(?P<code>[A-Z]{2,}\d{3,})\b(?:\s*\([^)]*\))?"
+                         r"\s*[-–:]\s*(?P<text>[A-Z].{7,})$", re.IGNORECASE)
+SAMPLE_VALUES = {"guid": "6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94", "int": "42",
+                 "url": "https://contoso.example.com/app", "path": "/var/log/app.log",
+                 "quoted": "'contoso'", "": "contoso"}
+
+
+def role_of(node: Node) -> str:
+    """What a heading is in a troubleshooting article: symptom, cause, fix, debug or ''."""
+    title = plain_title(node.title).strip().strip("*").strip().lower().rstrip(":")
+    for role, pattern in ROLE_PATTERNS:
+        if pattern.match(title):
+            return role
+    return ""
+
+
+def _has_roles(node: Node) -> bool:
+    return any(role_of(child) for child in node.children)
+
+
+def _flatten_roles(nodes: Sequence[Node]) -> list[Node]:
+    """Role headings in document order, those nested in a role heading brought up."""
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        nested = [c for c in node.children if role_of(c)]
+        if nested:
+            node.children = [c for c in node.children if not role_of(c)]
+            out.extend(_flatten_roles(nested))
+    return out
+
+
+@dataclass
+class Group:
+    """One error of an article: the heading that names it (None: the article) and its parts."""
+
+    head: Node | None
+    parts: list[Node] = field(default_factory=list)
+
+
+def role_groups(headings: Sequence[Node]) -> tuple[list[Group], list[Node], list[Node]] | None:
+    """The article's errors with their parts, and the sections before and after them;
+    None when the article is not written as symptoms, causes and resolutions."""
+    if not any(role_of(n) in (SYMPTOM, CAUSE, FIX) or _has_roles(n) for n in headings):
+        return None
+    groups: list[Group] = []
+    before: list[Node] = []
+    after: list[Node] = []
+    current: Group | None = None
+    for index, node in enumerate(headings):
+        role = role_of(node)
+        following = headings[index + 1] if index + 1 < len(headings) else None
+        if role:
+            if current is None:
+                current = Group(None)
+                groups.append(current)
+            current.parts.extend(_flatten_roles([node]))
+        elif _has_roles(node):
+            current = Group(node)
+            groups.append(current)
+            nested = [c for c in node.children if role_of(c)]
+            node.children = [c for c in node.children if not role_of(c)]
+            current.parts.extend(_flatten_roles(nested))
+        elif following is not None and role_of(following) and \
+                plain_title(node.title).lower() not in SECTION_TITLES:
+            current = Group(node)
+            groups.append(current)
+        else:
+            current = None
+            (after if groups else before).append(node)
+    if not any(role_of(p) in (CAUSE, FIX) for g in groups for p in g.parts):
+        return None
+    return groups, before, after
+
+
+def _strip_role(title: str) -> str:
+    """A heading's own words without 'Cause 2:' or 'Solution:' in front."""
+    return ROLE_PREFIX.sub("", plain_title(title)).strip()
+
+
+def _sentence(text: str) -> str:
+    """The first sentence of a Markdown text, plain, whole (never cut short)."""
+    first = text.strip().split("\n\n")[0]
+    first = LIST_ITEM.sub("", first.split("\n")[0]) if LIST_ITEM.match(first) else first
+    plain = plain_title(first.replace("\n", " "))
+    plain = re.sub(r"`([^`]*)`", r"\1", plain)
+    if not plain or plain.startswith((":::", "|", "```", "<")):
+        return ""
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain)[0].strip().rstrip(".:")
+    return sentence
+
+
+def _clause(text: str, limit: int = 120) -> str:
+    """A title from a sentence: whole when short, else its first clause (no ellipsis)."""
+    if len(text) <= limit:
+        return text
+    for mark in (": ", "; ", " - ", " – ", ", "):
+        head = text.split(mark, 1)[0]
+        if 20 <= len(head) <= limit:
+            return head
+    return text
+
+
+def message_template(text: str) -> str:
+    """An error string as a catalogue message: variable parts as typed placeholders."""
+    text = " ".join(text.replace("\\<", "<").replace("\\>", ">").split())
+    text = text.replace("{{", "\0").replace("}}", "\1")
+    names: dict[str, int] = {}
+    out: list[str] = []
+
+    def name(base: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_").lower() or "value"
+        base = base if re.match(r"[a-z_]", base) else f"v_{base}"
+        names[base] = names.get(base, 0) + 1
+        return base if names[base] == 1 else f"{base}{names[base]}"
+
+    pos = 0
+    spans: list[tuple[int, int, str]] = []
+    for pattern, kind, label in ((URL, "url", "url"), (GUID, "guid", "id"),
+                                 (TIMESTAMP, "", "time"), (MASKED, "", "value")):
+        for found in pattern.finditer(text):
+            if not any(s < found.end() and found.start() < e for s, e, _ in spans):
+                spans.append((found.start(), found.end(), f"{label}:{kind}" if kind else label))
+    for found in ANGLE.finditer(text):
+        if not any(s < found.end() and found.start() < e for s, e, _ in spans):
+            spans.append((found.start(), found.end(), found["name"] or found["brace"]))
+    for start, end, label in sorted(spans):
+        base, _, kind = label.partition(":")
+        literal = text[pos:start].replace("{", "{{").replace("}", "}}")
+        out.append(literal)
+        out.append("{" + name(base) + (f":{kind}" if kind else "") + "}")
+        pos = end
+    out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
+    return "".join(out).replace("\0", "{{").replace("\1", "}}").strip()
+
+
+def sample_of(template: str) -> str:
+    """A realistic text for a message: its placeholders filled with typical values."""
+    def fill(found: re.Match[str]) -> str:
+        if found.group() == "{{":
+            return "{"
+        if found.group() == "}}":
+            return "}"
+        name, _, kind = found.group(1).partition(":")
+        if kind:
+            return SAMPLE_VALUES.get(kind, "contoso")
+        return "contoso" if not name.startswith("time") else "2024-05-06 07:08:09Z"
+    return re.sub(r"\{\{|\}\}|\{([^{}]*)\}", fill, template)
+
+
+def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
+    """Error strings a text shows: code blocks, quotes, code spans and quoted text."""
+    found: list[str] = []
+
+    def add(text: str) -> None:
+        text = " ".join(text.split()).strip().strip("\"'“”")
+        if len(text) < 8 or len(text) > 600 or not MESSAGE_WORDS.search(text):
+            return
+        if text not in found:
+            found.append(text)
+
+    texts = [line.text for line in lines]
+    fenced = docfx._fenced(texts)
+    block: list[str] = []
+    for line, in_fence in zip(lines, fenced, strict=True):
+        if in_fence:
+            if docfx.FENCE.match(line.text) and block:
+                for row in block:
+                    add(row)
+                block = []
+            elif not docfx.FENCE.match(line.text):
+                block.append(line.text)
+            continue
+        quote = re.match(r"^\s*>\s?(?P<body>.*)$", line.text)
+        if quote and not docfx.ALERT.match(quote["body"].strip()) and \
+                not quote["body"].lstrip().startswith("[!"):
+            add(re.sub(r"[*_]{1,2}", "", quote["body"]))
+        for span in CODE_SPAN.finditer(line.text):
+            text = span["text"].strip()
+            if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.fullmatch(text):
+                add(text)
+        for quoted in QUOTED.finditer(line.text):
+            add(quoted["text"])
+    for row in block:
+        add(row)
+    del importer
+    return found
+
+
+def _note_for(report: dict[str, list[str]], key: str, text: str) -> None:
+    report.setdefault(key, []).append(text)
+
+
+def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[str]
+             ) -> dict[str, Any]:
+    """A Resolution, Solution or Workaround heading as one fix, its text in order."""
+    own = _strip_role(part.title)
+    plain = plain_title(part.title)
+    lines = [*part.body, *importer._subheadings(part.children)]
+    blocks = importer.blocks(lines, part)
+    has_list = any(b.kind == "list" for b in blocks)
+    seen_list = False
+    described: list[str] = []
+    lead: list[Block] = []
+    steps: list[Any] = []
+    notes: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.kind == "quote" and (note := importer.note(block)) is not None:
+            if steps:
+                note["position"] = "after"
+            notes.append(note)
+            continue
+        if block.kind == "list":
+            seen_list = True
+            for _number, item in importer.list_items(block):
+                text = _unwrap(importer.markdown(item))
+                if not text.strip():
+                    continue
+                rng = importer.range_of(block.zones, base)
+                text = text + "\n" if "\n" in text else text
+                steps.append({"text": text, "applies_to": rng} if rng else text)
+            continue
+        text = importer._zoned(block, base)
+        if not text.strip():
+            continue
+        if has_list and not seen_list:
+            described.append(text)
+            lead.append(block)
+        elif block.kind == "fence" and steps and isinstance(steps[-1], str):
+            steps[-1] = steps[-1].rstrip("\n") + "\n\n" + text + "\n"
+        else:
+            steps.append(text + "\n" if "\n" in text else text)
+    title = own if own and own.lower() != plain.lower() and not re.match(
+        r"^(for )?(cause|issue|scenario)\s*\d*$", own, re.IGNORECASE) else ""
+    if not title:
+        title = _fix_title(lead, "")
+        if title:
+            report.append(f"fix '{title}': title taken from the text's first sentence; "
+                          "shorten it if needed")
+    if not title and steps:
+        first = steps[0]["text"] if isinstance(steps[0], dict) else steps[0]
+        title = _capital(_clause(_sentence(first)))
+        if title:
+            report.append(f"fix '{title}': title taken from its first step; reword it as "
+                          "what the fix does")
+    title = title or plain
+    fix: dict[str, Any] = {"title": title}
+    if part.anchor or part.aliases:
+        fix["id"] = part.id
+        if part.aliases:
+            fix["aliases"] = list(part.aliases)
+    if described:
+        fix["description"] = "\n\n".join(described) + "\n"
+    if notes:
+        fix["notes"] = notes
+    if not steps:
+        steps = [title]
+        report.append(f"fix '{title}': the article gives no steps; its title is the only step")
+    fix["steps"] = steps
+    return fix
+
+
+def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
+                base: Sequence[str], report: list[str]) -> dict[str, Any]:
+    """One error of a troubleshooting article as an entry."""
+    head = group.head
+    if head is not None:
+        data = importer.head(head, base)
+        data["title"] = plain_title(head.title).strip()
+    else:
+        data = {"id": fallback[0], "title": fallback[1]}
+    parts = group.parts
+    symptoms = [p for p in parts if role_of(p) == SYMPTOM]
+    debug = [p for p in parts if role_of(p) == DEBUG and not any(
+        role_of(q) == CAUSE for q in parts[:parts.index(p)])]
+    seen_lines = [*(head.body if head else []), *(line for p in symptoms for line in p.body),
+                  *(line for p in debug for line in p.body)]
+    title_line = [Line(head.line if head else 0, data["title"])]
+    templates: list[str] = []
+    coded = CODED_TITLE.match(data["title"])
+    titled = [f"{coded['code']}: {coded['text']}"] if coded else []
+    for text in [*titled, *error_strings(importer, title_line),
+                 *error_strings(importer, seen_lines)]:
+        template = message_template(text)
+        if template and template not in templates and not _shadowed(template, templates):
+            templates.append(template)
+            importer.originals[template] = " ".join(text.split())
+    templates = [t for t in templates if not _shadowed(t, [o for o in templates if o != t])]
+    if templates:
+        data["messages"] = templates
+        data["samples"] = [sample_of(t) for t in templates]
+        report.append(f"messages: {len(templates)} taken from the article; compare each with "
+                      "what users see, and the placeholders with the parts that vary")
+    else:
+        report.append("messages: none found in code blocks, quotes or code spans; add the "
+                      "message users see, verbatim, with samples")
+    codes = sorted({c for t in [data["title"], *templates] for c in CODE.findall(t)})
+    if codes:
+        data["codes"] = codes
+    summary = []
+    if head is not None and head.body:
+        summary.append(importer.markdown([*head.body, *importer._subheadings(head.children)]))
+    for part in [*symptoms, *debug]:
+        text = importer.markdown([*part.body, *importer._subheadings(part.children)])
+        if not text.strip():
+            continue
+        if role_of(part) == DEBUG or len(symptoms) > 1:
+            text = f"**{plain_title(part.title)}**\n\n{text}"
+        summary.append(text)
+    if any(s.strip() for s in summary):
+        data["summary"] = "\n\n".join(s for s in summary if s.strip()) + "\n"
+    causes: list[dict[str, Any]] = []
+    waiting: list[dict[str, Any]] = []
+    for part in parts:
+        role = role_of(part)
+        if role == CAUSE:
+            cause = _cause_from(importer, part, base, data["title"], report)
+            if waiting:
+                cause["fixes"] = [*waiting, *cause["fixes"]]
+                waiting = []
+            causes.append(cause)
+        elif role == FIX:
+            fix = fix_from(importer, part, base, report)
+            if causes:
+                causes[-1]["fixes"].append(fix)
+            else:
+                waiting.append(fix)
+        elif role == DEBUG and part not in debug and causes:
+            text = importer.markdown([*part.body, *importer._subheadings(part.children)])
+            if text.strip():
+                previous = causes[-1].get("description", "")
+                causes[-1]["description"] = (previous + "\n" if previous else "") + \
+                    f"**{plain_title(part.title)}**\n\n{text}\n"
+    if waiting:
+        cause = {"id": f"{data['id']}-cause", "title": data["title"], "fixes": waiting}
+        causes.append(cause)
+        report.append(f"cause '{cause['id']}': the article names no cause; its title is the "
+                      "error's: say why the error happens")
+    for cause in causes:
+        if not cause["fixes"]:
+            made = importer.cause(cause.pop("_node"), base)
+            cause["fixes"] = made["fixes"]
+            cause.pop("description", None)
+            if made.get("description"):
+                cause["description"] = made["description"]
+            report.append(f"cause '{cause['id']}': no Resolution heading; the fix was taken "
+                          "from the cause's text")
+        cause.pop("_node", None)
+        if len(causes) > 1:
+            cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
+            report.append(f"cause '{cause['id']}': the check question is generated; reword it "
+                          "as a yes/no question that tells this cause apart")
+    ordered = []
+    for cause in causes:
+        ordered.append({k: cause[k] for k in ("id", "title", "applies_to", "aliases", "check",
+                                              "description", "notes", "fixes") if k in cause})
+    if ordered:
+        data["causes"] = ordered
+    elif "summary" not in data:
+        data["summary"] = data["title"] + "\n"
+    return data
+
+
+def _shadowed(template: str, others: Sequence[str]) -> bool:
+    plain = re.sub(r"\{[^{}]*\}", "", template).lower()
+    return any(plain and plain in re.sub(r"\{[^{}]*\}", "", o).lower() for o in others)
+
+
+def _cause_from(importer: Importer, part: Node, base: Sequence[str], fallback: str,
+                report: list[str]) -> dict[str, Any]:
+    data = importer.head(part, base)
+    own = _strip_role(part.title)
+    body = importer.markdown([*part.body, *importer._subheadings(part.children)])
+    if own and own.lower() != plain_title(part.title).lower():
+        data["title"] = _capital(own)
+    else:
+        sentence = _cause_title(_sentence(body)) if body.strip() else ""
+        data["title"] = sentence or fallback
+        report.append(f"cause '{part.id}': title taken from the text's first sentence; "
+                      "shorten it if needed" if sentence else
+                      f"cause '{part.id}': the cause has no text; its title is the error's")
+    if body.strip():
+        data["description"] = body + "\n"
+    data["fixes"] = []
+    data["_node"] = part
+    return data

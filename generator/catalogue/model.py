@@ -10,11 +10,14 @@ import dataclasses
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.diagnostics import Loc
 from ..core.versions import Products, Range
 from .messages import shown
+
+if TYPE_CHECKING:
+    from .toc import Toc
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,7 @@ class Catalogue:
     products: Products
     topics: tuple[Topic, ...]
     pages: tuple[ContentPage, ...] = ()
+    toc: Toc | None = None  # content/toc.yml: the navigation, when the project has one
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)

@@ -31,6 +31,7 @@ from .load import (
 )
 from .model import Catalogue, ContentPage, Entry, Link, Markdown, Topic, children, iter_markdown
 from .resolve import resolve_topic
+from .toc import load_toc
 
 # Checks that other layers hand in (the features' checks): one topic, the whole catalogue.
 TopicCheck = Callable[[Topic, Products, Diagnostics], None]
@@ -332,7 +333,8 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
     if not any(p.path == "index.md" for p in content):
         diagnostics.error(Loc("content/index.md"), "", "missing home page",
                           "create content/index.md telling readers how to use the site")
-    catalogue = Catalogue(products, tuple(topics), tuple(content))
+    toc = load_toc(project, [p.path for p in content], [t.id for t in topics], diagnostics)
+    catalogue = Catalogue(products, tuple(topics), tuple(content), toc)
     if markdown:
         context = docfx.Context.for_project(project, products)
         for page in content:

@@ -1,8 +1,9 @@
-"""kb build: build every version of the site into site/."""
+"""kb build: build every version of the site into site/, or one version as a part."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,22 @@ ORDER = 20
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
+    if args.list_versions:
+        from ..catalogue.validate import project_products
+        products = project_products(project)
+        if products is None:
+            from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
+            problem = Diagnostics()
+            problem.error(Loc(project.rel(project.products_yml)), "products",
+                          "products.yml is missing or invalid", "run kb check")
+            raise DiagnosticError(problem.items)
+        print(json.dumps(list(products.names)))
+        return 0
     from ..features.registry import FEATURES
     from ..site.build import build_site
     site = Path(args.site_dir).resolve() if args.site_dir else None
-    build_site(project, FEATURES, jobs=args.jobs, force=args.force, site_dir=site)
+    build_site(project, FEATURES, jobs=args.jobs, force=args.force, site_dir=site,
+               only=args.only)
     return 0
 
 
@@ -23,13 +36,25 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "build", help="build the site for every version into site/",
         description="Validate, render one Markdown tree per version, build each with MkDocs "
-                    "(in parallel; unchanged versions are reused), then replace site/ in one "
-                    "step. A failed build leaves the previous site/ as it was.",
+                    "(in parallel), then replace site/ in one step. A failed build leaves "
+                    "the previous site/ as it was. Work is kept in build/ and reused: each "
+                    "distinct block of Markdown is converted once, an unchanged version is "
+                    "reused whole, a changed one renders only its changed pages, and with "
+                    "nothing changed since the last build nothing is done. With --only, one "
+                    "version is built as a part (its folder and kb-part.json) for "
+                    "`kb assemble`, e.g. one CI job per version.",
     )
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="parallel processes (default: number of CPUs)")
     parser.add_argument("--force", action="store_true",
-                        help="rebuild every version, even unchanged ones")
+                        help="rebuild every version from scratch, reusing nothing in build/")
+    parser.add_argument("--only", metavar="VERSION",
+                        help="build this version alone, as a part for `kb assemble` (written "
+                             "to build/parts/VERSION/ unless --site-dir is given)")
     parser.add_argument("--site-dir", metavar="DIR",
-                        help="write the site here instead of site/")
+                        help="write the site (or with --only, the part) here instead of "
+                             "site/")
+    parser.add_argument("--list-versions", action="store_true",
+                        help="print the versions of products.yml as a JSON list (for a CI "
+                             "matrix) and build nothing")
     parser.set_defaults(handler=run)

@@ -10,6 +10,8 @@ from ..site.feature import Feature
 from .anchors import check_published
 from .lookup.checks import check_lookup
 from .lookup.site import contribute as lookup_page
+from .redirects import check_redirects
+from .redirects import contribute as redirect_pages
 from .search.site import contribute as search_assets
 from .search.site import finish_version as search_index
 from .tree.check import check_tree
@@ -20,4 +22,5 @@ FEATURES: tuple[Feature, ...] = (
     Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
     Feature("search", contribute=search_assets, finish_version=search_index),
     Feature("anchors", check_rendered=check_published),
+    Feature("redirects", contribute=redirect_pages, check_project=check_redirects),
 )

@@ -1,8 +1,12 @@
-"""Build: render every version, run one MkDocs build per version, publish `site/`.
+"""Build: render every version, run one engine build per version, publish `site/`.
 
 Input: a Project; output: `site/<moniker>/` for every moniker, `site/versions.json`
 (mike's format), `site/index.html` and alias redirects. Versions build in parallel
-processes and are reused when unchanged; `site/` is replaced only when all succeeded.
+processes; each distinct block of Markdown is converted once and kept under `build/`, a
+version whose tree is unchanged is reused whole and a changed one renders only its changed
+pages again; `site/` is replaced only when all succeeded. With nothing changed since the
+last build, nothing is done. One version can be built alone (`--only`, a *part*) and parts
+built apart assembled into `site/` (`assemble_parts`), as the single build makes it.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from typing import Any, TextIO
 
 from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
+from ..core.parallel import fork_map
 from ..core.project import Project, site_settings
+from ..core.versions import Products
 from .checks import load_checked
-from .engines.mkdocs import mkdocs_build
+from .engines.mkdocs import Request, Result, build_version, convert_blocks, page_block_keys
 from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
+PART_FILE = "kb-part.json"
 
 
 @dataclass
@@ -40,6 +47,11 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     render_seconds: float = 0.0
     total_seconds: float = 0.0
+    unchanged: bool = False  # nothing changed since the last build: nothing was done
+    converted: int = 0  # blocks of Markdown converted (the others came from the cache)
+    reused_blocks: int = 0
+    rendered_pages: int = 0
+    reused_pages: int = 0
 
 
 def version_url(site_url: str, moniker: str) -> str:
@@ -81,13 +93,6 @@ def write_tree(tree: VersionTree, docs_dir: Path) -> None:
         target.write_bytes(data)
 
 
-BuildArgs = tuple[str, str, str, list[Any], dict[str, Any], str]
-
-
-def _build_one(args: BuildArgs) -> tuple[float, list[str]]:
-    return mkdocs_build(*args)
-
-
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
@@ -96,7 +101,10 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def redirect_page(target: str, title: str) -> str:
-    """A page that sends the reader to `target` (relative), keeping the #fragment."""
+    """A page that sends the reader to `target` (relative), keeping the #fragment.
+
+    The fragment of the old URL, when it has one, replaces the target's own.
+    """
     quoted = html.escape(target, quote=True)
     script_target = json.dumps(target)
     return (
@@ -104,16 +112,17 @@ def redirect_page(target: str, title: str) -> str:
         f"<title>{html.escape(title)}</title>\n"
         f"<meta http-equiv=\"refresh\" content=\"0; url={quoted}\">\n"
         f"<link rel=\"canonical\" href=\"{quoted}\">\n"
-        f"<script>location.replace({script_target} + location.hash)</script>\n"
+        f"<script>var t = {script_target}; "
+        "location.replace(location.hash ? t.split(\"#\")[0] + location.hash : t)</script>\n"
         "</head>\n<body>\n"
         f"<p>Redirecting to <a href=\"{quoted}\">{html.escape(title)}</a>.</p>\n"
         "</body>\n</html>\n"
     )
 
 
-def versions_json(catalogue: Catalogue) -> str:
+def versions_json(catalogue: Catalogue | Products) -> str:
     """versions.json in mike's format (newest first), read by Material's version selector."""
-    products = catalogue.products
+    products = catalogue.products if isinstance(catalogue, Catalogue) else catalogue
     items = [
         {"version": m.name, "title": m.title, "aliases": products.aliases_of(m.name)}
         for m in reversed(products.monikers)
@@ -121,13 +130,13 @@ def versions_json(catalogue: Catalogue) -> str:
     return json.dumps(items, indent=2) + "\n"
 
 
-def assemble(staging: Path, cache: Path, catalogue: Catalogue,
+def assemble(staging: Path, folders: dict[str, Path], products: Products,
              default_urls: list[str]) -> None:
-    """Copy the built versions into `staging` and add the site-wide files."""
-    products = catalogue.products
+    """Copy the built versions (moniker -> built folder) into `staging` and add the
+    site-wide files: versions.json, the root redirect and the aliases' redirects."""
     for moniker in products.names:
-        shutil.copytree(cache / moniker, staging / moniker, copy_function=_link_or_copy)
-    (staging / "versions.json").write_text(versions_json(catalogue), encoding="utf-8")
+        shutil.copytree(folders[moniker], staging / moniker, copy_function=_link_or_copy)
+    (staging / "versions.json").write_text(versions_json(products), encoding="utf-8")
     default = products.default
     (staging / "index.html").write_text(
         redirect_page(f"{default}/", products[default].title), encoding="utf-8"
@@ -152,6 +161,164 @@ def publish(staging: Path, site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# ---------------------------------------------------------------------------
+# What a build reads: nothing changed, nothing to do
+# ---------------------------------------------------------------------------
+
+
+def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
+    """A digest of everything a build reads: mkdocs.yml and the files it names, the
+    catalogue, content/ and overrides/, the generator's own files, the features and the
+    versions of the packages that render."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    from ..markdown.xref import configured_maps
+
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    for feature in features:
+        parts = [feature.name] + [
+            f"{key}={getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+            for key, value in sorted(vars(feature).items()) if key != "name"]
+        digest.update("\0".join(parts).encode() + b"\0")
+    generator_dir = Path(__file__).resolve().parent.parent
+    roots = [project.catalogue, project.content, project.overrides, generator_dir]
+    files = [project.mkdocs_yml]
+    try:
+        files += [project.root / m for m in configured_maps(site_settings(project))]
+    except DiagnosticError:
+        pass
+    for root in roots:
+        if root.is_dir():
+            files += sorted(f for f in root.rglob("*")
+                            if f.is_file() and "__pycache__" not in f.parts)
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0missing"
+        name = path.relative_to(generator_dir.parent).as_posix() \
+            if path.is_relative_to(generator_dir) else project.rel(path)
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
+                 "jinja2", "ruamel.yaml", "markdown-it-py"):
+        try:
+            digest.update(f"{dist}={dist_version(dist)}".encode())
+        except PackageNotFoundError:
+            digest.update(dist.encode())
+    return digest.hexdigest()
+
+
+def _site_stamp(site: Path) -> str:
+    """What tells the site we published from one changed since (its versions.json)."""
+    try:
+        info = (site / "versions.json").stat()
+    except OSError:
+        return ""
+    return f"{site.resolve()}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+
+
+# ---------------------------------------------------------------------------
+# The versions' builds
+# ---------------------------------------------------------------------------
+
+
+def _request(project: Project, tree: VersionTree, site_url: str, build_root: Path,
+             previous: bool) -> Request:
+    cache = build_root / "versions"
+    manifest: dict[str, Any] = {}
+    manifest_file = cache / f"{tree.moniker}.manifest.json"
+    if previous and manifest_file.is_file() and (cache / tree.moniker).is_dir():
+        try:
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        except ValueError:
+            manifest = {}
+    return Request(
+        str(project.mkdocs_yml), str(build_root / "docs" / tree.moniker),
+        str(cache / f"{tree.moniker}.tmp"), tree.nav, tree.extra,
+        version_url(site_url, tree.moniker), dict(tree.pieces),
+        str(build_root / "cache" / "blocks"),
+        str(cache / tree.moniker) if manifest else "", manifest)
+
+
+def _prepare(requests: list[Request], jobs: int | None) -> int:
+    """Convert every distinct block of the versions to build once, into the cache, spread
+    over the workers; each version's build then finds its blocks there."""
+    cache = Path(requests[0].cache_dir)
+    owner: dict[str, int] = {}
+    # Newest versions first: they hold most blocks.
+    for number in reversed(range(len(requests))):
+        for key in page_block_keys(requests[number]):
+            if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
+                owner[key] = number
+    if not owner:
+        return 0
+    per_version: dict[int, list[str]] = {}
+    for key, number in owner.items():
+        per_version.setdefault(number, []).append(key)
+    chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
+    work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
+            for at in range(0, len(keys), chunk)]
+    return sum(fork_map(_convert_chunk, work, requests, jobs))
+
+
+def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
+    number, keys = item
+    return convert_blocks(requests[number], keys)
+
+
+def _build_one(request: Request) -> Result:
+    return build_version(request)
+
+
+def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
+                    index_of: dict[str, int], total: int,
+                    sizes: dict[str, int]) -> tuple[dict[str, Result], Diagnostics]:
+    """Every requested version built by the engine, in parallel; results by moniker."""
+    results: dict[str, Result] = {}
+    failures = Diagnostics()
+    monikers = [Path(r.docs_dir).name for r in requests]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(requests) or 1))
+    if workers == 1 or len(requests) == 1:
+        for moniker, request in zip(monikers, requests, strict=True):
+            results[moniker] = _finish(index_of[moniker], total, moniker,
+                                       _build_one(request), out)
+        return results, failures
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Largest versions first, so that no long build starts last and runs alone.
+        order = sorted(zip(monikers, requests, strict=True), key=lambda p: -sizes[p[0]])
+        submitted = {moniker: pool.submit(_build_one, request) for moniker, request in order}
+        for moniker in monikers:  # progress in version order
+            try:
+                results[moniker] = _finish(index_of[moniker], total, moniker,
+                                           submitted[moniker].result(), out)
+            except Exception as err:
+                failures.error(Loc("mkdocs.yml"), f"version '{moniker}'",
+                               f"MkDocs build failed: {err}")
+    return results, failures
+
+
+def _prune_blocks(build_root: Path, monikers: Sequence[str]) -> None:
+    """Remove the cached blocks that no version's last build used."""
+    cache = build_root / "versions"
+    used: set[str] = set()
+    for moniker in monikers:
+        try:
+            manifest = json.loads((cache / f"{moniker}.manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return  # a version whose blocks are unknown: keep everything
+        used.update(manifest.get("blocks", []))
+    blocks = build_root / "cache" / "blocks"
+    if not blocks.is_dir():
+        return
+    for folder in blocks.iterdir():
+        if not folder.is_dir():
+            continue
+        for item in folder.iterdir():
+            if folder.name + item.name.removesuffix(".json") not in used:
+                item.unlink(missing_ok=True)
+
+
 def build_site(
     project: Project,
     features: Sequence[Feature],
@@ -160,29 +327,67 @@ def build_site(
     force: bool = False,
     out: TextIO = sys.stderr,
     site_dir: Path | None = None,
+    only: str | None = None,
 ) -> BuildReport:
     """Validate, render and build every version with `features`, then publish `site/` in
-    one step."""
+    one step. With `only`, build that version alone into `site_dir` (by default
+    `build/parts/<moniker>/`) as a part for `assemble_parts`."""
     report = BuildReport()
     started = time.perf_counter()
+    build_root = project.build_dir
+    site = site_dir or (build_root / "parts" / only if only else project.site)
+    inputs = inputs_digest(project, features)
+    state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
+
+    def stamp_of() -> str:
+        return _site_stamp(site) if not only else _part_stamp(site)
+
+    if not force and state_file.is_file():
+        try:
+            last = json.loads(state_file.read_text(encoding="utf-8"))
+        except ValueError:
+            last = {}
+        if last.get("inputs") == inputs and last.get("site") == stamp_of() \
+                and last.get("stamp"):
+            report.unchanged = True
+            report.reused = list(last.get("versions") or [])
+            report.total_seconds = time.perf_counter() - started
+            print(f"kb: nothing changed since the last build; {project.rel(site)}/ is up to "
+                  "date", file=out, flush=True)
+            return report
+    state_file.unlink(missing_ok=True)
     diagnostics = Diagnostics()
     # Markdown is checked while each version renders, not once more beforehand.
     catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs)
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
-    trees, render_problems = render_trees(project, catalogue, features, jobs=jobs)
+    products = catalogue.products
+    if only is not None and only not in products.names:
+        problem = Diagnostics()
+        problem.error(Loc(project.rel(project.products_yml)), f"version '{only}'",
+                      "no such version in products.yml; choose one of "
+                      + ", ".join(products.names))
+        raise DiagnosticError(problem.items)
+    monikers = None if only is None else sorted({only, products.default},
+                                                 key=products.names.index)
+    trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs)
     if render_problems.has_errors():
         raise DiagnosticError(render_problems.sorted())
     report.render_seconds = time.perf_counter() - started
+    default_tree = next(t for t in trees if t.moniker == products.default)
+    default_pages = list(default_tree.extra["kb_build"]["default_pages"])
+    if only is not None:
+        trees = [t for t in trees if t.moniker == only]
     settings = site_settings(project)
     site_url = str(settings.get("site_url") or "")
-    site = site_dir or project.site
-    build_root = project.build_dir
     cache = build_root / "versions"
     cache.mkdir(parents=True, exist_ok=True)
-    todo = []
+    if force:
+        shutil.rmtree(build_root / "cache" / "blocks", ignore_errors=True)
+    todo: list[tuple[int, VersionTree, str]] = []
     total = len(trees)
-    print(f"kb: building {total} versions", file=out, flush=True)
+    index_of = {tree.moniker: i for i, tree in enumerate(trees, 1)}
+    print(f"kb: building {total} version{'s' if total != 1 else ''}", file=out, flush=True)
     for index, tree in enumerate(trees, 1):
         key = tree_key(project, tree, site_url)
         key_file = cache / f"{tree.moniker}.key"
@@ -192,44 +397,32 @@ def build_site(
             print(f"[{index}/{total}] {tree.moniker}: unchanged, reused", file=out, flush=True)
             continue
         todo.append((index, tree, key))
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    requests = []
+    for _index, tree, _key in todo:
+        request = _request(project, tree, site_url, build_root, previous=not force)
+        write_tree(tree, Path(request.docs_dir))
+        if Path(request.site_dir).exists():
+            shutil.rmtree(request.site_dir)
+        requests.append(request)
     failures = Diagnostics()
-    results: dict[str, tuple[float, list[str]]] = {}
-
-    def job(tree: VersionTree) -> BuildArgs:
-        docs = build_root / "docs" / tree.moniker
-        write_tree(tree, docs)
-        tmp_site = cache / f"{tree.moniker}.tmp"
-        if tmp_site.exists():
-            shutil.rmtree(tmp_site)
-        return (str(project.mkdocs_yml), str(docs), str(tmp_site), tree.nav, tree.extra,
-                version_url(site_url, tree.moniker))
-
-    if workers == 1 or len(todo) == 1:
-        for index, tree, _key in todo:
-            results[tree.moniker] = _finish(index, total, tree, _build_one(job(tree)), out)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # Largest versions first, so that no long build starts last and runs alone.
-            by_size = sorted(todo, key=lambda t: -sum(len(d) for d in t[1].files.values()))
-            submitted = {tree.moniker: pool.submit(_build_one, job(tree))
-                         for _, tree, _ in by_size}
-            for index, tree, _ in todo:  # progress in version order
-                future = submitted[tree.moniker]
-                try:
-                    results[tree.moniker] = _finish(index, total, tree, future.result(), out)
-                except Exception as err:
-                    failures.error(Loc("mkdocs.yml"), f"version '{tree.moniker}'",
-                                   f"MkDocs build failed: {err}")
+    results: dict[str, Result] = {}
+    if requests:
+        _prepare(requests, jobs)
+        sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
+        results, failures = _build_versions(requests, jobs, out, index_of, total, sizes)
     for _index, tree, key in todo:
         if tree.moniker not in results:
             continue
-        seconds, warnings = results[tree.moniker]
-        report.seconds[tree.moniker] = seconds
-        for message in warnings:
+        result = results[tree.moniker]
+        report.seconds[tree.moniker] = result.seconds
+        report.converted += result.converted
+        report.reused_blocks += result.reused_blocks
+        report.rendered_pages += result.rendered
+        report.reused_pages += result.reused_pages
+        for message in result.warnings:
             failures.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
                            f"MkDocs: {message}")
-        if warnings:
+        if result.warnings:
             continue
         built = cache / f"{tree.moniker}.tmp"
         finish_version(features, project, catalogue, tree.moniker, built)
@@ -237,32 +430,143 @@ def build_site(
         if final.exists():
             shutil.rmtree(final)
         built.rename(final)
+        manifest = dict(result.manifest, blocks=result.used)
+        (cache / f"{tree.moniker}.manifest.json").write_text(json.dumps(manifest),
+                                                            encoding="utf-8")
         (cache / f"{tree.moniker}.key").write_text(key)
         report.built.append(tree.moniker)
     if failures:
         raise DiagnosticError(failures.sorted())
+    if only is None and report.built:
+        _prune_blocks(build_root, products.names)
     staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        default_tree = next(t for t in trees if t.moniker == catalogue.products.default)
-        assemble(staging, cache, catalogue, list(default_tree.extra["kb_build"]["default_pages"]))
-        finish_site(features, project, catalogue, staging)
+        if only is None:
+            assemble(staging, {m: cache / m for m in products.names}, products, default_pages)
+            finish_site(features, project, catalogue, staging)
+        else:
+            shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
+            part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
+                    "default": products.default, "default_pages": default_pages}
+            (staging / PART_FILE).write_text(json.dumps(part, indent=2) + "\n",
+                                             encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    site.parent.mkdir(parents=True, exist_ok=True)
     publish(staging, site)
+    state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True,
+                                      "versions": [t.moniker for t in trees]}),
+                          encoding="utf-8")
     report.total_seconds = time.perf_counter() - started
-    print(f"kb: site written to {project.rel(site)}/ "
-          f"({len(report.built)} built, {len(report.reused)} reused, "
+    what = f"version {only}" if only else "site"
+    print(f"kb: {what} written to {project.rel(site)}/ "
+          f"({len(report.built)} built, {len(report.reused)} reused; "
+          f"{report.converted} blocks converted, {report.reused_blocks} reused; "
+          f"{report.rendered_pages} pages rendered, {report.reused_pages} reused; "
           f"{report.total_seconds:.1f} s)", file=out, flush=True)
     return report
 
 
-def _finish(index: int, total: int, tree: VersionTree, result: tuple[float, list[str]],
-            out: TextIO) -> tuple[float, list[str]]:
-    seconds, warnings = result
-    state = "built" if not warnings else f"{len(warnings)} warning(s)"
-    print(f"[{index}/{total}] {tree.moniker}: {state} in {seconds:.1f} s", file=out, flush=True)
+def _part_stamp(folder: Path) -> str:
+    try:
+        info = (folder / PART_FILE).stat()
+    except OSError:
+        return ""
+    return f"{folder.resolve()}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+
+
+def _finish(index: int, total: int, moniker: str, result: Result, out: TextIO) -> Result:
+    state = "built" if not result.warnings else f"{len(result.warnings)} warning(s)"
+    print(f"[{index}/{total}] {moniker}: {state} in {result.seconds:.1f} s "
+          f"({result.rendered} pages rendered, {result.reused_pages} reused)",
+          file=out, flush=True)
     return result
+
+
+# ---------------------------------------------------------------------------
+# Parts built apart, assembled
+# ---------------------------------------------------------------------------
+
+
+def read_part(folder: Path) -> dict[str, Any]:
+    """A part's description (kb-part.json), checked; DiagnosticError if it is not one."""
+    problems = Diagnostics()
+    where = Loc(str(folder / PART_FILE))
+    try:
+        part = json.loads((folder / PART_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        problems.error(where, "part", f"not a version built by `kb build --only` ({err})",
+                       "pass the folders that `kb build --only VERSION` wrote")
+        raise DiagnosticError(problems.items) from None
+    if not isinstance(part, dict) or part.get("format") != CACHE_FORMAT \
+            or not isinstance(part.get("moniker"), str) \
+            or not (folder / part["moniker"]).is_dir():
+        problems.error(where, "part", "expected a part written by this version of kb, with "
+                       "its version's folder beside it", "build the part again")
+        raise DiagnosticError(problems.items)
+    return part
+
+
+def assemble_parts(project: Project, features: Sequence[Feature], parts: Sequence[Path], *,
+                   out: TextIO = sys.stderr, site_dir: Path | None = None) -> None:
+    """Merge versions built apart (`kb build --only`) into `site/`, as `build_site` makes it:
+    every version of products.yml once, all built from the same sources as this checkout."""
+    from ..catalogue.validate import project_products
+
+    site = site_dir or project.site
+    problems = Diagnostics()
+    products = project_products(project)
+    if products is None:
+        problems.error(Loc(project.rel(project.products_yml)), "products",
+                       "products.yml is missing or invalid", "run kb check")
+        raise DiagnosticError(problems.items)
+    inputs = inputs_digest(project, features)
+    folders: dict[str, Path] = {}
+    default_pages: list[str] | None = None
+    for folder in parts:
+        part = read_part(folder)
+        moniker = part["moniker"]
+        where = Loc(str(folder / PART_FILE))
+        if moniker not in products.names:
+            problems.error(where, f"version '{moniker}'", "not a version of products.yml")
+        elif moniker in folders:
+            problems.error(where, f"version '{moniker}'",
+                           f"built twice: also in {folders[moniker]}", "pass each version once")
+        elif part.get("inputs") != inputs:
+            problems.error(where, f"version '{moniker}'",
+                           "built from other sources than this checkout (catalogue, content, "
+                           "settings or generator differ)", "build every part from one commit")
+        folders[moniker] = folder / moniker
+        if moniker == products.default:
+            default_pages = list(part.get("default_pages") or [])
+    missing = [m for m in products.names if m not in folders]
+    if missing:
+        problems.error(Loc(project.rel(project.products_yml)), "versions",
+                       "no part for " + ", ".join(missing),
+                       "build each with `kb build --only VERSION` and pass its folder")
+    if problems:
+        raise DiagnosticError(problems.sorted())
+    catalogue: Catalogue | None = None
+    if any(f.finish is not None for f in features):
+        diagnostics = Diagnostics()
+        catalogue = load_checked(project, diagnostics, features, markdown=False)
+        if catalogue is None:
+            raise DiagnosticError(diagnostics.sorted())
+    staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        assemble(staging, folders, products, default_pages or [])
+        if catalogue is not None:
+            finish_site(features, project, catalogue, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(staging, site)
+    print(f"kb: {len(folders)} versions assembled into {project.rel(site)}/", file=out,
+          flush=True)

@@ -30,6 +30,12 @@ def load_checked(project: Project, diagnostics: Diagnostics, features: Sequence[
         topic_checks=[f.check_topic for f in features if f.check_topic is not None],
         catalogue_checks=[f.check_catalogue for f in features if f.check_catalogue is not None],
     )
+    if catalogue is not None:
+        for feature in features:
+            if feature.check_project is not None:
+                feature.check_project(project, catalogue, diagnostics)
+        if diagnostics.has_errors():
+            return None
     rendered_checks = [f.check_rendered for f in features if f.check_rendered is not None]
     if catalogue is None or not (markdown if published is None else published) \
             or not rendered_checks:

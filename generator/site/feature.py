@@ -48,6 +48,8 @@ Finisher = Callable[[Project, Catalogue, Path], None]
 # rendering produced (only `kb check` and the commands that promise its verdict).
 TopicCheck = Callable[[Topic, Products, Diagnostics], None]
 CatalogueCheck = Callable[[Catalogue, Diagnostics], None]
+# (project, catalogue, diagnostics): a check that reads the feature's own project files
+ProjectCheck = Callable[[Project, Catalogue, Diagnostics], None]
 RenderedCheck = Callable[[Project, Catalogue, Rendered, Diagnostics], None]
 
 
@@ -61,6 +63,7 @@ class Feature:
     finish: Finisher | None = None
     check_topic: TopicCheck | None = None
     check_catalogue: CatalogueCheck | None = None
+    check_project: ProjectCheck | None = None
     check_rendered: RenderedCheck | None = None
 
 

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..catalogue.model import (
     Catalogue,
@@ -30,6 +31,7 @@ from ..catalogue.model import (
 from ..core.diagnostics import Diagnostics
 from ..core.versions import Products, Range, describe_versions
 from ..markdown import docfx
+from .nav import toc_nav
 
 ADMONITION = {
     NoteKind.NOTE: 'note',
@@ -313,20 +315,29 @@ def yaml_scalar(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render_topic(topic: Topic, ctx: RenderContext) -> str:
-    """One topic page: title, intro, sections, the errors, closing sections."""
-    parts = [front_matter(topic.title, topic.description), f"# {heading_text(topic.title)}",
-             applies_line(topic.applies_to, ctx.docfx.products.everything(),
-                          ctx.docfx.products)]
+def topic_parts(topic: Topic, ctx: RenderContext) -> list[str]:
+    """A topic page's blocks in order: its front matter, then the title with the intro,
+    each section and each error. Every block after the front matter starts at the top
+    level of the document, so the engine may convert each one on its own (see
+    `engines.mkdocs`): an error that reads the same in several versions is converted once."""
+    head = [f"# {heading_text(topic.title)}",
+            applies_line(topic.applies_to, ctx.docfx.products.everything(),
+                         ctx.docfx.products)]
     if topic.intro is not None:
-        parts.append(ctx.md(topic.intro))
+        head.append(ctx.md(topic.intro))
+    parts = [front_matter(topic.title, topic.description), "\n\n".join(p for p in head if p)]
     for section in topic.sections:
         parts.append(render_section(section, topic, ctx))
     for entry in topic.ordered_entries():
         parts.append(render_entry(entry, topic, ctx))
     for section in topic.closing_sections:
         parts.append(render_section(section, topic, ctx))
-    return "\n\n".join(p for p in parts if p) + "\n"
+    return [p for p in parts if p]
+
+
+def render_topic(topic: Topic, ctx: RenderContext) -> str:
+    """One topic page: title, intro, sections, the errors, closing sections."""
+    return "\n\n".join(topic_parts(topic, ctx)) + "\n"
 
 
 def render_page(page: ContentPage, ctx: RenderContext) -> str:
@@ -347,27 +358,35 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class RenderedVersion:
-    """Every Markdown page of one version and its navigation."""
+    """Every Markdown page of one version and its navigation; for topic pages, the
+    lengths of the blocks after the front matter (see `topic_parts`), joined by blank
+    lines."""
 
     moniker: str
     pages: dict[str, str]
-    nav: list[dict[str, str]]
+    nav: list[dict[str, Any]]
+    pieces: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def render_version(view: Catalogue, ctx: RenderContext) -> RenderedVersion:
     """All pages of a resolved catalogue, with the navigation in reading order."""
     pages: dict[str, str] = {}
-    nav: list[dict[str, str]] = []
+    nav: list[dict[str, Any]] = []
     content = sorted(view.pages, key=lambda p: (p.path != "index.md", p.order, p.path))
     for page in content:
         pages[page.path] = render_page(page, ctx)
     home = [p for p in content if p.path == "index.md"]
     for page in home:
         nav.append({html.escape(page.title): page.path})
+    pieces: dict[str, tuple[int, ...]] = {}
     for topic in view.topics:
-        pages[topic.page] = render_topic(topic, ctx)
+        parts = topic_parts(topic, ctx)
+        pages[topic.page] = "\n\n".join(parts) + "\n"
+        pieces[topic.page] = tuple(len(p) for p in parts[1:])
         nav.append({html.escape(topic.nav_title or topic.title): topic.page})
     for page in content:
         if page.path != "index.md":
             nav.append({html.escape(page.title): page.path})
-    return RenderedVersion(ctx.moniker, pages, nav)
+    if view.toc is not None:  # content/toc.yml orders the navigation; the rest follows it
+        nav = toc_nav(view.toc, [(path, title) for item in nav for title, path in item.items()])
+    return RenderedVersion(ctx.moniker, pages, nav, pieces)

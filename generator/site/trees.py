@@ -8,7 +8,7 @@ and the Markdown problems found. Pure apart from reading includes and content/ f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue.model import Catalogue
@@ -30,6 +30,8 @@ class VersionTree:
     files: dict[str, bytes]
     nav: list[Any]
     extra: dict[str, Any]
+    # Topic pages: the lengths of the blocks the engine may convert one by one.
+    pieces: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def static_content(project: Project) -> dict[str, bytes]:
@@ -39,7 +41,8 @@ def static_content(project: Project) -> dict[str, bytes]:
         return files
     for path in sorted(project.content.rglob("*")):
         rel = path.relative_to(project.content)
-        if not path.is_file() or path.suffix == ".md":
+        if not path.is_file() or path.suffix == ".md" \
+                or path.name == "toc.yml":  # the navigation's source, not a page asset
             continue
         files[rel.as_posix()] = path.read_bytes()
     return files
@@ -70,7 +73,8 @@ def _render_one(state: _RenderState, moniker: str) -> tuple[VersionTree, list[Di
     files.update(state.statics)
     files.update(contribution.files)
     tree = VersionTree(moniker, state.catalogue.products[moniker].title,
-                       dict(sorted(files.items())), [*version.nav, *contribution.nav], {})
+                       dict(sorted(files.items())), [*version.nav, *contribution.nav], {},
+                       dict(version.pieces))
     return tree, diagnostics.items
 
 

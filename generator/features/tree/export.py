@@ -1,13 +1,20 @@
-"""Tree export: a version's decision tree as data, a site page and one self-contained file.
+"""Tree export: a version's decision tree as data, a site page and self-contained files.
 
 Input: a DecisionTree (see `derive`), the version's Markup and the site settings;
-output: the JSON the browser walks, `troubleshooter.md` (a page of the version) and
-`decision-tree.html` (everything inline, no request at all). Pure: the build writes them.
+output: the data the browser walks, stored once per version (`decision-tree.data.js`, for
+the site page), `troubleshooter.md` (a page of the version), `decision-tree.html` (the whole
+version in one file: everything inline, no request at all) and one such file per topic
+(`decision-tree-<topic>.html`). The data is packed: every distinct string once, in a table
+the nodes point into; the one-file troubleshooters carry it gzip-compressed (the browser's
+DecompressionStream opens it, or a small inflater where there is none). Pure: the build
+writes them.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import gzip
 import hashlib
 import html
 import json
@@ -29,8 +36,9 @@ from .markup import Markup, cause_plans, page_url, plain
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "tree"
 PAGE = "troubleshooter.md"
 SINGLE_FILE = "decision-tree.html"
-DATA_FILE = "decision-tree.json"
-DATA_SCRIPT = "decision-tree.data.js"  # the same data, for the site page's <script src>
+DATA_SCRIPT = "decision-tree.data.js"  # the version's data, for the site page's <script src>
+TOPIC_FILE = "decision-tree-{topic}.html"  # one topic's troubleshooter in one file
+DATA_FORMAT = 2
 SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
 LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
@@ -139,35 +147,63 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
 
 
-@dataclass(frozen=True)
-class DataJson:
-    """The tree's JSON in pieces, each encoded once: all but the nodes, the first node,
-    every node."""
-
-    head: str  # the object without its "nodes", e.g. {"site":...,"missing":[]}
-    first: str
-    nodes: str
-
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> DataJson:
-        rest = {key: value for key, value in data.items() if key != "nodes"}
-        return cls(script_json(rest), script_json(data["nodes"][0]), script_json(data["nodes"]))
-
-    def with_nodes(self, nodes: str) -> str:
-        return f'{self.head[:-1]},"nodes":{nodes}}}'
-
-    def whole(self) -> str:
-        return self.with_nodes(self.nodes)
+# Node fields that hold numbers; every other scalar in the nodes is a string of the table.
+NUMBER_FIELDS = frozenset({"to", "f", "v"})
 
 
-def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo,
+def pack(data: dict[str, Any]) -> dict[str, Any]:
+    """The tree's data with every string of its nodes replaced by its place in a table of
+    distinct strings (in order of first use); tree.js's `unpack` reverses it."""
+    table: dict[str, int] = {}
+
+    def packed(value: Any, key: str = "") -> Any:
+        if isinstance(value, str):
+            return table.setdefault(value, len(table))
+        if isinstance(value, list):
+            return [packed(item, key) for item in value]
+        if isinstance(value, dict):
+            return {k: v if k in NUMBER_FIELDS else packed(v, k) for k, v in value.items()}
+        return value
+
+    nodes = packed(data["nodes"])
+    head = {key: value for key, value in data.items() if key != "nodes"}
+    return {**head, "format": DATA_FORMAT, "strings": list(table), "nodes": nodes}
+
+
+def unpack(data: dict[str, Any]) -> dict[str, Any]:
+    """`pack` reversed (as tree.js does it)."""
+    strings = data["strings"]
+
+    def unpacked(value: Any, key: str = "") -> Any:
+        if isinstance(value, list):
+            return [unpacked(item, key) for item in value]
+        if isinstance(value, dict):
+            return {k: v if k in NUMBER_FIELDS else unpacked(v, k) for k, v in value.items()}
+        if isinstance(value, int) and not isinstance(value, bool):
+            return strings[value]
+        return value
+
+    head = {k: v for k, v in data.items() if k not in ("nodes", "strings", "format")}
+    return {**head, "nodes": unpacked(data["nodes"])}
+
+
+def compressed(payload: Any) -> str:
+    """JSON, gzip-compressed (reproducibly: no time, no name) and base64-encoded."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii")
+
+
+def decompressed(encoded: str) -> Any:
+    return json.loads(gzip.decompress(base64.b64decode(encoded)).decode("utf-8"))
+
+
+def single_file(tree: DecisionTree, packed: dict[str, Any], info: SiteInfo,
                 lookup_index: str = "") -> str:
     """The one-file troubleshooter: styles, script and data inline, a policy forbidding
     every request, so it works from file:// and copied alone to another machine.
 
-    The first question comes before the script and every node after it, so the first
-    question shows while the rest of the file is still being read. With `lookup_index`
-    (the version's lookup index as JSON), the lookup matcher comes too, for the filter."""
+    The data (the packed tree, and with `lookup_index`, the version's lookup index for the
+    filter, whose matcher comes too) is one gzip-compressed piece before the script."""
     script = asset("tree.js")
     css = asset("tree.css")
     matcher = (ASSETS.parent / "lookup" / "lookup.js").read_text(encoding="utf-8") \
@@ -175,11 +211,7 @@ def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo,
     hashes = " ".join(_csp_hash(s) for s in (matcher, script) if s)
     csp = ("default-src 'none'; " f"script-src {hashes}; "
            f"style-src {_csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'")
-    lookup = ""
-    if lookup_index:
-        safe = lookup_index.replace("<", "\\u003c").replace(">", "\\u003e")
-        lookup = (f'<script type="application/json" id="kb-lookup-index">{safe}</script>\n'
-                  f"<script>{matcher}</script>")
+    payload = {"tree": packed, "lookup": json.loads(lookup_index) if lookup_index else None}
     footer = (f"From {html.escape(info.name)}, for {html.escape(tree.title)}.")
     if info.url:
         address = html.escape(info.url, quote=True)
@@ -191,17 +223,30 @@ def single_file(tree: DecisionTree, data: DataJson, info: SiteInfo,
         "version": html.escape(tree.title),
         "footer": footer,
         "css": css,
-        "first": data.with_nodes(f"[{data.first}]"),
+        "data": compressed(payload),
+        "lookup": f"<script>{matcher}</script>" if matcher else "",
         "script": script,
-        "nodes": data.nodes,
-        "lookup": lookup,
     })
 
 
-def page_markdown(tree: DecisionTree, info: SiteInfo) -> str:
+def _topic_links(topics: list[tuple[str, str]], back: str) -> list[str]:
+    """The per-topic single files, listed on the page (folded: there may be many); `back`
+    leads from the page to the version's root."""
+    if not topics:
+        return []
+    items = "".join(f'<li><a href="{back}{html.escape(TOPIC_FILE.format(topic=ident), True)}">'
+                    f"{html.escape(name)}</a></li>" for ident, name in topics)
+    return ["<details class=\"kb-tree-topics\"><summary>One file per topic</summary>",
+            f"<ul>{items}</ul>", "</details>", ""]
+
+
+def page_markdown(tree: DecisionTree, info: SiteInfo,
+                  topics: list[tuple[str, str]] | None = None) -> str:
     """The site page: an introduction, then the same script and styles as the single file.
 
-    The data comes in a script file of its own, so the page stays small for MkDocs."""
+    The data comes in a script file of its own, so the page stays small for MkDocs;
+    `topics` (id, name) lists the per-topic single files."""
+    topics = topics or []
     back = "../" if info.directory_urls else ""
     title = "Find the fix for your error"
     return "\n".join([
@@ -221,6 +266,7 @@ def page_markdown(tree: DecisionTree, info: SiteInfo) -> str:
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
         "it: it works without this site and without a network.",
         "",
+        *_topic_links(topics, back),
         f'<div id="kb-tree" class="kb-tree" data-base="{back}" data-search-exclude>',
         "<noscript><p>This troubleshooter needs JavaScript. Without it, browse the topics "
         "in the navigation.</p></noscript>",
@@ -254,23 +300,43 @@ def version_markup(project: Project, catalogue: Catalogue, moniker: str,
     return Markup(render, directory_urls, shared.plans, shared.causes)
 
 
+def topic_tree(catalogue: Catalogue, moniker: str, view: Catalogue, topic_id: str) \
+        -> DecisionTree:
+    """The tree of one topic of a version: its errors under the first question."""
+    topic = catalogue.topic(topic_id)
+    assert topic is not None
+    return derive(dataclasses.replace(catalogue, topics=(topic,)), moniker, view)
+
+
 def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
                settings: dict[str, Any]) -> Contribution:
-    """The troubleshooter of one version: its page, its single file, its data."""
+    """The troubleshooter of one version: its page, its data, its single files (the
+    whole version's and one per topic)."""
     info = SiteInfo.from_settings(settings, moniker)
+    markup = version_markup(project, catalogue, moniker, info.directory_urls)
     tree = derive(catalogue, moniker, view)
-    data = tree_data(tree, version_markup(project, catalogue, moniker, info.directory_urls),
-                     info)
-    parts = DataJson.of(data)
-    text = parts.whole()
-    lookup_index = index_json(build_index(catalogue, view, moniker, info.new_entry))
-    files = {
-        PAGE: page_markdown(tree, info).encode("utf-8"),
-        SINGLE_FILE: single_file(tree, parts, info, lookup_index).encode("utf-8"),
-        DATA_FILE: (text + "\n").encode("utf-8"),
-        DATA_SCRIPT: f"window.kbTreeData = {text};\n".encode(),
+    packed = pack(tree_data(tree, markup, info))
+    index = index_json(build_index(catalogue, view, moniker, info.new_entry))
+    topics = []
+    files: dict[str, bytes] = {}
+    for topic in view.topics:
+        part = topic_tree(catalogue, moniker, view, topic.id)
+        if part.empty:
+            continue
+        topics.append((topic.id, topic.nav_title or topic.title))
+        one = dataclasses.replace(view, topics=(topic,))
+        whole = catalogue.topic(topic.id)
+        assert whole is not None
+        topic_index = build_index(dataclasses.replace(catalogue, topics=(whole,)), one, moniker,
+                                  info.new_entry)
+        files[TOPIC_FILE.format(topic=topic.id)] = single_file(
+            part, pack(tree_data(part, markup, info)), info,
+            index_json(topic_index)).encode("utf-8")
+    files.update({
+        PAGE: page_markdown(tree, info, topics).encode("utf-8"),
+        SINGLE_FILE: single_file(tree, packed, info, index).encode("utf-8"),
+        DATA_SCRIPT: f"window.kbTreeData = {script_json(packed)};\n".encode(),
         SCRIPT: asset("tree.js").encode("utf-8"),
         STYLES: asset("tree.css").encode("utf-8"),
-    }
+    })
     return Contribution(files, [{NAV_PAGE: PAGE}, {NAV_FILE: SINGLE_FILE}])
-

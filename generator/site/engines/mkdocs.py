@@ -1,30 +1,59 @@
 """MkDocs engine: one version's Markdown tree built by MkDocs + Material for MkDocs.
 
-Input: mkdocs.yml, the version's docs folder, navigation, extra settings and site URL;
-output: the built folder and the warnings MkDocs logged.
+Input: mkdocs.yml, the version's docs folder, navigation, extra settings and site URL (and,
+for `build_version`, the blocks of each page, a cache folder and the version's previous
+build); output: the built folder and the warnings MkDocs logged.
+
+`mkdocs_build` is MkDocs' own build. `build_version` runs MkDocs' steps in MkDocs' order
+(plugins' events, files, navigation, pages, static files, templates) through its API, with
+the same output, and two of them done once rather than again and again:
+
+- Markdown is converted block by block (a topic page's blocks are its title and each error,
+  see `render.topic_parts`), each distinct block once, kept in a content-addressed cache
+  under `build/` that every version and every later build reuses; a page's content, table
+  of contents, anchors and title are put together from its blocks (the page is converted
+  whole where its blocks could affect each other: shared ids or reference links).
+- A page whose Markdown and surroundings (configuration, navigation, the version's files)
+  are those of the version's previous build is not rendered again: its output is copied.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import re
+import shutil
 import time
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+ENGINE_FORMAT = "1"
+# The packages whose code decides what a page becomes.
+PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "jinja2")
+# A reference-link definition: blocks that have one are converted with their whole page.
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
 
 
 class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+    def __init__(self, level: int = logging.WARNING) -> None:
+        super().__init__(level)
         self.messages: list[str] = []
+        self.records: list[tuple[str, int, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        self.records.append((record.name, record.levelno, record.getMessage()))
 
 
 def mkdocs_build(config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
                  extra: dict[str, Any], site_url: str) -> tuple[float, list[str]]:
-    """One MkDocs build in this process; returns seconds and MkDocs' warnings."""
+    """One MkDocs build in this process, as `mkdocs build` does it; returns seconds and
+    MkDocs' warnings."""
     from mkdocs.commands.build import build as run_build
-    from mkdocs.config import load_config
 
     start = time.perf_counter()
     logger = logging.getLogger("mkdocs")
@@ -32,16 +61,540 @@ def mkdocs_build(config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     try:
-        config = load_config(
-            config_file=config_file,
-            docs_dir=docs_dir,
-            site_dir=site_dir,
-            nav=nav,
-            extra=extra,
-            site_url=site_url or None,
-            strict=False,
-        )
-        run_build(config)
+        run_build(_load_config(config_file, docs_dir, site_dir, nav, extra, site_url))
     finally:
         logger.removeHandler(handler)
     return time.perf_counter() - start, handler.messages
+
+
+def _load_config(config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
+                 extra: dict[str, Any], site_url: str) -> Any:
+    from mkdocs.config import load_config
+
+    return load_config(config_file=config_file, docs_dir=docs_dir, site_dir=site_dir,
+                       nav=nav, extra=extra, site_url=site_url or None, strict=False)
+
+
+# ---------------------------------------------------------------------------
+# Blocks: converted once, kept by content
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """What converting one block of a page gave, and what it looked up on the way."""
+
+    html: str
+    toc: list[dict[str, Any]]  # the headings, in order, without nesting
+    anchors: list[str | None]  # ids (and <a name>) the block has
+    title: str | None  # the text of a first-level heading that opens the block
+    lookups: dict[str, str | None]  # link target -> the file that answered, or None
+    anchor_links: list[tuple[str, str, str]]  # (target page, anchor, link as written)
+    logs: list[tuple[str, int, str]]  # what MkDocs logged: (logger, level, message)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Block:
+        data = dict(data)
+        data["anchor_links"] = [tuple(x) for x in data["anchor_links"]]
+        data["logs"] = [tuple(x) for x in data["logs"]]
+        return cls(**data)
+
+
+def _key(digest: str, text: str, src_uri: str) -> str:
+    """A block's cache key: its text, its page and what converting depends on."""
+    out = hashlib.sha256()
+    for part in (ENGINE_FORMAT, digest, src_uri, text):
+        out.update(part.encode("utf-8") + b"\0")
+    return out.hexdigest()
+
+
+def _flat(tokens: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for token in tokens:
+        yield {k: v for k, v in token.items() if k != "children"}
+        yield from _flat(token.get("children") or [])
+
+
+class _Recorder:
+    """The version's files, noting every lookup a link makes (the block's output depends
+    on their answers, which may differ from version to version)."""
+
+    def __init__(self, files: Any) -> None:
+        self.files = files
+        self.seen: dict[str, str | None] = {}
+
+    def get_file_from_path(self, path: str) -> Any:
+        found = self.files.get_file_from_path(path)
+        self.seen[path] = found.src_uri if found is not None else None
+        return found
+
+
+class Converter:
+    """Converts blocks of Markdown as `Page.render` would, with one Markdown instance per
+    process (reset between blocks), and keeps what it converted."""
+
+    def __init__(self, config: Any, cache_dir: Path | None, digest: str) -> None:
+        import markdown
+
+        self.config = config
+        self.cache_dir = cache_dir
+        self.digest = digest
+        self.md = markdown.Markdown(extensions=config["markdown_extensions"],
+                                    extension_configs=config["mdx_configs"] or {})
+        self.memory: dict[str, Block] = {}
+        self.converted = 0
+        self.reused = 0
+        self.used: set[str] = set()
+        self.whole: list[str] = []  # pages with blocks converted whole all the same
+
+    def key(self, text: str, src_uri: str) -> str:
+        return _key(self.digest, text, src_uri)
+
+    def _path(self, key: str) -> Path | None:
+        return self.cache_dir / key[:2] / f"{key[2:]}.json" if self.cache_dir else None
+
+    def block(self, text: str, page: Any, files: Any) -> Block:
+        """The block as converted for `page` among `files`: from the cache when every link
+        of it finds the same files as when it was converted."""
+        key = self.key(text, page.file.src_uri)
+        self.used.add(key)
+        known = self.memory.get(key)
+        path = self._path(key)
+        if known is None and path is not None and path.is_file():
+            try:
+                known = Block.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError, KeyError):
+                known = None
+        if known is not None and all(
+                _src(files.get_file_from_path(target)) == found
+                for target, found in known.lookups.items()):
+            self.memory[key] = known
+            self.reused += 1
+            for name, level, message in known.logs:
+                logging.getLogger(name).log(level, message)
+            return known
+        made = self.convert(text, page, files)
+        self.converted += 1
+        self.memory[key] = made
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(made.to_json(), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        return made
+
+    def convert(self, text: str, page: Any, files: Any) -> Block:
+        from mkdocs.structure import pages as mkpages
+
+        md = self.md
+        md.reset()
+        raw = mkpages._RawHTMLPreprocessor()
+        raw._register(md)
+        anchors = mkpages._ExtractAnchorsTreeprocessor(page.file, files, self.config)
+        anchors._register(md)
+        recorder = _Recorder(files)
+        relative = mkpages._RelativePathTreeprocessor(page.file, cast(Any, recorder),
+                                                         self.config)
+        relative._register(md)
+        title = mkpages._ExtractTitleTreeprocessor()
+        title._register(md)
+        logger = logging.getLogger("mkdocs")
+        handler = _Collect(logging.DEBUG)
+        logger.addHandler(handler)
+        try:
+            html = md.convert(text)
+        finally:
+            logger.removeHandler(handler)
+        links = [(target.src_uri, anchor, url)
+                 for target, found in relative.links_to_anchors.items()
+                 for anchor, url in found.items()]
+        return Block(
+            html=html,
+            toc=list(_flat(getattr(md, "toc_tokens", []))),
+            anchors=sorted(anchors.present_anchor_ids | raw.present_anchor_ids,
+                           key=lambda a: (a is None, a or "")),
+            title=title.title,
+            lookups=recorder.seen,
+            anchor_links=links,
+            logs=handler.records,
+        )
+
+
+def _src(found: Any) -> str | None:
+    return found.src_uri if found is not None else None
+
+
+def split_blocks(markdown_text: str, lengths: tuple[int, ...]) -> list[str] | None:
+    """The page's Markdown cut into blocks of these lengths, separated by blank lines, or
+    None if the text is not made of them."""
+    text = markdown_text.strip("\n")
+    blocks = []
+    at = 0
+    for number, length in enumerate(lengths):
+        if number:
+            if text[at:at + 2] != "\n\n":
+                return None
+            at += 2
+        blocks.append(text[at:at + length])
+        at += length
+    return blocks if at == len(text) and lengths else None
+
+
+def _separable(texts: list[str], blocks: list[Block]) -> bool:
+    """Whether converting the blocks one by one gives what converting them together does:
+    no id is in two blocks (heading ids made unique, tab ids counted per document) and no
+    block defines a reference link another could use."""
+    seen: set[str | None] = set()
+    for block in blocks:
+        for anchor in block.anchors:
+            if anchor is None:  # an attribute without a value: nothing links to it
+                continue
+            if anchor in seen:
+                return False
+            seen.add(anchor)
+    return not any(_REFERENCE.search(text) for text in texts)
+
+
+def _render_page(page: Any, lengths: tuple[int, ...] | None, files: Any,
+                 converter: Converter) -> None:
+    """Page.render, from blocks: content, table of contents, title and anchors."""
+    from markdown.extensions.toc import nest_toc_tokens
+    from mkdocs.structure import pages as mkpages
+    from mkdocs.structure.toc import get_toc
+
+    assert page.markdown is not None
+    texts = split_blocks(page.markdown, lengths) if lengths else None
+    blocks = [converter.block(t, page, files) for t in texts] if texts else []
+    if not texts or not _separable(texts, blocks):
+        if texts:
+            converter.whole.append(page.file.src_uri)
+        texts = [page.markdown]
+        blocks = [converter.block(page.markdown, page, files)]
+    page.content = "\n".join(b.html for b in blocks)
+    tokens = [dict(t) for b in blocks for t in b.toc]
+    page.toc = get_toc(nest_toc_tokens(tokens))
+    page._title_from_render = blocks[0].title
+    page.present_anchor_ids = {a for b in blocks for a in b.anchors}
+    if mkpages.log.getEffectiveLevel() > logging.DEBUG:
+        links: dict[Any, dict[str, str]] = {}
+        for block in blocks:
+            for src, anchor, url in block.anchor_links:
+                target = files.get_file_from_path(src)
+                if target is not None:
+                    links.setdefault(target, {}).setdefault(anchor, url)
+        page.links_to_anchors = links
+
+
+# ---------------------------------------------------------------------------
+# A version's build
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """One version's build: where things are, and what the build may reuse."""
+
+    config_file: str
+    docs_dir: str
+    site_dir: str
+    nav: list[Any]
+    extra: dict[str, Any]
+    site_url: str
+    pieces: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    cache_dir: str = ""  # the blocks' cache; '' for none
+    previous_dir: str = ""  # the version's previous build, if any
+    previous: dict[str, Any] = field(default_factory=dict)  # its manifest
+
+
+@dataclass
+class Result:
+    """What a version's build did; `manifest` is what the next build may reuse."""
+
+    seconds: float
+    warnings: list[str]
+    manifest: dict[str, Any]
+    converted: int = 0
+    reused_blocks: int = 0
+    rendered: int = 0
+    reused_pages: int = 0
+    used: list[str] = field(default_factory=list)
+    whole: list[str] = field(default_factory=list)
+
+
+def _versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    out = []
+    for dist in PACKAGES:
+        try:
+            out.append(f"{dist}={dist_version(dist)}")
+        except PackageNotFoundError:
+            out.append(dist)
+    return out
+
+
+def markdown_digest(config: Any) -> str:
+    """What a block's conversion depends on besides its text and page: the Markdown
+    settings, the link settings and the packages' versions."""
+    parts = {
+        "extensions": [str(e) for e in config["markdown_extensions"]],
+        "configs": repr(sorted((str(k), repr(v)) for k, v in (config["mdx_configs"] or {})
+                               .items())),
+        "directory_urls": bool(config["use_directory_urls"]),
+        "validation": repr(config["validation"]),
+        "packages": _versions(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _theme_digest(config: Any) -> list[str]:
+    """The theme's own folders (custom_dir) by content; installed themes by version."""
+    out = []
+    for folder in config.theme.dirs:
+        path = Path(folder)
+        if "site-packages" in path.parts or "dist-packages" in path.parts:
+            continue
+        for item in sorted(path.rglob("*")):
+            if item.is_file():
+                out.append(f"{item.relative_to(path).as_posix()}:"
+                           f"{hashlib.sha256(item.read_bytes()).hexdigest()}")
+    return out
+
+
+def _context_key(request: Request, config: Any, files: Any, pages: list[Any]) -> str:
+    """Everything a page's output depends on besides its own Markdown: the settings, the
+    theme, the version's files and every page's place, title and metadata (the navigation
+    shows them)."""
+    parts = [
+        ENGINE_FORMAT, markdown_digest(config), Path(request.config_file).read_text("utf-8"),
+        json.dumps(request.nav, sort_keys=True), json.dumps(request.extra, sort_keys=True,
+                                                            default=str),
+        request.site_url, *_theme_digest(config),
+        *sorted(f"{f.src_uri}>{f.dest_uri}" for f in files),
+        *(json.dumps([p.file.src_uri, p.title, p.url, p.meta], sort_keys=True, default=str)
+          for p in pages),
+    ]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _file_hash(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _copy_statics(files: Any, site_dir: str, request: Request,
+                  statics: dict[str, str]) -> None:
+    """MkDocs' `copy_static_files`, copying unchanged files from the previous build."""
+    old = request.previous.get("statics", {}) if request.previous_dir else {}
+    for file in files:
+        if file.is_documentation_page() or not file.inclusion.is_included():
+            continue
+        if file.generated_by is not None or file.abs_src_path is None:
+            file.copy_file(dirty=False)
+            continue
+        digest = _file_hash(file.abs_src_path)
+        statics[file.dest_uri] = digest
+        source = os.path.join(request.previous_dir, file.dest_uri)
+        if old.get(file.dest_uri) == digest and os.path.isfile(source):
+            target = os.path.join(site_dir, file.dest_uri)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(source, target)
+        else:
+            file.copy_file(dirty=False)
+
+
+@dataclass
+class _Site:
+    """A version's configuration, files and navigation, as MkDocs makes them."""
+
+    config: Any
+    files: Any
+    nav: Any
+    env: Any
+
+
+def _open(request: Request) -> _Site:
+    """MkDocs' first steps: configuration, plugins' first events, files, navigation."""
+    from mkdocs import utils
+    from mkdocs.structure.files import get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+
+    config = _load_config(request.config_file, request.docs_dir, request.site_dir,
+                          request.nav, request.extra, request.site_url)
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    utils.clean_directory(config.site_dir)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    return _Site(config, files, nav, env)
+
+
+def _read(site: _Site, file: Any) -> Any:
+    """A page read as MkDocs reads it, its Markdown through the plugins."""
+    from mkdocs.structure.pages import Page
+
+    config = site.config
+    if file.page is None and file.inclusion.is_not_in_nav():
+        Page(None, file, config)
+    page = file.page
+    assert page is not None
+    page = config.plugins.on_pre_page(page, config=config, files=site.files)
+    page.read_source(config)
+    assert page.markdown is not None
+    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
+                                                    files=site.files)
+    return page
+
+
+_DIGESTS: dict[str, str] = {}
+
+
+def page_block_keys(request: Request) -> list[str]:
+    """The cache keys of the blocks of the version's pages, read from its docs folder
+    without building anything (the Markdown as the plugins leave it may differ: then the
+    build converts what it misses)."""
+    from mkdocs.utils import meta
+
+    info = os.stat(request.config_file)
+    known = f"{request.config_file}:{info.st_mtime_ns}:{info.st_size}"
+    digest = _DIGESTS.get(known)
+    if digest is None:
+        config = _load_config(request.config_file, request.docs_dir, request.site_dir,
+                              request.nav, request.extra, request.site_url)
+        digest = _DIGESTS[known] = markdown_digest(config)
+    docs = Path(request.docs_dir)
+    keys = []
+    for path in sorted(docs.rglob("*.md")):
+        src_uri = path.relative_to(docs).as_posix()
+        markdown_text, _ = meta.get_data(path.read_text(encoding="utf-8-sig"))
+        lengths = request.pieces.get(src_uri)
+        texts = split_blocks(markdown_text, lengths) if lengths else None
+        keys += [_key(digest, text, src_uri) for text in texts or [markdown_text]]
+    return keys
+
+
+def convert_blocks(request: Request, wanted: list[str]) -> int:
+    """Convert the blocks of the version whose keys are `wanted` into the cache (the build
+    of every version then finds them there); returns how many were converted."""
+    site = _open(request)
+    converter = Converter(site.config, Path(request.cache_dir), markdown_digest(site.config))
+    todo = set(wanted)
+    for file in site.files.documentation_pages():
+        page = _read(site, file)
+        lengths = request.pieces.get(file.src_uri)
+        texts = split_blocks(page.markdown, lengths) if lengths else None
+        for text in texts or [page.markdown]:
+            if converter.key(text, file.src_uri) in todo:
+                converter.block(text, page, site.files)
+    return converter.converted
+
+
+def build_version(request: Request) -> Result:
+    """One version built through MkDocs' API, reusing converted blocks and unchanged pages
+    (see the module's docstring); the same output as `mkdocs_build`.
+
+    A page copied from the previous build still goes through the plugins' `on_page_context`
+    (a search index collects its pages there); only its template is not rendered again."""
+    from mkdocs.commands import build as mkbuild
+    from mkdocs.structure.files import InclusionLevel
+
+    start = time.perf_counter()
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    inclusion = InclusionLevel.is_included
+    site: _Site | None = None
+    try:
+        site = _open(request)
+        config, files, nav = site.config, site.files, site.nav
+        cache = Path(request.cache_dir) if request.cache_dir else None
+        converter = Converter(config, cache, markdown_digest(config))
+        page_keys: dict[str, str] = {}
+        for file in files.documentation_pages(inclusion=inclusion):
+            config._current_page = file.page
+            try:
+                page = _read(site, file)
+                config._current_page = page
+                page_keys[file.src_uri] = hashlib.sha256(
+                    json.dumps([page.markdown, page.meta], sort_keys=True, default=str)
+                    .encode()).hexdigest()
+                _render_page(page, request.pieces.get(file.src_uri), files, converter)
+                page.content = config.plugins.on_page_content(
+                    page.content, page=page, config=config, files=files)
+            except Exception as err:
+                logging.getLogger("mkdocs.commands.build").error(
+                    f"Error reading page '{file.src_uri}': {err}")
+                raise
+            finally:
+                config._current_page = None
+        env = config.plugins.on_env(site.env, config=config, files=files)
+        statics: dict[str, str] = {}
+        _copy_statics(files, config.site_dir, request, statics)
+        for template in config.theme.static_templates:
+            mkbuild._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkbuild._build_extra_template(template, files, config, nav)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        pages = [f.page for f in doc_files if f.page is not None]
+        context = _context_key(request, config, files, pages)
+        old_pages = request.previous.get("pages", {}) \
+            if request.previous_dir and request.previous.get("context") == context else {}
+        rendered = reused = 0
+        for file in doc_files:
+            assert file.page is not None
+            source = os.path.join(request.previous_dir, file.dest_uri)
+            if old_pages.get(file.src_uri) == page_keys.get(file.src_uri) \
+                    and os.path.isfile(source):
+                _reuse_page(file.page, config, doc_files, nav, source)
+                reused += 1
+                continue
+            mkbuild._build_page(file.page, config, doc_files, nav, env, False,
+                                excluded=file.inclusion.is_excluded())
+            rendered += 1
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+        config.plugins.on_post_build(config=config)
+    except Exception as err:
+        if site is not None:
+            site.config.plugins.on_build_error(error=err)
+        raise
+    finally:
+        logger.removeHandler(handler)
+    manifest = {"context": context, "pages": page_keys, "statics": statics}
+    return Result(time.perf_counter() - start, handler.messages, manifest,
+                  converter.converted, converter.reused, rendered, reused,
+                  sorted(converter.used), converter.whole)
+
+
+def _reuse_page(page: Any, config: Any, doc_files: Any, nav: Any, source: str) -> None:
+    """`_build_page` for a page whose output is the previous build's: the plugins see its
+    context, and the output is copied rather than rendered."""
+    from mkdocs.commands import build as mkbuild
+
+    config._current_page = page
+    try:
+        page.active = True
+        context = mkbuild.get_context(nav, doc_files, config, page)
+        config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
+        shutil.copyfile(source, page.file.abs_dest_path)
+    finally:
+        page.active = False
+        config._current_page = None

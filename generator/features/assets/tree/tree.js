@@ -1,8 +1,10 @@
 /* Decision tree: walks one version's troubleshooting tree in the browser.
  *
- * Input: the version's tree, written by `kb build` as window.kbTreeData (the site page)
- * or as JSON in the one-file troubleshooter: #kb-tree-first (the first question, before
- * this script, so it shows at once) and #kb-tree-data (every node, after it); output: the
+ * Input: the version's tree, written by `kb build` in one packed format (every distinct
+ * string once, in a table the nodes point into): as window.kbTreeData (the site page's
+ * decision-tree.data.js) or, in a one-file troubleshooter, gzip-compressed and base64-encoded
+ * in #kb-tree-packed (with the lookup index for the filter), opened with the browser's
+ * DecompressionStream or, where there is none, the small inflater below; output: the
  * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
  * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
  * Nothing from the fragment is ever inserted into the page: its keys are only compared
@@ -12,14 +14,13 @@
   "use strict";
 
   var app = document.getElementById("kb-tree");
-  var ahead = document.getElementById("kb-tree-first");
-  if (!app || !(ahead || window.kbTreeData)) {
+  var packedData = document.getElementById("kb-tree-packed");
+  if (!app || !(packedData || window.kbTreeData)) {
     return;
   }
-  var data = ahead ? JSON.parse(ahead.textContent) : window.kbTreeData;
-  var nodes = data.nodes;
-  var complete = !ahead; // every node is there (else: only the first question, so far)
-  var pending = null; // an answer given before every node was there
+  var data = null;
+  var nodes = [];
+  var complete = false; // the data is open (a one-file troubleshooter opens it first)
   var base = app.getAttribute("data-base") || "";
   var NONE_KEY = "_none";
 
@@ -109,13 +110,244 @@
     }
   }
 
-  // Every node, once the document is parsed; false until then.
+  // Whether the data is open.
   function load() {
-    if (!complete && document.readyState !== "loading") {
-      nodes = data.nodes = JSON.parse(document.getElementById("kb-tree-data").textContent);
-      complete = true;
-    }
     return complete;
+  }
+
+  // ------------------------------------------------------------- the data
+
+  var NUMBER_FIELDS = { to: true, f: true, v: true };
+
+  // The packed data as the build wrote it, unpacked: strings back in place of their
+  // numbers in the table (fields of NUMBER_FIELDS are numbers as they are).
+  function unpack(packed) {
+    var strings = packed.strings || [];
+    function value(v) {
+      if (Array.isArray(v)) {
+        return v.map(value);
+      }
+      if (v !== null && typeof v === "object") {
+        var o = {};
+        Object.keys(v).forEach(function (k) {
+          o[k] = NUMBER_FIELDS[k] ? v[k] : value(v[k]);
+        });
+        return o;
+      }
+      return typeof v === "number" ? strings[v] : v;
+    }
+    var out = {};
+    Object.keys(packed).forEach(function (k) {
+      if (k !== "strings" && k !== "format" && k !== "nodes") {
+        out[k] = packed[k];
+      }
+    });
+    out.nodes = value(packed.nodes);
+    return out;
+  }
+
+  function base64Bytes(text) {
+    var raw = atob(text);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) {
+      out[i] = raw.charCodeAt(i);
+    }
+    return out;
+  }
+
+  // gzip-compressed JSON, opened by the browser where it can, else by `gunzip`.
+  function openPacked(text) {
+    var bytes = base64Bytes(text.replace(/\s+/g, ""));
+    var opened;
+    if (window.DecompressionStream && window.Response && window.Blob) {
+      opened = new Response(new Blob([bytes]).stream()
+        .pipeThrough(new DecompressionStream("gzip"))).text();
+    } else {
+      opened = new Promise(function (resolve) {
+        resolve(new TextDecoder("utf-8").decode(gunzip(bytes)));
+      });
+    }
+    return opened.then(JSON.parse);
+  }
+
+  // A gzip member's data (RFC 1952 around RFC 1951's DEFLATE), for browsers without
+  // DecompressionStream.
+  function gunzip(src) {
+    if (src[0] !== 31 || src[1] !== 139 || src[2] !== 8) {
+      throw new Error("not gzip data");
+    }
+    var flags = src[3];
+    var pos = 10;
+    if (flags & 4) {
+      pos += 2 + (src[pos] | (src[pos + 1] << 8));
+    }
+    if (flags & 8) {
+      while (src[pos++]) { /* file name */ }
+    }
+    if (flags & 16) {
+      while (src[pos++]) { /* comment */ }
+    }
+    if (flags & 2) {
+      pos += 2;
+    }
+    return inflate(src, pos);
+  }
+
+  var LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83,
+    99, 115, 131, 163, 195, 227, 258];
+  var LEXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DEXT = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11,
+    12, 12, 13, 13];
+  var ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+  // Raw DEFLATE from src[pos], as in zlib's puff.c: canonical Huffman codes decoded bit by
+  // bit, which is fast enough for a fallback.
+  function inflate(src, pos) {
+    var out = new Uint8Array(Math.max(1024, src.length * 4));
+    var size = 0;
+    var buf = 0;
+    var cnt = 0;
+    function need(n) {
+      if (size + n > out.length) {
+        var more = new Uint8Array(Math.max(out.length * 2, size + n));
+        more.set(out.subarray(0, size));
+        out = more;
+      }
+    }
+    function bits(n) {
+      while (cnt < n) {
+        if (pos >= src.length) {
+          throw new Error("truncated data");
+        }
+        buf |= src[pos++] << cnt;
+        cnt += 8;
+      }
+      var v = buf & ((1 << n) - 1);
+      buf >>>= n;
+      cnt -= n;
+      return v;
+    }
+    function table(lengths) {
+      var count = new Uint16Array(16);
+      var offs = new Uint16Array(16);
+      var symbol = new Uint16Array(lengths.length);
+      var i;
+      for (i = 0; i < lengths.length; i++) {
+        count[lengths[i]]++;
+      }
+      count[0] = 0;
+      for (i = 1; i < 16; i++) {
+        offs[i] = offs[i - 1] + count[i - 1];
+      }
+      for (i = 0; i < lengths.length; i++) {
+        if (lengths[i]) {
+          symbol[offs[lengths[i]]++] = i;
+        }
+      }
+      return { count: count, symbol: symbol };
+    }
+    function decode(t) {
+      var code = 0;
+      var first = 0;
+      var index = 0;
+      for (var len = 1; len < 16; len++) {
+        code |= bits(1);
+        var count = t.count[len];
+        if (code - count < first) {
+          return t.symbol[index + (code - first)];
+        }
+        index += count;
+        first += count;
+        first <<= 1;
+        code <<= 1;
+      }
+      throw new Error("bad code");
+    }
+    function codes(lit, dist) {
+      for (;;) {
+        var sym = decode(lit);
+        if (sym < 256) {
+          need(1);
+          out[size++] = sym;
+        } else if (sym === 256) {
+          return;
+        } else {
+          sym -= 257;
+          var len = LBASE[sym] + bits(LEXT[sym]);
+          var d = decode(dist);
+          var back = DBASE[d] + bits(DEXT[d]);
+          need(len);
+          for (var i = 0; i < len; i++) {
+            out[size] = out[size - back];
+            size++;
+          }
+        }
+      }
+    }
+    var fixed = null;
+    var last = 0;
+    while (!last) {
+      last = bits(1);
+      var type = bits(2);
+      var i;
+      if (type === 0) {
+        buf = 0;
+        cnt = 0;
+        var length = src[pos] | (src[pos + 1] << 8);
+        pos += 4;
+        need(length);
+        out.set(src.subarray(pos, pos + length), size);
+        size += length;
+        pos += length;
+      } else if (type === 1) {
+        if (!fixed) {
+          var lengths = new Uint8Array(288);
+          for (i = 0; i < 288; i++) {
+            lengths[i] = i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8;
+          }
+          var dl = new Uint8Array(30);
+          dl.fill(5);
+          fixed = [table(lengths), table(dl)];
+        }
+        codes(fixed[0], fixed[1]);
+      } else if (type === 2) {
+        var nlen = bits(5) + 257;
+        var ndist = bits(5) + 1;
+        var ncode = bits(4) + 4;
+        var cl = new Uint8Array(19);
+        for (i = 0; i < ncode; i++) {
+          cl[ORDER[i]] = bits(3);
+        }
+        var clt = table(cl);
+        var all = new Uint8Array(nlen + ndist);
+        for (i = 0; i < nlen + ndist;) {
+          var sym = decode(clt);
+          if (sym < 16) {
+            all[i++] = sym;
+          } else {
+            var rep = 0;
+            var times;
+            if (sym === 16) {
+              rep = all[i - 1];
+              times = 3 + bits(2);
+            } else if (sym === 17) {
+              times = 3 + bits(3);
+            } else {
+              times = 11 + bits(7);
+            }
+            while (times--) {
+              all[i++] = rep;
+            }
+          }
+        }
+        codes(table(all.subarray(0, nlen)), table(all.subarray(nlen)));
+      } else {
+        throw new Error("bad block type");
+      }
+    }
+    return out.subarray(0, size);
   }
 
   // Which of a choice's messages the reader picked it by: the one that holds most of the
@@ -135,7 +367,6 @@
 
   function answer(key, typed) {
     if (!load()) {
-      pending = key;
       return;
     }
     var n = nodeAt(pos);
@@ -839,23 +1070,25 @@
     }
   }
 
-  // The first question needs only itself; a path in the address needs every node.
-  var started = complete || location.hash.indexOf("#/") !== 0;
-  if (started) {
+  function begin(packed) {
+    data = unpack(packed);
+    nodes = data.nodes;
+    complete = true;
     start();
   }
-  if (!complete) {
-    document.addEventListener("DOMContentLoaded", function () {
-      load();
-      if (!started) {
-        start();
-      } else if (pending !== null) {
-        var key = pending;
-        pending = null;
-        answer(key);
-      } else if (location.hash !== shown) {
-        fromLocation();
+
+  if (packedData) {
+    openPacked(packedData.textContent).then(function (payload) {
+      if (payload.lookup && !window.KB_LOOKUP_INDEX) {
+        window.KB_LOOKUP_INDEX = payload.lookup;
       }
+      begin(payload.tree);
+    }, function () {
+      app.textContent = "";
+      app.appendChild(el("p", "kb-notice", "This browser could not open the troubleshooter's " +
+        "data. Open this file in a current browser, or use the knowledge base's site."));
     });
+  } else {
+    begin(window.kbTreeData);
   }
 })();

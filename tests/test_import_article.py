@@ -1,0 +1,143 @@
+"""`kb import docfx ARTICLE.md` on articles written as Symptoms, Cause and Resolution:
+one entry per error, causes in order with their fixes, messages with typed placeholders
+and samples, check questions, fix titles in the article's words, a --report, paths
+that stay in the source folder; on the shared corpus, the topics pass `kb check --strict`.
+
+Fixture: tests/fixtures/import_article/widget-errors.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import FIXTURES, ROOT, SHARED
+from tests.helpers_cli import MINIMAL, kb
+
+ARTICLE = FIXTURES / "import_article"
+CORPUS = SHARED / "docfx-corpus" / "SupportArticles-docs" / "support"
+CORPUS_FOLDERS = ("azure/devops", "entra/entra-id/app-integration")
+
+
+def load(path: Path) -> dict[str, object]:
+    data = YAML(typ="safe", pure=True).load(path.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def repo_with_article(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(MINIMAL, repo)
+    shutil.copytree(ARTICLE, repo / "article")
+    return repo
+
+
+def test_symptoms_causes_and_resolutions_become_one_entry(tmp_path: Path) -> None:
+    repo = repo_with_article(tmp_path)
+    run = kb("import", "docfx", "article/widget-errors.md", "--report", cwd=repo)
+    assert run.code == 0, run.stderr
+    entry = load(repo / "catalogue" / "widget-errors" / "widget-errors.yml")
+    # The error string of the code block, with typed placeholders, and a sample for it.
+    assert entry["messages"] == [
+        "DEMO1234: The widget service cannot start. Session {id:guid} failed to reach "
+        "{url:url}."]
+    assert entry["samples"] == [
+        "DEMO1234: The widget service cannot start. Session "
+        "6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94 failed to reach "
+        "https://contoso.example.com/app."]
+    assert entry["codes"] == ["DEMO1234"]
+    causes = entry["causes"]
+    assert isinstance(causes, list)
+    # Causes keep their order; '<a name>' is the id, the heading's slug an alias.
+    assert [(c["id"], c["title"]) for c in causes] == [
+        ("port-in-use", "Another program uses the widget port"),
+        ("cause-2-the-configuration-file-is-damaged", "The configuration file is damaged")]
+    assert causes[0]["aliases"] == ["cause-1-another-program-uses-the-widget-port"]
+    # Causes with siblings get a question for the decision tree.
+    assert causes[0]["check"] == "Does this apply: Another program uses the widget port?"
+    # Fix titles in the article's words; steps and notes in order.
+    first = causes[0]["fixes"][0]
+    assert first["title"] == "Free the port or move the service"
+    assert first["steps"] == ["Find the program that holds the port: run `netstat -ano`.",
+                              "Stop that program, or set `port:` in `widget.conf` to a free "
+                              "port."]
+    assert first["notes"] == [{"type": "note", "position": "after",
+                               "text": "The service reads `widget.conf` only when it starts."}]
+    second = causes[1]["fixes"][0]
+    assert second["title"] == ("Restore the configuration file from the last backup, and then "
+                               "start the service again")
+    text = (repo / "catalogue" / "widget-errors" / "widget-errors.yml").read_text()
+    assert "Resolve the error" not in text and "..." not in text and "…" not in text
+    assert "<a name" not in text
+    topic = load(repo / "catalogue" / "widget-errors" / "_topic.yml")
+    assert [s["id"] for s in topic["closing_sections"]] == ["more-information"]
+    # The report names, per entry, what a writer should still look at.
+    assert run.stdout.splitlines()[2:] == [
+        "report: topic 'widget-errors'",
+        "  entry 'widget-errors' (catalogue/widget-errors/widget-errors.yml):",
+        "    - messages: 1 taken from the article; compare each with what users see, and the "
+        "placeholders with the parts that vary",
+        "    - fix 'Restore the configuration file from the last backup, and then start the "
+        "service again': title taken from its first step; reword it as what the fix does",
+        "    - cause 'port-in-use': the check question is generated; reword it as a yes/no "
+        "question that tells this cause apart",
+        "    - cause 'cause-2-the-configuration-file-is-damaged': the check question is "
+        "generated; reword it as a yes/no question that tells this cause apart",
+    ]
+    assert "article/widget-errors.md:4:1: warning: front matter: key 'ms.date' is repeated; " \
+           "the last value is kept, as DocFX does" in run.stderr.splitlines()
+    check = kb("check", "--strict", cwd=repo)
+    assert (check.code, check.stderr) == (0, "kb check: catalogue is valid\n")
+
+
+@pytest.mark.parametrize("kind", ["dotdot", "absolute", "symlink"])
+def test_includes_that_leave_the_source_folder_are_refused(tmp_path: Path, kind: str) -> None:
+    repo = repo_with_article(tmp_path)
+    source = repo / "article"
+    (source / ".git").mkdir()  # the article's repository is its source folder
+    secret = tmp_path / "secret.md"
+    secret.write_text("TOP SECRET\n")
+    written = {"dotdot": "../../secret.md", "absolute": str(secret),
+               "symlink": "linked.md"}[kind]
+    if kind == "symlink":
+        os.symlink(secret, source / "linked.md")
+    article = source / "widget-errors.md"
+    article.write_text(article.read_text().replace(
+        "## More information", f"[!INCLUDE [x]({written})]\n\n## More information"))
+    run = kb("import", "docfx", "article/widget-errors.md", cwd=repo)
+    assert run.code == 1
+    assert "Traceback" not in run.stderr and "TOP SECRET" not in run.stdout + run.stderr
+    assert run.stderr.splitlines()[0].startswith(
+        "article/widget-errors.md:41:1: error: include: refused: ")
+    assert not (repo / "catalogue" / "widget-errors").exists()
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared DocFX corpus is not present")
+def test_corpus_articles_pass_check_strict(tmp_path: Path) -> None:
+    articles = sorted(p for folder in CORPUS_FOLDERS for p in (CORPUS / folder).glob("*.md"))
+
+    def one(item: tuple[int, Path]) -> tuple[str, bool]:
+        index, article = item
+        repo = tmp_path / f"r{index}"
+        shutil.copytree(MINIMAL, repo)
+        shutil.rmtree(repo / "catalogue" / "demo")
+        shutil.copy(ROOT / "catalogue" / "products.yml", repo / "catalogue" / "products.yml")
+        (repo / "content" / "index.md").write_text("# Home\n\nImported.\n")
+        run = kb("import", "docfx", str(article), "--topic", "t", cwd=repo)
+        assert "Traceback" not in run.stderr
+        if run.code != 0:
+            assert not (repo / "catalogue" / "t").exists()  # never half a topic
+            return article.name, False
+        text = "".join(p.read_text() for p in (repo / "catalogue" / "t").glob("*.yml"))
+        assert "Resolve the error" not in text
+        return article.name, kb("check", "--strict", cwd=repo).code == 0
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(one, enumerate(articles)))
+    failed = [name for name, ok in results if not ok]
+    assert len(failed) <= len(results) * 0.05, failed
