@@ -224,3 +224,13 @@ def test_file_url_pages_show_the_version(browser: Any, shipped_site: Path) -> No
         assert badge.is_visible() and badge.inner_text() == "TFS 2018"
     finally:
         context.close()
+
+
+def test_troubleshooter_names_the_versions_that_match(page: Any, site_url: str) -> None:
+    page.goto(site_url + "tfs-2013/troubleshooter/")
+    page.locator("#kb-tree[data-ready]").wait_for()
+    page.fill("#kb-filter", "Insufficient privileges to complete the operation.")
+    first = page.locator(".kb-elsewhere-link").first
+    first.wait_for()
+    href = first.get_attribute("href") or ""
+    assert href.endswith("/azure-rm-endpoint/#privileges") and "/tfs-2013/" not in href

@@ -277,6 +277,9 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
         # The lookup page's matcher and index, for the message filter.
         f'<script src="{back}{LOOKUP_INDEX}"></script>',
         f'<script src="{back}{LOOKUP_SCRIPT}"></script>',
+        # The site's versions and the index loader: "found in other versions".
+        f'<script src="{back}assets/lookup/versions.js"></script>',
+        f'<script src="{back}assets/lookup/loader.js"></script>',
         f'<script src="{back}{SCRIPT}"></script>',
         "",
     ])

@@ -704,6 +704,7 @@
       count.textContent = input.value
         ? found + " of " + total + (total === 1 ? " message matches." : " messages match.")
         : "";
+      elsewhere(found ? "" : input.value, other);
     });
     input.addEventListener("keydown", function (event) {
       var visible = visibleAnswers();
@@ -718,10 +719,49 @@
         visible[0].focus();
       }
     });
+    var other = el("p", "kb-elsewhere");
+    other.hidden = true;
     box.appendChild(label);
     box.appendChild(input);
     box.appendChild(count);
+    box.appendChild(other);
     return box;
+  }
+
+  // No message of this version matches what the reader typed: once they stop typing, the
+  // versions of the site whose messages match it, linked to the entry there (on the site
+  // only: the one-file troubleshooter has no other versions).
+  var elsewhereTimer = 0;
+  function elsewhere(text, out) {
+    clearTimeout(elsewhereTimer);
+    out.textContent = "";
+    out.hidden = true;
+    var versions = window.KB_LOOKUP_VERSIONS;
+    if (!text.trim() || !window.KBLookupIndex || !versions) {
+      return;
+    }
+    var base = app.getAttribute("data-base") || "";
+    var disk = location.protocol === "file:";
+    elsewhereTimer = setTimeout(function () {
+      window.KBLookupIndex.elsewhere(base, versions.current, versions.versions, text,
+        function (found) {
+          if (!found.length) {
+            return;
+          }
+          out.appendChild(document.createTextNode("Found in other versions: "));
+          found.forEach(function (hit, i) {
+            if (i) {
+              out.appendChild(document.createTextNode(", "));
+            }
+            var a = el("a", "kb-elsewhere-link", hit.title + " (" + hit.result.title + ")");
+            a.href = base + "../" + hit.moniker + "/" + hit.result.topic +
+              (disk ? "/index.html" : "/") + "#" + hit.result.entry;
+            out.appendChild(a);
+          });
+          out.appendChild(document.createTextNode("."));
+          out.hidden = false;
+        });
+    }, 500);
   }
 
   function visibleAnswers() {
