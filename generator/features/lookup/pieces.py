@@ -188,12 +188,19 @@ def files(index: dict[str, Any], threshold: int = THRESHOLD,
     manifest, words, pages = split(index, piece_bytes)
     # Keyed by version: a page may load another version's pieces beside its own.
     moniker = json.dumps(index["moniker"])[1:-1]
-    out = {MANIFEST: _script(
-        f'(window.KB_LOOKUP_PIECES = window.KB_LOOKUP_PIECES || {{}})["{moniker}"] = ',
-        manifest)}
     store = "(window.KB_LOOKUP_PIECE = window.KB_LOOKUP_PIECE || {})"
+    out: dict[str, bytes] = {}
     for number, piece in enumerate(words):
         out[word_path(number)] = _script(f'{store}["{moniker}/w{number}"] = ', piece)
     for number, page in enumerate(pages):
         out[page_path(number)] = _script(f'{store}["{moniker}/p{number}"] = ', page)
-    return out
+    # Sizes, so that a text needing more than the whole index (a long log) gets it whole.
+    manifest["sizes"] = {
+        "w": [len(out[word_path(n)]) for n in range(len(words))],
+        "p": [len(out[page_path(n)]) for n in range(len(pages))],
+        "whole": len("window.KB_LOOKUP_INDEX = ") + size + 2,
+    }
+    out[MANIFEST] = _script(
+        f'(window.KB_LOOKUP_PIECES = window.KB_LOOKUP_PIECES || {{}})["{moniker}"] = ',
+        manifest)
+    return dict(sorted(out.items()))

@@ -266,18 +266,48 @@
     return !missing;
   };
 
+  // Bytes of the pieces in `numbers` of `kind` not loaded yet.
+  Pieces.prototype.cost = function (kind, numbers) {
+    var sizes = (this.manifest.sizes || {})[kind] || [];
+    var store = this.store();
+    var total = 0;
+    numbers.forEach(function (n) { if (!store.has(kind + n)) total += sizes[n] || 0; });
+    return total;
+  };
+
+  // The whole index (lookup-index.js), for texts that need more than it weighs.
+  Pieces.prototype.wholeIndex = function (done) {
+    var self = this;
+    if (this.whole) { done(this.whole); return; }
+    var mine = root.KB_LOOKUP_INDEX;
+    loadScripts([this.base + "lookup-index.js"], function () {
+      var index = root.KB_LOOKUP_INDEX;
+      if (mine !== undefined) root.KB_LOOKUP_INDEX = mine;
+      if (index && index.moniker === self.moniker) {
+        self.whole = new root.KBLookup.Matcher(index);
+        done(self.whole);
+      } else {
+        self.everything(done);
+      }
+    });
+  };
+
   Pieces.prototype.matcherFor = function (text, done) {
     var keys = keysOf(text);
     var self = this;
+    if (this.whole) { done(this.whole); return; }
     var words = this.wordPiecesFor(keys);
     var wordUrls = [];
     var store = this.store();
+    var whole = (this.manifest.sizes || {}).whole || Infinity;
+    if (this.cost("w", words) > whole / 2) { this.wholeIndex(done); return; }
     words.forEach(function (n) { if (!store.has("w" + n)) wordUrls.push(self.url("w", n)); });
     loadScripts(wordUrls, function () {
       self.takeWords(words);
       var wanted = self.patternsFor(keys);
       var pages = new Set();
       wanted.forEach(function (n) { pages.add(self.pageOf(n)); });
+      if (self.cost("p", pages) > whole / 2) { self.wholeIndex(done); return; }
       var pageUrls = [];
       pages.forEach(function (n) { if (!store.has("p" + n)) pageUrls.push(self.url("p", n)); });
       loadScripts(pageUrls, function () {
