@@ -40,7 +40,7 @@ TEXTS = [
 
 PROBE = """() => {
   window.__kb = { handlers: [], events: [], long: [] };
-  const input = document.getElementById("kb-search-input");
+  const input = document.getElementById("__kb-search-input");
   let start = 0;
   window.addEventListener("input", () => { start = performance.now(); }, true);
   document.addEventListener("input", () => {
@@ -96,7 +96,7 @@ def measure(site: Path) -> dict[str, Any]:
             page.wait_for_load_state("networkidle")
             for text in TEXTS:
                 page.evaluate(PROBE)
-                page.fill("#kb-search-input", "")
+                page.fill("#__kb-search-input", "")
                 page.wait_for_timeout(200)
                 page.keyboard.type(text, delay=30)
                 page.wait_for_timeout(800)

@@ -28,10 +28,10 @@ def search(page: Any, query: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")  # the shortcut focuses the search box
     page.keyboard.type(query)
-    page.locator("#kb-search-results .kb-search__pages a.kb-search__link").first.wait_for(
+    page.locator("#__kb-search-results .kb-search__pages a.kb-search__link").first.wait_for(
         timeout=15000)
     return [a.get_attribute("href") or "" for a in
-            page.locator("#kb-search-results a.kb-search__link").all()]
+            page.locator("#__kb-search-results a.kb-search__link").all()]
 
 
 def test_search_box_finds_an_error_code(page: Any, site_url: str) -> None:

@@ -81,8 +81,8 @@ def test_contrast_and_screenshots(browser: Any, site_url: str, name: str, path: 
             elif state == "search":
                 if size == "mobile":
                     tab.click(".kb-search__toggle")
-                tab.fill("#kb-search-input", "insuficient privilages")
-                tab.locator("#kb-search-results .kb-search__pages a").first.wait_for()
+                tab.fill("#__kb-search-input", "insuficient privilages")
+                tab.locator("#__kb-search-results .kb-search__pages a").first.wait_for()
             SHOTS.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=str(SHOTS / f"{name}-{scheme}-{size}.png"))
             problems += [f"{size}: {p}" for p in low_contrast(tab)]
@@ -160,7 +160,7 @@ def test_the_browser_title_names_page_site_and_version_once(page: Any, site_url:
 def test_404_page_offers_search_and_home(page: Any, site_url: str) -> None:
     page.goto(site_url + "azure-devops/404.html")
     assert page.locator("h1").inner_text() == "Page not found"
-    assert page.locator("#kb-search-input").count() == 1
+    assert page.locator("#__kb-search-input").count() == 1
     home = page.locator("a.kb-notfound__home")
     home.click()
     page.wait_for_url(site_url + "azure-devops/")

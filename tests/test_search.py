@@ -105,13 +105,13 @@ def aadsts_sample(catalogue: Catalogue) -> list[tuple[str, Entry]]:
 def test_typed_messages_find_their_entry_first(page: Any, site_url: str) -> None:
     page.goto(site_url + "azure-devops/azure-rm-endpoint/")
     for text, anchor in TYPED:
-        page.fill("#kb-search-input", "")
+        page.fill("#__kb-search-input", "")
         page.keyboard.press("/")
         page.keyboard.type(text, delay=5)
-        first = page.locator("#kb-search-results a.kb-search__link").first
+        first = page.locator("#__kb-search-results a.kb-search__link").first
         first.wait_for(timeout=15000)
         page.wait_for_function(
-            "a => { const l = document.querySelector('#kb-search-results a.kb-search__link');"
+            "a => { const l = document.querySelector('#__kb-search-results a.kb-search__link');"
             " return l && l.getAttribute('href').endsWith(a); }", arg=anchor, timeout=15000)
         assert first.get_attribute("href").endswith("azure-rm-endpoint/" + anchor)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 from pathlib import Path
@@ -131,7 +132,10 @@ async def _index(built: Path) -> None:
 
 def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
     """Index the built version with Pagefind and list its pages."""
-    asyncio.run(_index(built))
+    # Pagefind's Python API is asynchronous; its own thread and event loop keep it apart
+    # from any loop the caller runs (a browser driver's, in tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _index(built)).result()
     (built / PAGES_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
     (built / PAGES_SCRIPT).write_text(pages_script(catalogue, moniker, page_list(built)),
                                       encoding="utf-8")

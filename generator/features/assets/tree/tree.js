@@ -365,7 +365,9 @@
     return best === choice.l ? "" : best;
   }
 
-  function answer(key, typed) {
+  function answer(key) {
+    var filter = document.getElementById("kb-filter");
+    var typed = filter ? filter.value : "";
     if (!load()) {
       return;
     }
@@ -1033,8 +1035,7 @@
       return;
     }
     if (action === "answer") {
-      var filter = document.getElementById("kb-filter");
-      answer(target.getAttribute("data-key"), filter ? filter.value : "");
+      answer(target.getAttribute("data-key"));
     } else if (action === "jump") {
       jump(Number(target.getAttribute("data-step")));
     } else if (action === "back") {
