@@ -1,4 +1,7 @@
-"""The served site in Debian's chromium: search, version switching, no foreign requests."""
+"""The served site in Debian's chromium: search, version switching, no foreign requests.
+
+On the snapshot of the shipped knowledge base, so that new entries never change a ranking.
+"""
 
 from __future__ import annotations
 
@@ -34,18 +37,18 @@ def search(page: Any, query: str) -> list[str]:
             page.locator("#__kb-search-results a.kb-search__link").all()]
 
 
-def test_search_box_finds_an_error_code(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/")
+def test_search_box_finds_an_error_code(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/")
     links = search(page, "AADSTS7000215")
     # The error lookup's match first, then the full-text results.
     assert links[0].endswith("azure-rm-endpoint/#autoCreatedSecretExpiration")
     assert [link for link in links[1:] if link.startswith("/azure-devops/")]
 
 
-def test_every_request_stays_on_127_0_0_1(page: Any, site_url: str) -> None:
+def test_every_request_stays_on_127_0_0_1(page: Any, snapshot_url: str) -> None:
     for path in ("azure-devops/", "azure-devops/azure-rm-endpoint/", "tfs-2018/",
                  "tfs-2018/azure-rm-endpoint/", ""):
-        page.goto(site_url + path)
+        page.goto(snapshot_url + path)
         page.wait_for_load_state("networkidle")
     search(page, "refresh token")
     hosts = {urlsplit(url).hostname for url in page.requests_seen
@@ -54,27 +57,28 @@ def test_every_request_stays_on_127_0_0_1(page: Any, site_url: str) -> None:
     assert len(page.requests_seen) > 10
 
 
-def test_root_redirects_to_the_default_version(page: Any, site_url: str) -> None:
-    page.goto(site_url)
-    page.wait_for_url(site_url + "azure-devops/")
+def test_root_redirects_to_the_default_version(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url)
+    page.wait_for_url(snapshot_url + "azure-devops/")
     assert page.title().startswith("Troubleshooting knowledge base")
 
 
-def test_version_selector_keeps_the_current_page(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/azure-rm-endpoint/")
+def test_version_selector_keeps_the_current_page(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/azure-rm-endpoint/")
     selector = page.locator(".md-version__current")
     selector.wait_for(timeout=15000)
     assert selector.inner_text().strip().startswith("Azure DevOps Services")
     selector.focus()  # opens the list, like hovering it
     page.locator(".md-version__link", has_text="TFS 2018").click()
-    page.wait_for_url(site_url + "tfs-2018/azure-rm-endpoint/")
+    page.wait_for_url(snapshot_url + "tfs-2018/azure-rm-endpoint/")
     assert page.locator(".kb-version-banner").is_visible()
 
 
-def test_version_selector_says_when_the_page_is_not_there(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/azure-rm-endpoint/")
+def test_version_selector_says_when_the_page_is_not_there(page: Any,
+                                                          snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/azure-rm-endpoint/")
     page.locator(".md-version__current").focus()
     page.locator(".md-version__link", has_text="TFS 2013").click()
-    page.wait_for_url(site_url + "tfs-2013/not-in-this-version/"
+    page.wait_for_url(snapshot_url + "tfs-2013/not-in-this-version/"
                       "?page=azure-rm-endpoint%2F&from=azure-devops")
     page.locator("#kb-missing-versions li").first.wait_for()

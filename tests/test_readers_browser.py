@@ -16,6 +16,8 @@ from generator.core import links
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
+# Pages and entries named here are the snapshot's (tests/fixtures/catalogues/snapshot), a
+# frozen copy of the shipped knowledge base with a site and a repository address set.
 CONTRAST = (ROOT / "tests" / "js" / "contrast.js").read_text(encoding="utf-8")
 SHOTS = ROOT / "build" / "test-artefacts" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}
@@ -63,14 +65,14 @@ PAGES: list[tuple[str, str, str]] = [
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("name", "path", "state"), PAGES)
-def test_contrast_and_screenshots(browser: Any, site_url: str, name: str, path: str,
+def test_contrast_and_screenshots(browser: Any, snapshot_url: str, name: str, path: str,
                                   state: str, scheme: str) -> None:
     problems = []
     for size, viewport in SIZES.items():
         context = browser.new_context(viewport=viewport, color_scheme=scheme)
         try:
             tab = context.new_page()
-            tab.goto(site_url + path)
+            tab.goto(snapshot_url + path)
             settled(tab)
             if state == "lookup":
                 tab.fill("#kb-lookup-input", "AADSTS7000215: Invalid client secret is provided.")
@@ -92,12 +94,12 @@ def test_contrast_and_screenshots(browser: Any, site_url: str, name: str, path: 
 
 
 @pytest.mark.parametrize("size", ["desktop", "mobile"])
-def test_version_stays_in_the_header_when_scrolled(browser: Any, site_url: str,
+def test_version_stays_in_the_header_when_scrolled(browser: Any, snapshot_url: str,
                                                    size: str) -> None:
     context = browser.new_context(viewport=SIZES[size])
     try:
         tab = context.new_page()
-        tab.goto(site_url + "tfs-2018/azure-rm-endpoint/#privileges")
+        tab.goto(snapshot_url + "tfs-2018/azure-rm-endpoint/#privileges")
         settled(tab)
         tab.mouse.wheel(0, 3000)
         tab.wait_for_timeout(400)
@@ -111,8 +113,8 @@ def test_version_stays_in_the_header_when_scrolled(browser: Any, site_url: str,
         context.close()
 
 
-def test_switching_to_a_version_without_the_page_says_so(page: Any, site_url: str) -> None:
-    page.goto(site_url + DEEP)
+def test_switching_to_a_version_without_the_page_says_so(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + DEEP)
     page.locator(".md-version__current").wait_for()
     page.locator(".md-version__current").focus()
     page.locator(".md-version__link", has_text="TFS 2013").click()
@@ -125,21 +127,21 @@ def test_switching_to_a_version_without_the_page_says_so(page: Any, site_url: st
 
 
 def test_switching_to_a_version_with_the_page_keeps_the_anchor(page: Any,
-                                                               site_url: str) -> None:
-    page.goto(site_url + "azure-devops/azure-rm-endpoint/#privileges")
+                                                               snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/azure-rm-endpoint/#privileges")
     page.locator(".md-version__current").focus()
     page.locator(".md-version__link", has_text="TFS 2018").click()
-    page.wait_for_url(site_url + "tfs-2018/azure-rm-endpoint/#privileges")
+    page.wait_for_url(snapshot_url + "tfs-2018/azure-rm-endpoint/#privileges")
 
 
-def test_banner_link_keeps_the_anchor(page: Any, site_url: str) -> None:
-    page.goto(site_url + "tfs-2018/azure-rm-endpoint/#privileges")
+def test_banner_link_keeps_the_anchor(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "tfs-2018/azure-rm-endpoint/#privileges")
     page.locator(".kb-version-link").click()
-    page.wait_for_url(site_url + "azure-devops/azure-rm-endpoint/#privileges")
+    page.wait_for_url(snapshot_url + "azure-devops/azure-rm-endpoint/#privileges")
 
 
-def test_lookup_page_names_the_versions_that_match(page: Any, site_url: str) -> None:
-    page.goto(site_url + "tfs-2013/lookup/")
+def test_lookup_page_names_the_versions_that_match(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "tfs-2013/lookup/")
     page.fill("#kb-lookup-input", "Insufficient privileges to complete the operation.")
     page.click("#kb-lookup-submit")
     first = page.locator(".kb-lookup__elsewhere-link").first
@@ -148,22 +150,22 @@ def test_lookup_page_names_the_versions_that_match(page: Any, site_url: str) -> 
     assert "No entry" in page.locator("#kb-lookup-status").inner_text()
 
 
-def test_the_browser_title_names_page_site_and_version_once(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/")
+def test_the_browser_title_names_page_site_and_version_once(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/")
     assert page.title() == "Troubleshooting knowledge base (Azure DevOps Services)"
-    page.goto(site_url + "tfs-2018/azure-rm-endpoint/")
+    page.goto(snapshot_url + "tfs-2018/azure-rm-endpoint/")
     title = page.title()
     assert title.count("Troubleshooting knowledge base") == 1
     assert title.endswith("(TFS 2018)")
 
 
-def test_404_page_offers_search_and_home(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/404.html")
+def test_404_page_offers_search_and_home(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/404.html")
     assert page.locator("h1").inner_text() == "Page not found"
     assert page.locator("#__kb-search-input").count() == 1
     home = page.locator("a.kb-notfound__home")
     home.click()
-    page.wait_for_url(site_url + "azure-devops/")
+    page.wait_for_url(snapshot_url + "azure-devops/")
 
 
 def test_feedback_links_need_a_repository(page: Any, site_url: str) -> None:
@@ -191,8 +193,8 @@ def test_feedback_urls_come_from_repo_url_and_refuse_other_schemes() -> None:
     assert links.issue_url({}) == "" and links.site_url({"site_url": "ftp://x/"}) == ""
 
 
-def test_crumb_names_the_message_filtered_for(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/troubleshooter/")
+def test_crumb_names_the_message_filtered_for(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     page.fill("#kb-filter", "AADSTS7000222")
     page.locator(".kb-answer:visible").first.click()
@@ -200,8 +202,8 @@ def test_crumb_names_the_message_filtered_for(page: Any, site_url: str) -> None:
     assert "7000222" in crumb.inner_text()
 
 
-def test_a_shared_link_shows_only_its_own_answers(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/troubleshooter/")
+def test_a_shared_link_shows_only_its_own_answers(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     walk_to_a_fix(page)
     here = page.url
@@ -215,19 +217,19 @@ def test_a_shared_link_shows_only_its_own_answers(page: Any, site_url: str) -> N
     assert "kept from before" not in page.locator("#kb-tree").inner_text()
 
 
-def test_file_url_pages_show_the_version(browser: Any, shipped_site: Path) -> None:
+def test_file_url_pages_show_the_version(browser: Any, snapshot_site: Path) -> None:
     context = browser.new_context(viewport=SIZES["mobile"])
     try:
         tab = context.new_page()
-        tab.goto((shipped_site / "tfs-2018" / "azure-rm-endpoint" / "index.html").as_uri())
+        tab.goto((snapshot_site / "tfs-2018" / "azure-rm-endpoint" / "index.html").as_uri())
         badge = tab.locator(".kb-version-badge")
         assert badge.is_visible() and badge.inner_text() == "TFS 2018"
     finally:
         context.close()
 
 
-def test_troubleshooter_names_the_versions_that_match(page: Any, site_url: str) -> None:
-    page.goto(site_url + "tfs-2013/troubleshooter/")
+def test_troubleshooter_names_the_versions_that_match(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "tfs-2013/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     page.fill("#kb-filter", "Insufficient privileges to complete the operation.")
     first = page.locator(".kb-elsewhere-link").first

@@ -26,6 +26,28 @@ ARTEFACTS = ROOT / "build" / "test-artefacts"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
+WITH_TOPIC = ["tfs-2015", "tfs-2017", "tfs-2018", "azure-devops-2019", "azure-devops-2020",
+              "azure-devops-2022", "azure-devops"]
+
+# On the snapshot of the shipped knowledge base (tests/fixtures/catalogues/snapshot):
+# (query, expected first result): whole messages, codes and three-word fragments. Material's
+# full-text ranking alone got three of them wrong on the live catalogue; none may be.
+QUERIES = [
+    ("Insufficient privileges to complete the operation.", "azure-rm-endpoint/#privileges"),
+    ("Failed to obtain an access token", "azure-rm-endpoint/#sessionexpired"),
+    ("A valid refresh token was not found", "azure-rm-endpoint/#sessionexpired"),
+    ("Failed to assign Contributor role", "azure-rm-endpoint/#contributorrole"),
+    ("AADSTS7000215", "azure-rm-endpoint/#autoCreatedSecretExpiration"),
+    ("AADSTS7000222", "azure-rm-endpoint/#autoCreatedSecretExpiration"),
+    ("AADSTS7000215: Invalid client secret is provided",
+     "azure-rm-endpoint/#autoCreatedSecretExpiration"),
+    ("AADSTS7000112", "azure-rm-endpoint/#jwtfailed"),
+    ("valid refresh token", "azure-rm-endpoint/#sessionexpired"),
+    ("privileges to complete", "azure-rm-endpoint/#privileges"),
+    ("active Azure subscription", "azure-rm-endpoint/#noactivesubscription"),
+]
+KNOWN_WRONG: list[str] = []
+
 # The issue's own examples, typed key by key into the box on the newest version.
 TYPED = [
     ("AADSTS7000222: The provided client secret keys for app "
@@ -102,8 +124,8 @@ def aadsts_sample(catalogue: Catalogue) -> list[tuple[str, Entry]]:
     return [found[int(i * step)] for i in range(SAMPLE)]
 
 
-def test_typed_messages_find_their_entry_first(page: Any, site_url: str) -> None:
-    page.goto(site_url + "azure-devops/azure-rm-endpoint/")
+def test_typed_messages_find_their_entry_first(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/azure-rm-endpoint/")
     for text, anchor in TYPED:
         page.fill("#__kb-search-input", "")
         page.keyboard.press("/")
@@ -163,6 +185,37 @@ def test_aadsts_messages_codes_and_fragments_first_in_every_version(
     assert wrong == []
 
 
+def test_first_result_is_the_right_section(browser: Any, snapshot_url: str) -> None:
+    wrong = []
+    for version in WITH_TOPIC:
+        context = browser.new_context()
+        try:
+            tab = context.new_page()
+            tab.goto(snapshot_url + f"{version}/")
+            found = first_links(tab, [q for q, _ in QUERIES])
+        finally:
+            context.close()
+        wrong += [f"{version}: {q}" for (q, expected), got in zip(QUERIES, found, strict=True)
+                  if got != snapshot_url + f"{version}/{expected}"]
+    assert wrong == KNOWN_WRONG
+
+
+def test_nothing_found_for_excluded_topic(page: Any, snapshot_url: str) -> None:
+    page.goto(snapshot_url + "tfs-2013/")
+    links = page.evaluate("q => window.KBSearch.run(q)", "Insufficient privileges")
+    assert not [link for link in links if "/tfs-2013/azure-rm-endpoint/" in link]
+
+
+def test_version_specific_step_is_found_only_where_it_applies(page: Any,
+                                                              snapshot_url: str) -> None:
+    page.goto(snapshot_url + "azure-devops/")
+    newest = page.evaluate("q => window.KBSearch.run(q)", "Rotate secret")
+    assert newest[0] == snapshot_url + "azure-devops/azure-rm-endpoint/#autoCreatedSecretExpiration"
+    page.goto(snapshot_url + "tfs-2018/")
+    older = page.evaluate("q => window.KBSearch.run(q)", "Rotate secret")
+    assert not [link for link in older if "rotate" in link.lower()]
+
+
 def test_only_the_versions_entries_are_found(page: Any, site_url: str,
                                               catalogue: Catalogue) -> None:
     """A message of an entry that a version lacks finds nothing of it there, and the box
@@ -187,12 +240,12 @@ def test_only_the_versions_entries_are_found(page: Any, site_url: str,
     assert f"/{moniker}/" not in href
 
 
-def test_from_disk_the_lookup_part_still_works(browser: Any, shipped_site: Path) -> None:
+def test_from_disk_the_lookup_part_still_works(browser: Any, snapshot_site: Path) -> None:
     context = browser.new_context()
     try:
         context.route(re.compile(r"^https?://"), lambda route: route.abort())
         tab = context.new_page()
-        tab.goto((shipped_site / "azure-devops" / "index.html").as_uri())
+        tab.goto((snapshot_site / "azure-devops" / "index.html").as_uri())
         links = tab.evaluate("q => window.KBSearch.run(q)", "AADSTS7000215")
         assert links and links[0].endswith(
             "azure-rm-endpoint/index.html#autoCreatedSecretExpiration")

@@ -727,6 +727,7 @@ class Importer:
         messages = self.messages(all_lines)
         if messages:
             data["messages"] = messages
+            data["samples"] = [sample_of(m) for m in messages]  # kb check --strict asks one
             codes = sorted({c for m in messages for c in CODE.findall(m)})
             if codes:
                 data["codes"] = codes
@@ -750,6 +751,11 @@ class Importer:
             if described:
                 data["summary"] = "\n\n".join(described) + "\n"
             causes.append(cause)
+        for cause in causes:
+            # kb check --strict asks each cause for text that tells it apart: a generated
+            # question, to reword, where the article gives none.
+            if "description" not in cause or len(causes) > 1:
+                cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
         data["causes"] = causes
         return data
 
@@ -1604,7 +1610,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             report.append(f"cause '{cause['id']}': no Resolution heading; the fix was taken "
                           "from the cause's text")
         cause.pop("_node", None)
-        if len(causes) > 1:
+        if len(causes) > 1 or not cause.get("description"):
             cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
             report.append(f"cause '{cause['id']}': the check question is generated; reword it "
                           "as a yes/no question that tells this cause apart")
