@@ -229,10 +229,12 @@ def test_file_url_pages_show_the_version(browser: Any, snapshot_site: Path) -> N
 
 
 def test_troubleshooter_names_the_versions_that_match(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "tfs-2013/troubleshooter/")
+    page.goto(snapshot_url + "tfs-2018/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
-    page.fill("#kb-filter", "Insufficient privileges to complete the operation.")
+    page.fill("#kb-filter", "AADSTS70025: Client application has no configured federated "
+                            "identity credentials")
     first = page.locator(".kb-elsewhere-link").first
     first.wait_for()
     href = first.get_attribute("href") or ""
-    assert href.endswith("/azure-rm-endpoint/#privileges") and "/tfs-2013/" not in href
+    assert href.endswith("/workload-identity/#nofederatedcredentials")
+    assert "/tfs-2018/" not in href

@@ -116,8 +116,10 @@ def prepared(html: str) -> str:
 async def _index(built: Path) -> None:
     from pagefind.index import PagefindIndex
 
-    output = built / "pagefind"
-    async with PagefindIndex(config=dict(PAGEFIND_CONFIG)) as index:  # type: ignore[arg-type]
+    # The index is written where the configuration says when the block ends (and only
+    # there: never into the working directory).
+    config = {**PAGEFIND_CONFIG, "output_path": str(built / "pagefind")}
+    async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
         for path in sorted(built.rglob("*.html")):
             rel = path.relative_to(built).as_posix()
             if rel.startswith(("assets/", "pagefind/")):
@@ -127,7 +129,6 @@ async def _index(built: Path) -> None:
                 continue
             await index.add_html_file(content=prepared(text), url="/" + rel.removesuffix(
                 "index.html"))
-        await index.write_files(output_path=str(output))
 
 
 def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
