@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ...catalogue.model import Catalogue
+from ...core import links
 from ...core.project import Project
 from ...markdown import docfx
 from ...site.feature import Contribution
@@ -63,15 +64,12 @@ class SiteInfo:
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], moniker: str) -> SiteInfo:
-        extra = settings.get("extra") or {}
-        kb = extra.get("kb") if isinstance(extra, dict) else None
-        kb = kb if isinstance(kb, dict) else {}
-        site_url = str(settings.get("site_url") or "")
+        site_url = links.site_url(settings)
         return cls(
             name=str(settings.get("site_name") or "Troubleshooting knowledge base"),
             url=f"{site_url.rstrip('/')}/{moniker}/" if site_url else "",
-            feedback=str(kb.get("feedback_url") or ""),
-            new_entry=str(kb.get("new_entry_url") or ""),
+            feedback=links.issue_url(settings),
+            new_entry=links.new_entry_url(settings),
             directory_urls=bool(settings.get("use_directory_urls", True)),
         )
 
@@ -281,6 +279,9 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
         # The lookup page's matcher and index, for the message filter.
         f'<script src="{back}{LOOKUP_INDEX}"></script>',
         f'<script src="{back}{LOOKUP_SCRIPT}"></script>',
+        # The site's versions and the index loader: "found in other versions".
+        f'<script src="{back}assets/lookup/versions.js"></script>',
+        f'<script src="{back}assets/lookup/loader.js"></script>',
         f'<script src="{back}{SCRIPT}"></script>',
         "",
     ])
