@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -27,6 +28,7 @@ class Server:
 
     def __init__(self, proc: subprocess.Popen[str]):
         self.proc = proc
+        self.url = ""
         self.lines: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
         assert proc.stderr is not None
@@ -67,9 +69,9 @@ def poll(url: str, predicate: Callable[[str], bool], timeout: float = 60) -> str
     raise AssertionError(f"{url} did not change in time")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Server, Path, str]]:
-    repo = fixture_repo(tmp_path)
+@contextlib.contextmanager
+def start(repo: Path, tmp_path: Path) -> Iterator[Server]:
+    """`kb serve --version demo-2` in `repo`, until the block ends; `.url` once serving."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TMPDIR": str(tmp_path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", "0", "--version", "demo-2"],
@@ -78,8 +80,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, Path, str]]:
     server = Server(proc)
     try:
         line = server.wait_for(lambda text: text.startswith("kb serve: serving "))
-        url = line.split()[3]
-        yield server, repo, url
+        server.url = line.split()[3]
+        yield server
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -87,6 +89,13 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, Path, str]]:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, Path, str]]:
+    repo = fixture_repo(tmp_path)
+    with start(repo, tmp_path) as server:
+        yield server, repo, server.url
 
 
 def test_serves_one_version_and_rebuilds_on_change(served: tuple[Server, Path, str],
@@ -107,7 +116,12 @@ def test_serves_one_version_and_rebuilds_on_change(served: tuple[Server, Path, s
     entry = repo / "catalogue" / "demo" / "disk-full.yml"
     entry.write_text(entry.read_text().replace("The disk is full", "The volume is full"))
     poll(url + "demo/", lambda text: "The volume is full" in text)
-    assert not (repo / "site").exists() and not (repo / "build").exists()
+    # Only the edited page is rendered again; the others are copied from the served build.
+    rebuilt = server.wait_for(lambda text: text.startswith("kb serve: built demo-2 in "))
+    assert rebuilt.endswith(" unchanged)") and "(1 page rendered, " in rebuilt, rebuilt
+    # The preview works in build/serve/ (and shares the converted blocks of kb build).
+    assert not (repo / "site").exists()
+    assert sorted(p.name for p in (repo / "build").iterdir()) == ["cache", "serve"]
 
 
 def test_bad_input_keeps_the_last_good_build(served: tuple[Server, Path, str]) -> None:
@@ -121,15 +135,35 @@ def test_bad_input_keeps_the_last_good_build(served: tuple[Server, Path, str]) -
     server.wait_for(lambda text: text == (
         "kb serve: the build failed; still serving the last good build"))
     assert "The disk is full" in fetch(url + "demo/")
+    # Every page shows the problem over the last good build, until it is fixed.
+    page = poll(url + "demo/", lambda text: "kb-serve-error" in text)
+    assert "The disk is full" in page
+    assert "disk-full.yml:2:1: error: YAML: duplicate key &#x27;id&#x27;" in page
     entry.write_text(good.replace("The disk is full", "The disk is quite full"))
-    poll(url + "demo/", lambda text: "The disk is quite full" in text)
+    page = poll(url + "demo/", lambda text: "The disk is quite full" in text)
+    assert "kb-serve-error" not in page
 
 
-def test_stops_cleanly_and_removes_its_folder(served: tuple[Server, Path, str]) -> None:
-    server, _repo, _url = served
-    work = Path(server.lines[0].split(" into ")[1])
-    assert work.is_dir()
+def test_stops_cleanly_and_the_next_start_reuses_its_folder(
+        served: tuple[Server, Path, str], tmp_path: Path) -> None:
+    server, repo, _url = served
+    work = repo / server.lines[0].split(" into ")[1]
+    assert work == repo / "build" / "serve" / "demo-2" and work.is_dir()
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=30) == 0
     server.wait_for(lambda text: text == "kb serve: stopped")
+    assert (work / "site" / "demo-2" / "demo" / "index.html").is_file()
+    with start(repo, tmp_path) as again:
+        built = next(line for line in again.lines if line.startswith("kb serve: built"))
+        assert "(0 pages rendered, " in built, built
+
+
+def test_a_second_preview_of_the_same_version_works_in_a_folder_of_its_own(
+        served: tuple[Server, Path, str], tmp_path: Path) -> None:
+    _server, repo, url = served
+    with start(repo, tmp_path) as other:
+        work = Path(other.lines[0].split(" into ")[1])
+        assert work.is_absolute() and not work.is_relative_to(repo)
+        assert "The disk is full" in fetch(other.url + "demo/")
     assert not work.exists()
+    assert "The disk is full" in fetch(url + "demo/")  # the first one is still serving

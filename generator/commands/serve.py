@@ -20,11 +20,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "serve", help="preview one version with live reload",
-        description="Build one version (the default one, or --version) into a temporary "
-                    "folder, serve it on 127.0.0.1, and rebuild and reload open pages when "
-                    "a file of catalogue/, content/, overrides/ or mkdocs.yml changes. Bad "
-                    "input prints its problems and the last good build stays served. "
-                    "site/ and build/ are not touched.",
+        description="Build one version (the default one, or --version) into "
+                    "build/serve/, serve it on 127.0.0.1, and rebuild and reload open pages "
+                    "when a file of catalogue/, content/, overrides/ or mkdocs.yml changes. "
+                    "A rebuild renders only the pages that changed; the search index "
+                    "follows a moment later. Bad input prints its problems, shows them over "
+                    "every served page, and the last good build stays served until it is "
+                    "fixed. site/ is not touched; build/serve/ is kept, so the next kb "
+                    "serve starts from it.",
     )
     parser.add_argument("--version", metavar="MONIKER",
                         help="the version to preview, a moniker or alias (default: the "
