@@ -11,10 +11,14 @@ built apart assembled into `site/` (`assemble_parts`), as the single build makes
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gc
 import hashlib
 import html
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..catalogue.model import Catalogue
+from ..core.cache import file_digest
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.parallel import fork_map
 from ..core.project import Project, site_settings
@@ -35,6 +40,9 @@ from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
 CACHE_FORMAT = "2"
+# Up to this many blocks missing from the cache, the versions' builds convert them (each
+# worker once); past it, they are converted beforehand, each once, on every core.
+FEW_BLOCKS = 32
 PART_FILE = "kb-part.json"
 
 
@@ -52,6 +60,26 @@ class BuildReport:
     reused_blocks: int = 0
     rendered_pages: int = 0
     reused_pages: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds of each stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds (workers included)
+
+    def lap(self, stage: str, since: float) -> float:
+        """Note the seconds of `stage` (since `since`); returns now."""
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        spent = cpu_seconds()
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + spent - self._cpu
+        self._cpu = spent
+        return now
+
+    _cpu: float = field(default_factory=lambda: cpu_seconds(), repr=False)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the workers it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def version_url(site_url: str, moniker: str) -> str:
@@ -59,7 +87,15 @@ def version_url(site_url: str, moniker: str) -> str:
     return f"{base}{moniker}/" if base else ""
 
 
-def tree_key(project: Project, tree: VersionTree, site_url: str) -> str:
+def tree_digests(tree: VersionTree) -> dict[str, str]:
+    """Each file of a version's tree by its digest (sha256)."""
+    if tree.digests.keys() == tree.files.keys():
+        return tree.digests
+    return {name: hashlib.sha256(data).hexdigest() for name, data in tree.files.items()}
+
+
+def tree_key(project: Project, tree: VersionTree, site_url: str,
+             digests: dict[str, str] | None = None) -> str:
     """A digest of everything a version's MkDocs build depends on."""
     from importlib.metadata import version as dist_version
 
@@ -78,8 +114,8 @@ def tree_key(project: Project, tree: VersionTree, site_url: str) -> str:
         for override in sorted(project.overrides.rglob("*")):
             if override.is_file():
                 digest.update(project.rel(override).encode() + b"\0" + override.read_bytes())
-    for name, data in tree.files.items():
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    for name, known in (digests or tree_digests(tree)).items():
+        digest.update(name.encode() + b"\0" + known.encode())
     return digest.hexdigest()
 
 
@@ -93,11 +129,100 @@ def write_tree(tree: VersionTree, docs_dir: Path) -> None:
         target.write_bytes(data)
 
 
+def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
+              fresh: bool = False) -> frozenset[str] | None:
+    """Make `docs_dir` hold exactly the version's tree (`digests`: its files' digests),
+    writing only the files that differ from what is there; returns the paths written
+    (None: the folder was new, or made anew with `fresh`). What the folder holds is noted
+    beside it after each sync (and only then), so unchanged files are not even read."""
+    state = docs_dir.with_name(f"{docs_dir.name}.digests.json")
+    try:
+        known = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    state.unlink(missing_ok=True)
+    if fresh or not docs_dir.is_dir():
+        write_tree(tree, docs_dir)
+        state.write_text(json.dumps(digests), encoding="utf-8")
+        return None
+    written = set()
+    for path, data in tree.files.items():
+        target = docs_dir / path
+        try:
+            same = target.stat().st_size == len(data) and (
+                known.get(path) == digests[path] if path in known
+                else target.read_bytes() == data)
+        except OSError:
+            same = False
+        if not same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)
+            written.add(path)
+    for folder, _dirs, names in os.walk(docs_dir, topdown=False):
+        base = Path(folder)
+        for name in names:
+            if (base / name).relative_to(docs_dir).as_posix() not in tree.files:
+                (base / name).unlink()
+        if base != docs_dir and not os.listdir(base):
+            base.rmdir()
+    state.write_text(json.dumps(digests), encoding="utf-8")
+    return frozenset(written)
+
+
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def mirror(source: Path, target: Path) -> None:
+    """Make `target` hold exactly the files of `source`, as hard links (copies where the
+    file system has none), touching only what differs; folders left empty are removed."""
+    wanted: set[str] = set()
+    for folder, _dirs, names in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        out = target if rel == "." else target / rel
+        out.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            src, dst = os.path.join(folder, name), os.path.join(out, name)
+            wanted.add(dst)
+            try:
+                if os.path.samefile(src, dst):
+                    continue
+            except OSError:
+                pass
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(dst)
+            _link_or_copy(src, dst)
+    for folder, _dirs, names in os.walk(target, topdown=False):
+        for name in names:
+            if os.path.join(folder, name) not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(target) and not os.listdir(folder):
+            os.rmdir(folder)
+
+
+def recycled(folder: Path, keep: Sequence[str]) -> None:
+    """Ready an earlier site's folder to stage the next one in: every file goes but those
+    under the folders named `keep` (`mirror` brings them up to date), folders stay."""
+    for entry in folder.iterdir():
+        if entry.name in keep and entry.is_dir() and not entry.is_symlink():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            for where, _dirs, names in os.walk(entry):
+                for name in names:
+                    os.unlink(os.path.join(where, name))
+        else:
+            entry.unlink()
+
+
+def remove_empty(folder: Path) -> None:
+    """Remove the folders under `folder` that hold no file."""
+    for where, _dirs, names in os.walk(folder, topdown=False):
+        if where != str(folder) and not names and not os.listdir(where):
+            os.rmdir(where)
 
 
 def redirect_page(target: str, title: str) -> str:
@@ -135,7 +260,7 @@ def assemble(staging: Path, folders: dict[str, Path], products: Products,
     """Copy the built versions (moniker -> built folder) into `staging` and add the
     site-wide files: versions.json, the root redirect and the aliases' redirects."""
     for moniker in products.names:
-        shutil.copytree(folders[moniker], staging / moniker, copy_function=_link_or_copy)
+        mirror(folders[moniker], staging / moniker)
     (staging / "versions.json").write_text(versions_json(products), encoding="utf-8")
     default = products.default
     (staging / "index.html").write_text(
@@ -151,13 +276,21 @@ def assemble(staging: Path, folders: dict[str, Path], products: Products,
             page.write_text(redirect_page(rel, products[target].title), encoding="utf-8")
 
 
-def publish(staging: Path, site: Path) -> None:
-    """Replace `site` by `staging`: the old site stays until the new one is complete."""
+def publish(staging: Path, site: Path, spare: Path | None = None) -> None:
+    """Replace `site` by `staging`: the old site stays until the new one is complete. With
+    `spare`, the old site is kept there (to stage the next build in, see `recycled`)
+    rather than removed."""
     old = site.with_name(f"{site.name}.old-{os.getpid()}")
     if site.exists():
         site.rename(old)
     staging.rename(site)
     if old.exists():
+        if spare is not None and not spare.exists():
+            try:
+                old.rename(spare)
+                return
+            except OSError:  # another file system
+                pass
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -193,13 +326,14 @@ def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
             files += sorted(f for f in root.rglob("*")
                             if f.is_file() and "__pycache__" not in f.parts)
     for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"\0missing"
-        name = path.relative_to(generator_dir.parent).as_posix() \
-            if path.is_relative_to(generator_dir) else project.rel(path)
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        if path.is_relative_to(generator_dir):
+            name = path.relative_to(generator_dir.parent).as_posix()
+        elif path.is_relative_to(project.root):
+            name = path.relative_to(project.root).as_posix()
+        else:
+            name = project.rel(path)
+        # Read once per run: loading the catalogue asks for the same files' digests.
+        digest.update(name.encode() + b"\0" + file_digest(path).encode())
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
                  "jinja2", "ruamel.yaml", "markdown-it-py"):
         try:
@@ -224,7 +358,7 @@ def _site_stamp(site: Path) -> str:
 
 
 def _request(project: Project, tree: VersionTree, site_url: str, build_root: Path,
-             previous: bool) -> Request:
+             previous: bool, digests: dict[str, str]) -> Request:
     cache = build_root / "versions"
     manifest: dict[str, Any] = {}
     manifest_file = cache / f"{tree.moniker}.manifest.json"
@@ -238,7 +372,7 @@ def _request(project: Project, tree: VersionTree, site_url: str, build_root: Pat
         str(cache / f"{tree.moniker}.tmp"), tree.nav, tree.extra,
         version_url(site_url, tree.moniker), dict(tree.pieces),
         str(build_root / "cache" / "blocks"),
-        str(cache / tree.moniker) if manifest else "", manifest)
+        str(cache / tree.moniker) if manifest else "", manifest, digests)
 
 
 def _prepare(requests: list[Request], jobs: int | None) -> int:
@@ -251,8 +385,8 @@ def _prepare(requests: list[Request], jobs: int | None) -> int:
         for key in page_block_keys(requests[number]):
             if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
                 owner[key] = number
-    if not owner:
-        return 0
+    if len(owner) <= FEW_BLOCKS:
+        return 0  # each version's build converts what it misses (no workers to start)
     per_version: dict[int, list[str]] = {}
     for key, number in owner.items():
         per_version.setdefault(number, []).append(key)
@@ -298,16 +432,22 @@ def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
     return results, failures
 
 
-def _prune_blocks(build_root: Path, monikers: Sequence[str]) -> None:
-    """Remove the cached blocks that no version's last build used."""
+def _prune_blocks(build_root: Path, monikers: Sequence[str],
+                  known: dict[str, Sequence[str]]) -> None:
+    """Remove the cached blocks that no version's last build used (`known`: the blocks of
+    the versions built now; the others' are in their manifests)."""
     cache = build_root / "versions"
     used: set[str] = set()
     for moniker in monikers:
+        if moniker in known:
+            used.update(known[moniker])
+            continue
         try:
             manifest = json.loads((cache / f"{moniker}.manifest.json").read_text("utf-8"))
         except (OSError, ValueError):
             return  # a version whose blocks are unknown: keep everything
-        used.update(manifest.get("blocks", []))
+        for page in manifest.get("meta", {}).values():
+            used.update(page.get("blocks", []))
     blocks = build_root / "cache" / "blocks"
     if not blocks.is_dir():
         return
@@ -338,6 +478,7 @@ def build_site(
     site = site_dir or (build_root / "parts" / only if only else project.site)
     inputs = inputs_digest(project, features)
     state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
+    lap = report.lap("inputs", started)
 
     def stamp_of() -> str:
         return _site_stamp(site) if not only else _part_stamp(site)
@@ -356,11 +497,18 @@ def build_site(
                   "date", file=out, flush=True)
             return report
     state_file.unlink(missing_ok=True)
+    if force:  # nothing kept from earlier builds is used
+        shutil.rmtree(build_root / "cache", ignore_errors=True)
     diagnostics = Diagnostics()
     # Markdown is checked while each version renders, not once more beforehand.
-    catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs)
+    catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs,
+                             cache=build_root / "cache" / "topics")
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
+    # The catalogue lives as long as the build: the garbage collector need not walk it again
+    # (nor the workers forked from here, which share its memory).
+    gc.freeze()
+    lap = report.lap("load", lap)
     products = catalogue.products
     if only is not None and only not in products.names:
         problem = Diagnostics()
@@ -370,10 +518,12 @@ def build_site(
         raise DiagnosticError(problem.items)
     monikers = None if only is None else sorted({only, products.default},
                                                  key=products.names.index)
-    trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs)
+    trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs,
+                                          cache=build_root / "cache" / "pages")
     if render_problems.has_errors():
         raise DiagnosticError(render_problems.sorted())
     report.render_seconds = time.perf_counter() - started
+    lap = report.lap("render", lap)
     default_tree = next(t for t in trees if t.moniker == products.default)
     default_pages = list(default_tree.extra["kb_build"]["default_pages"])
     if only is not None:
@@ -382,14 +532,14 @@ def build_site(
     site_url = str(settings.get("site_url") or "")
     cache = build_root / "versions"
     cache.mkdir(parents=True, exist_ok=True)
-    if force:
-        shutil.rmtree(build_root / "cache" / "blocks", ignore_errors=True)
     todo: list[tuple[int, VersionTree, str]] = []
     total = len(trees)
     index_of = {tree.moniker: i for i, tree in enumerate(trees, 1)}
     print(f"kb: building {total} version{'s' if total != 1 else ''}", file=out, flush=True)
+    digests: dict[str, dict[str, str]] = {}
     for index, tree in enumerate(trees, 1):
-        key = tree_key(project, tree, site_url)
+        digests[tree.moniker] = tree_digests(tree)
+        key = tree_key(project, tree, site_url, digests[tree.moniker])
         key_file = cache / f"{tree.moniker}.key"
         if not force and key_file.is_file() and key_file.read_text() == key \
                 and (cache / tree.moniker).is_dir():
@@ -399,17 +549,23 @@ def build_site(
         todo.append((index, tree, key))
     requests = []
     for _index, tree, _key in todo:
-        request = _request(project, tree, site_url, build_root, previous=not force)
-        write_tree(tree, Path(request.docs_dir))
-        if Path(request.site_dir).exists():
-            shutil.rmtree(request.site_dir)
+        request = _request(project, tree, site_url, build_root, not force,
+                           digests[tree.moniker])
+        work, spare = Path(request.site_dir), cache / f"{tree.moniker}.spare"
+        if not work.exists() and spare.is_dir():
+            spare.rename(work)  # the build before last: its folders are reused
+        changed = sync_tree(tree, Path(request.docs_dir), digests[tree.moniker], force)
+        request = dataclasses.replace(request, changed=changed)
         requests.append(request)
     failures = Diagnostics()
     results: dict[str, Result] = {}
+    lap = report.lap("write", lap)
     if requests:
         _prepare(requests, jobs)
+        lap = report.lap("convert", lap)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
         results, failures = _build_versions(requests, jobs, out, index_of, total, sizes)
+        lap = report.lap("engine", lap)
     for _index, tree, key in todo:
         if tree.moniker not in results:
             continue
@@ -426,27 +582,35 @@ def build_site(
             continue
         built = cache / f"{tree.moniker}.tmp"
         finish_version(features, project, catalogue, tree.moniker, built)
-        final = cache / tree.moniker
+        final, spare = cache / tree.moniker, cache / f"{tree.moniker}.spare"
         if final.exists():
-            shutil.rmtree(final)
+            if spare.exists():
+                shutil.rmtree(spare)
+            final.rename(spare)  # kept to build the next one in
         built.rename(final)
-        manifest = dict(result.manifest, blocks=result.used)
-        (cache / f"{tree.moniker}.manifest.json").write_text(json.dumps(manifest),
+        (cache / f"{tree.moniker}.manifest.json").write_text(json.dumps(result.manifest),
                                                             encoding="utf-8")
         (cache / f"{tree.moniker}.key").write_text(key)
         report.built.append(tree.moniker)
     if failures:
         raise DiagnosticError(failures.sorted())
     if only is None and report.built:
-        _prune_blocks(build_root, products.names)
+        _prune_blocks(build_root, products.names,
+                      {m: results[m].used for m in report.built})
+    lap = report.lap("finish", lap)
     staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
+    spare = build_root / "spare-site"
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    if only is None and spare.is_dir():
+        spare.rename(staging)
+        recycled(staging, products.names)
+    staging.mkdir(parents=True, exist_ok=True)
     try:
         if only is None:
             assemble(staging, {m: cache / m for m in products.names}, products, default_pages)
             finish_site(features, project, catalogue, staging)
+            remove_empty(staging)
         else:
             shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
             part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
@@ -457,10 +621,11 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     site.parent.mkdir(parents=True, exist_ok=True)
-    publish(staging, site)
+    publish(staging, site, spare if only is None else None)
     state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True,
                                       "versions": [t.moniker for t in trees]}),
                           encoding="utf-8")
+    report.lap("publish", lap)
     report.total_seconds = time.perf_counter() - started
     what = f"version {only}" if only else "site"
     print(f"kb: {what} written to {project.rel(site)}/ "
