@@ -1,4 +1,4 @@
-"""Shared fixtures: repository paths, the golden-file flag, the shipped products."""
+"""Shared fixtures: repository paths, the golden-file flag, the shipped site and the snapshot."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Fact sources kept beside the repository; tests that read them skip when absent.
-SHARED = Path(os.environ.get("KB_SHARED") or ROOT.parent / "shared")
+SHARED = Path(os.environ.get("KB_SHARED") or ROOT.parent / "shared").resolve()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,6 +42,8 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 REPO_PARTS = ("mkdocs.yml", "catalogue", "content", "overrides")
+# The shipped knowledge base frozen (see its README.md): tests that pin exact output use it.
+SNAPSHOT = FIXTURES / "catalogues" / "snapshot"
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -49,11 +51,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def copy_repo(target: Path) -> Path:
-    """The repository's sources (not its build output) copied to `target`."""
+def copy_repo(target: Path, content: Path = ROOT) -> Path:
+    """The repository's sources (not its build output) copied to `target`; `content`:
+    where catalogue/ and content/ come from (the repository, or the SNAPSHOT)."""
     target.mkdir(parents=True, exist_ok=True)
     for part in REPO_PARTS:
-        src = ROOT / part
+        src = (content if part in ("catalogue", "content") else ROOT) / part
         if src.is_dir():
             shutil.copytree(src, target / part)
         else:
@@ -61,16 +64,33 @@ def copy_repo(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped knowledge base built from scratch with the real `kb build`."""
-    repo = copy_repo(tmp_path_factory.mktemp("shipped") / "repo")
+def build_repo(repo: Path) -> Path:
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "build"], cwd=repo, capture_output=True,
         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     return repo / "site"
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped knowledge base built from scratch with the real `kb build`; tests on it
+    assert only what holds for any valid catalogue."""
+    return build_repo(copy_repo(tmp_path_factory.mktemp("shipped") / "repo"))
+
+
+@pytest.fixture(scope="session")
+def snapshot_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository holding the SNAPSHOT with the project's configuration and theme; tests
+    that pin exact output run kb there (and must not change it)."""
+    return copy_repo(tmp_path_factory.mktemp("snapshot") / "repo", SNAPSHOT)
+
+
+@pytest.fixture(scope="session")
+def snapshot_site(snapshot_repo: Path) -> Path:
+    """The SNAPSHOT built with the real `kb build`, for exact output."""
+    return build_repo(snapshot_repo)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -98,6 +118,11 @@ def serve_with(handler: Any) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def site_url(shipped_site: Path) -> Iterator[str]:
     yield from serve(shipped_site)
+
+
+@pytest.fixture(scope="session")
+def snapshot_url(snapshot_site: Path) -> Iterator[str]:
+    yield from serve(snapshot_site)
 
 
 @pytest.fixture(scope="session")

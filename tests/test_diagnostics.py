@@ -41,3 +41,13 @@ def test_did_you_mean() -> None:
     assert did_you_mean("Azure-DevOps", names) == "did you mean 'azure-devops'?"
     assert did_you_mean("azure-devop-2022", names) == "did you mean 'azure-devops-2022'?"
     assert did_you_mean("zzz", names) == ""
+
+
+def test_one_problem_found_twice_keeps_every_related_place() -> None:
+    found = Diagnostics()
+    found.error(Loc("a.yml", 2, 3), "s", "e", related=(Loc("b.yml", 1, 1),))
+    found.error(Loc("a.yml", 2, 3), "s", "e", related=(Loc("c.yml", 4, 5),))
+    [only] = found.sorted()
+    assert only.related == (Loc("b.yml", 1, 1), Loc("c.yml", 4, 5))
+    assert only.paths == ("a.yml", "b.yml", "c.yml")
+    assert only.format() == "a.yml:2:3: error: s: e"  # related places never change the text

@@ -51,16 +51,16 @@ def paste(page: Any, text: str) -> list[str]:
     return [a.get_attribute("href") for a in page.locator(".kb-lookup__link").all()]
 
 
-def test_a_pasted_log_finds_the_entry_over_http(context: Any, site_url: str) -> None:
+def test_a_pasted_log_finds_the_entry_over_http(context: Any, snapshot_url: str) -> None:
     page = context.new_page()
-    page.goto(site_url + "azure-devops/lookup/")
+    page.goto(snapshot_url + "azure-devops/lookup/")
     links = paste(page, LOG)
     assert links[0] == f"../azure-rm-endpoint/#{ANCHOR}"
     first = page.locator(".kb-lookup__result").first
     assert "Line 5:" in first.inner_text()
     assert "AADSTS7000215: Invalid client secret provided." in first.inner_text()
     page.locator(".kb-lookup__link").first.click()
-    page.wait_for_url(f"{site_url}azure-devops/azure-rm-endpoint/#{ANCHOR}")
+    page.wait_for_url(f"{snapshot_url}azure-devops/azure-rm-endpoint/#{ANCHOR}")
     assert page.locator(f"h2#{ANCHOR}").is_visible()
     hosts = {urlsplit(url).hostname for url in context.requests_seen
              if not url.startswith(("data:", "blob:"))}
@@ -68,7 +68,7 @@ def test_a_pasted_log_finds_the_entry_over_http(context: Any, site_url: str) -> 
 
 
 def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
-                                                           shipped_site: Path) -> None:
+                                                           snapshot_site: Path) -> None:
     blocked: list[str] = []
 
     def only_files(route: Any) -> None:
@@ -80,7 +80,7 @@ def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
 
     context.route("**/*", only_files)
     page = context.new_page()
-    page.goto((shipped_site / "azure-devops" / "lookup" / "index.html").as_uri())
+    page.goto((snapshot_site / "azure-devops" / "lookup" / "index.html").as_uri())
     links = paste(page, LOG)
     # From disk, links name index.html: a folder URL would show a directory listing.
     assert links[0] == f"../azure-rm-endpoint/index.html#{ANCHOR}"
@@ -91,13 +91,13 @@ def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
     assert all(url.startswith("file:") for url in context.requests_seen)
 
 
-def test_an_older_version_has_no_workload_identity_entries(context: Any, site_url: str) -> None:
+def test_an_older_version_has_no_workload_identity_entries(context: Any, snapshot_url: str) -> None:
     text = "##[error]AADSTS70025: Client application has no configured federated identity " \
            "credentials."
     page = context.new_page()
-    page.goto(site_url + "azure-devops/lookup/")
+    page.goto(snapshot_url + "azure-devops/lookup/")
     assert paste(page, text)[0] == "../workload-identity/#nofederatedcredentials"
-    page.goto(site_url + "tfs-2018/lookup/")
+    page.goto(snapshot_url + "tfs-2018/lookup/")
     assert paste(page, text) == []
     assert "No entry of this knowledge base matches this text for TFS 2018." in \
         page.locator("#kb-lookup-status").inner_text()
@@ -107,11 +107,11 @@ def test_an_older_version_has_no_workload_identity_entries(context: Any, site_ur
     assert "AADSTS70025" in href and "TFS%202018%20(tfs-2018)" in href
 
 
-def test_pasted_markup_stays_text(context: Any, site_url: str) -> None:
+def test_pasted_markup_stays_text(context: Any, snapshot_url: str) -> None:
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(site_url + "azure-devops/lookup/")
+    page.goto(snapshot_url + "azure-devops/lookup/")
     attack = ("AADSTS7000222: The provided client secret keys for app "
               "'<img src=x onerror=\"window.kbInjected=1;alert(1)\">' are expired\n"
               "<script>window.kbInjected=2</script>Insufficient privileges to complete the "

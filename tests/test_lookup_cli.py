@@ -1,4 +1,7 @@
-"""`kb lookup` as a user runs it: text, file or standard input; exit status 0, 1 or 2."""
+"""`kb lookup` as a user runs it: text, file or standard input; exit status 0, 1 or 2.
+
+Whole results are pinned on the snapshot of the shipped knowledge base.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers_cli import kb
+from tests.helpers_cli import fixture_repo, kb
 from tests.test_lookup_browser import LOG
 
 SITE = "https://kb.example.org/"
 
 
-def test_a_message_as_arguments() -> None:
-    run = kb("lookup", "AADSTS7000215:", "Invalid", "client", "secret", "is", "provided.")
+def test_a_message_as_arguments(snapshot_repo: Path) -> None:
+    run = kb("lookup", "AADSTS7000215:", "Invalid", "client", "secret", "is", "provided.",
+             cwd=snapshot_repo)
     assert (run.code, run.stderr) == (0, "")
     assert run.stdout == (
         "1. Service principal or secret expired  [exact, score 100]\n"
@@ -25,10 +29,10 @@ def test_a_message_as_arguments() -> None:
     )
 
 
-def test_a_log_file(tmp_path: Path) -> None:
+def test_a_log_file(tmp_path: Path, snapshot_repo: Path) -> None:
     log = tmp_path / "build.log"
     log.write_text(LOG, encoding="utf-8")
-    run = kb("lookup", "-f", str(log))
+    run = kb("lookup", "-f", str(log), cwd=snapshot_repo)
     assert run.code == 0
     lines = run.stdout.splitlines()
     assert lines[0] == "1. Service principal or secret expired  [exact, score 100]"
@@ -37,8 +41,8 @@ def test_a_log_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [["-"], ["-f", "-"]])
-def test_standard_input_as_json(args: list[str]) -> None:
-    run = kb("lookup", *args, "--json", stdin=LOG)
+def test_standard_input_as_json(args: list[str], snapshot_repo: Path) -> None:
+    run = kb("lookup", *args, "--json", stdin=LOG, cwd=snapshot_repo)
     assert run.code == 0
     data = json.loads(run.stdout)
     assert data["version"] == "azure-devops" and data["lines"] == 11
@@ -62,31 +66,31 @@ def test_standard_input_as_json(args: list[str]) -> None:
     assert first["text"].startswith("2025-03-12T09:41:07.2231846Z ERROR: AADSTS7000215")
 
 
-def test_values_of_placeholders_and_limit() -> None:
+def test_values_of_placeholders_and_limit(snapshot_repo: Path) -> None:
     text = ("AADSTS70021: No matching federated identity record found for presented assertion. "
             "Assertion Issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-"
             "2d7cd011db47/v2.0'. Assertion Subject: 'sc://contoso/webshop/prod-arm'.")
-    run = kb("lookup", "--json", "--limit", "1", text)
+    run = kb("lookup", "--json", "--limit", "1", text, cwd=snapshot_repo)
     [result] = json.loads(run.stdout)["results"]
     assert result["entry"] == "nomatchingrecord"
     assert result["cause"]["id"] == "subjectwrong"
     assert result["values"] == {
         "issuer": "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
         "subject": "sc://contoso/webshop/prod-arm"}
-    text_run = kb("lookup", text)
+    text_run = kb("lookup", text, cwd=snapshot_repo)
     assert "   subject = sc://contoso/webshop/prod-arm" in text_run.stdout.splitlines()
 
 
-def test_codes_alone() -> None:
+def test_codes_alone(snapshot_repo: Path) -> None:
     for code in ("AADSTS700213", "700213"):
-        run = kb("lookup", "--json", code)
+        run = kb("lookup", "--json", code, cwd=snapshot_repo)
         assert [r["entry"] for r in json.loads(run.stdout)["results"]] == ["nomatchingsubject"]
 
 
-def test_only_what_applies_to_the_version() -> None:
+def test_only_what_applies_to_the_version(snapshot_repo: Path) -> None:
     text = "AADSTS70025: Client application has no configured federated identity credentials"
-    assert kb("lookup", "--version", "latest", text).code == 0
-    run = kb("lookup", "--version", "tfs-2018", text)
+    assert kb("lookup", "--version", "latest", text, cwd=snapshot_repo).code == 0
+    run = kb("lookup", "--version", "tfs-2018", text, cwd=snapshot_repo)
     assert run.code == 1
     lines = run.stdout.splitlines()
     assert lines[0] == "No entry matches this text for TFS 2018 (tfs-2018)."
@@ -95,8 +99,8 @@ def test_only_what_applies_to_the_version() -> None:
     assert "&body=Version%3A%20TFS%202018%20(tfs-2018)" in lines[1]
 
 
-def test_nothing_found_as_json() -> None:
-    run = kb("lookup", "--json", "npm ERR! code ENOENT")
+def test_nothing_found_as_json(snapshot_repo: Path) -> None:
+    run = kb("lookup", "--json", "npm ERR! code ENOENT", cwd=snapshot_repo)
     assert run.code == 1
     data = json.loads(run.stdout)
     assert data["results"] == [] and data["propose_url"].startswith("https://github.com/")
@@ -110,25 +114,48 @@ def test_nothing_found_as_json() -> None:
     (["--limit", "0", "x"], None, "--limit must be 1 or more, found 0"),
     (["--version", "tfs2018", "x"], None, "unknown version 'tfs2018'; did you mean 'tfs-2018'?"),
 ])
-def test_usage_errors_exit_2(args: list[str], stdin: str | None, message: str) -> None:
-    run = kb("lookup", *args, stdin=stdin)
+def test_usage_errors_exit_2(args: list[str], stdin: str | None, message: str,
+                            snapshot_repo: Path) -> None:
+    run = kb("lookup", *args, stdin=stdin, cwd=snapshot_repo)
     assert (run.code, run.stdout, run.stderr) == (2, "", f"kb lookup: error: {message}\n")
 
 
-def test_a_bad_option_value_exits_2() -> None:
-    run = kb("lookup", "--limit", "many", "x")
+def test_a_bad_option_value_exits_2(snapshot_repo: Path) -> None:
+    run = kb("lookup", "--limit", "many", "x", cwd=snapshot_repo)
     assert run.code == 2 and "invalid int value: 'many'" in run.stderr
 
 
-def test_a_log_over_1_mb_keeps_its_end(tmp_path: Path) -> None:
+def test_a_log_over_1_mb_keeps_its_end(tmp_path: Path, snapshot_repo: Path) -> None:
     filler = "".join(f"2025-03-12T09:00:00.0000000Z step {n}: restoring packages\n"
                      for n in range(30000))
     log = tmp_path / "big.log"
     log.write_bytes(filler.encode() + b"\xff\xfe not UTF-8\n" +
                     b"##[error]Insufficient privileges to complete the operation.\n")
-    run = kb("lookup", "--json", "-f", str(log))
+    run = kb("lookup", "--json", "-f", str(log), cwd=snapshot_repo)
     assert run.code == 0
     data = json.loads(run.stdout)
     assert data["truncated"] is True
     first = data["results"][0]
     assert (first["entry"], first["kind"], first["line"]) == ("privileges", "exact", 30002)
+
+
+def test_a_catalogue_with_errors_still_answers(tmp_path: Path) -> None:
+    """Two entries that overlap are an error for kb check; kb lookup shows both, to help."""
+    repo = fixture_repo(tmp_path)
+    first = repo / "catalogue" / "demo" / "disk-full.yml"
+    copy = first.read_text().replace("id: disk-full", "id: disk-full-again").replace(
+        "id: logs", "id: logs-again")
+    (repo / "catalogue" / "demo" / "disk-full-again.yml").write_text(copy)
+    (repo / "catalogue" / "demo" / "broken.yml").write_text("id: broken\ntitel: Broken\n")
+    assert kb("check", cwd=repo).code == 1
+    run = kb("lookup", "No space left on device", cwd=repo)
+    assert run.code == 0
+    assert [line for line in run.stdout.splitlines() if line[:1].isdigit()] == [
+        "1. The disk is full  [exact, score 100]", "2. The disk is full  [exact, score 100]"]
+    assert "#disk-full-again" in run.stdout and "#disk-full\n" in run.stdout
+    assert run.stderr == ("kb lookup: note: the catalogue has 2 errors (kb check lists them); "
+                          "this lookup uses the entries that validated\n")
+    broken = repo / "catalogue" / "products.yml"
+    broken.write_text("products: []\n")
+    failed = kb("lookup", "No space left on device", cwd=repo)
+    assert failed.code == 1 and "Traceback" not in failed.stderr

@@ -21,9 +21,11 @@ applies_to: ">= demo-2"
 messages:
   - "Error: listen EADDRINUSE: address already in use"
 # Replace every 'TODO:' text; the field reference is in CONTRIBUTING.md.
+# codes: [AADSTS7000215]   (the error codes in the messages, if any)
 summary: "TODO: when and why users see this error, in a sentence or two."
 # Causes, most likely first; each has fixes, best first, and each fix has steps.
 # Steps and texts are Markdown; add applies_to to any part that differs by version.
+# With several causes, each needs a 'check' question that only it answers 'yes'.
 causes:
   - id: port-in-use-cause
     title: "TODO: the cause, as a statement"
@@ -32,6 +34,12 @@ causes:
       - title: "TODO: what the fix does"
         steps:
           - "TODO: the first step"
+# Samples: each message as a real log shows it; kb check proves that a lookup of each
+# finds this entry first (kb check --strict requires one per message).
+samples:
+  - >-
+    TODO: the message as a real log shows it, e.g. 'Error: listen EADDRINUSE: address
+    already in use', with its ids, times and names
 """
 
 
@@ -43,7 +51,7 @@ def new_entry(repo: Path) -> None:
         0,
         "created catalogue/demo/port-in-use.yml\n"
         "next: replace each 'TODO:' text in catalogue/demo/port-in-use.yml, then run: "
-        "kb check\n",
+        "kb fmt && kb check --strict\n",
         "",
     )
 
@@ -63,12 +71,19 @@ def test_strict_check_fails_while_placeholders_are_left(tmp_path: Path) -> None:
     run = kb("check", "--strict", cwd=repo)
     assert run.code == 1
     lines = run.stderr.splitlines()
-    assert lines[0] == (
-        "catalogue/demo/port-in-use.yml:8:11: warning: entry 'port-in-use': placeholder text "
-        "from kb new is still here; replace the 'TODO:' text with the real content")
-    assert lines[-1] == "kb check: 0 errors, 5 warnings"
+    assert lines[:2] == [
+        "catalogue/demo/port-in-use.yml:6:5: warning: entry 'port-in-use': expected a sample "
+        "that this message matches, found none in 'samples'; add to 'samples' the message as "
+        "it appears in a real log, with its variable parts filled in: kb check then proves "
+        "that a lookup finds this entry",
+        "catalogue/demo/port-in-use.yml:9:11: warning: entry 'port-in-use': placeholder text "
+        "from kb new is still here; replace the 'TODO:' text with the real content"]
+    assert lines[-1] == "kb check: 0 errors, 7 warnings"
     path = repo / "catalogue" / "demo" / "port-in-use.yml"
-    path.write_text(path.read_text().replace("TODO: ", "Filled in: "))
+    text = path.read_text().replace("TODO: ", "Filled in: ")
+    path.write_text(text.replace(text[text.index("samples:"):], "samples:\n  - >-\n    "
+                                 "node server.js: Error: listen EADDRINUSE: address already "
+                                 "in use :::8080\n"))
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
@@ -169,7 +184,7 @@ def test_prompts_in_a_terminal(tmp_path: Path) -> None:
         _read_until(main, "did you mean 'demo-2'?", seen)
         _read_until(main, "Versions it applies to", seen, times=2)
         os.write(main, b">= demo-2\n")
-        _read_until(main, "then run: kb check", seen)
+        _read_until(main, "then run: kb fmt && kb check --strict", seen)
         assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
@@ -179,3 +194,74 @@ def test_prompts_in_a_terminal(tmp_path: Path) -> None:
     assert "  unknown moniker 'demo2' in range '>= demo2'; did you mean 'demo-2'?\n" \
         in transcript
     assert (repo / "catalogue" / "demo" / "port-in-use.yml").read_text() == EXPECTED
+
+
+def test_ids_that_would_leave_the_catalogue_are_refused(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    for target in ("../x", "demo/../../x", "/tmp/x", "a/../../b", "demo\\..\\x", "~/x"):
+        run = kb("new", target, "--title", "X", "--new-topic", cwd=repo)
+        assert (run.code, run.stdout, run.stderr) == (
+            2, "", f"kb new: error: expected TOPIC/ID, a topic folder of catalogue/ and the "
+                   f"new entry's id (e.g. 'azure-rm-endpoint/port-in-use'), found the path "
+                   f"'{target}', which would leave the catalogue\n"), target
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_an_id_too_long_for_a_file_name_is_a_usage_error(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    long_id = "a" * 300
+    run = kb("new", f"demo/{long_id}", "--title", "X", cwd=repo)
+    assert (run.code, run.stdout, run.stderr) == (
+        2, "", "kb new: error: expected an id of at most 100 characters, found 300 "
+               f"('{'a' * 24}…'); it becomes a file name and an anchor in URLs: choose a "
+               "shorter one\n")
+    topic = kb("new", f"{long_id}/x", "--title", "X", "--new-topic", cwd=repo)
+    assert topic.code == 2 and "expected a topic id of at most 100 characters" in topic.stderr
+    assert sorted(p.name for p in (repo / "catalogue").iterdir()) == ["demo", "products.yml"]
+
+
+def test_a_title_of_several_lines_is_a_usage_error(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    for option in ("--title", "--topic-title"):
+        args = ["--title", "T"] if option == "--topic-title" else []
+        run = kb("new", "other/x", *args, option, "T\nx", "--new-topic", cwd=repo)
+        assert (run.code, run.stdout, run.stderr) == (
+            2, "", "kb new: error: expected a title of one line, found several; a title is "
+                   "the entry's heading: put the rest in the summary\n"), option
+    assert not (repo / "catalogue" / "other").exists()
+
+
+def test_a_message_with_braces_explains_how_to_write_them(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("new", "demo/bad-response", "--title", "Bad response",
+             "--message", 'Response: {"error":"bad"}', cwd=repo)
+    assert (run.code, run.stdout, run.stderr) == (
+        2, "", "kb new: error: --message 'Response: {\"error\":\"bad\"}': placeholder "
+               "'{\"error\":\"bad\"}' needs a name at character 11: in a message, {name} is a "
+               "placeholder for a part that varies, so a brace that is part of the message is "
+               "written twice: --message 'Response: {{\"error\":\"bad\"}}'\n")
+    assert not (repo / "catalogue" / "demo" / "bad-response.yml").exists()
+    fixed = kb("new", "demo/bad-response", "--title", "Bad response",
+               "--message", 'Response: {{"error":"bad"}}', cwd=repo)
+    assert fixed.code == 0, fixed.stderr
+    assert kb("check", cwd=repo).code == 0
+
+
+def test_a_title_with_braces_explains_how_to_write_them(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("new", "demo/bad-title", "--title", "Response {bad", cwd=repo)
+    assert (run.code, run.stdout, run.stderr) == (
+        2, "", "kb new: error: --title 'Response {bad': unmatched '{' in title at character "
+               "10: in a title, {name} is a placeholder for a part that varies, so a brace "
+               "that is part of the title is written twice: --title 'Response {{bad'\n")
+    assert kb("new", "demo/bad-title", "--title", "Response {{bad", cwd=repo).code == 0
+    assert kb("check", cwd=repo).code == 0
+
+
+def test_a_range_is_written_as_products_yml_spells_the_monikers(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    run = kb("new", "demo/x", "--title", "X", "--range", ">= DEMO-2", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert 'applies_to: ">= demo-2"\n' in (repo / "catalogue" / "demo" / "x.yml").read_text()
+    assert "moniker" not in kb("check", cwd=repo).stderr

@@ -77,8 +77,21 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
                          "'timeout'?",
         ("nospace", "x"): "'nospace' is an alias of entry 'demo#disk-full', not an id; rename "
                           "that id",
-        ("timeout", "9lives"): "'9lives' is not a valid id: start with a letter, then letters, "
-                               "digits, '-' or '_'",
+        ("timeout", "9lives"): "expected a NEW id (letters, digits, '-' and '_', starting "
+                               "with a letter), found '9lives'",
+        ("timeout", "../x"): "expected a NEW id (letters, digits, '-' and '_', starting with a "
+                             "letter), found '../x' (a path, which would leave the catalogue)",
+        ("timeout", "/tmp/x"): "expected a NEW id (letters, digits, '-' and '_', starting "
+                               "with a letter), found '/tmp/x' (a path, which would leave the "
+                               "catalogue)",
+        ("timeout", "a/../../b"): "expected a NEW id (letters, digits, '-' and '_', starting "
+                                  "with a letter), found 'a/../../b' (a path, which would "
+                                  "leave the catalogue)",
+        ("timeout", "t" * 300): "expected a NEW id of at most 100 characters, found 300 "
+                                f"('{'t' * 24}…'); an id becomes a file name and an anchor "
+                                "in URLs: choose a shorter one",
+        ("../timeout", "x"): "no section, entry, cause or fix has the id '../timeout'; did "
+                             "you mean 'timeout'?",
         ("timeout", "disk-full"): "'disk-full' is already an anchor on page 'demo'; choose "
                                   "another id",
         ("demo", "x"): "'demo' is a topic: its id names the page's URL, which an alias cannot "
@@ -88,3 +101,4 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
         run = kb("rename", old, new, cwd=repo)
         assert (run.code, run.stderr) == (2, f"kb rename: error: {message}\n")
     assert before == {p: p.read_text() for p in sorted((repo / "catalogue").rglob("*.yml"))}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]

@@ -65,9 +65,18 @@ def products_for(path: Path) -> Path:
     return MINIMAL / "catalogue" / "products.yml"
 
 
+# Scenarios only the validator can judge: a regular expression can't tell whether a range
+# selects no version, so editors accept what kb check rejects.
+SCHEMA_CANNOT_SEE = ("empty_range", "empty_range_lenient")
+
+
 @pytest.mark.parametrize("path", entry_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_schema_and_validator_agree(path: Path) -> None:
     products = products_for(path)
+    if path.parent.parent.parent.name in SCHEMA_CANNOT_SEE:
+        assert (schema_accepts(path, products), validator_accepts(path, products)) == (
+            True, False)
+        return
     assert schema_accepts(path, products) == validator_accepts(path, products)
 
 

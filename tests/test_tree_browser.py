@@ -1,4 +1,5 @@
-"""The troubleshooter in Debian's chromium: the site page and the one-file version."""
+"""The troubleshooter in Debian's chromium: the site page and the one-file version (on the
+snapshot of the shipped knowledge base, whose seed errors the walks follow)."""
 
 from __future__ import annotations
 
@@ -85,11 +86,11 @@ def topic_ids(site: Path, version: str) -> set[str]:
 
 
 @pytest.mark.parametrize("version", ["tfs-2015", "tfs-2018", "azure-devops"])
-def test_walk_to_each_seed_cause_shows_its_fix(page: Any, site_url: str, shipped_site: Path,
+def test_walk_to_each_seed_cause_shows_its_fix(page: Any, snapshot_url: str, snapshot_site: Path,
                                                version: str) -> None:
-    anchors = topic_ids(shipped_site, version)
+    anchors = topic_ids(snapshot_site, version)
     for answers, cause, title, step in SEED:
-        open_tree(page, f"{site_url}{version}/troubleshooter/")
+        open_tree(page, f"{snapshot_url}{version}/troubleshooter/")
         for label in answers:
             choose(page, label)
         assert heading(page) == title
@@ -102,17 +103,17 @@ def test_walk_to_each_seed_cause_shows_its_fix(page: Any, site_url: str, shipped
         # The leaf links to the cause and to each fix on this version's topic page.
         on_site = page.get_by_role("link", name="Read it on the site")
         assert on_site.evaluate("a => a.href") == \
-            f"{site_url}{version}/azure-rm-endpoint/#{cause}"
+            f"{snapshot_url}{version}/azure-rm-endpoint/#{cause}"
         for link in page.locator(".kb-on-site a").all():
             href = link.evaluate("a => a.href")
-            assert href.startswith(f"{site_url}{version}/azure-rm-endpoint/#")
+            assert href.startswith(f"{snapshot_url}{version}/azure-rm-endpoint/#")
             assert href.split("#")[1] in anchors
         assert cause in anchors
     assert page.errors == []
 
 
-def test_fix_feedback_opens_a_prefilled_issue(page: Any, site_url: str) -> None:
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+def test_fix_feedback_opens_a_prefilled_issue(page: Any, snapshot_url: str) -> None:
+    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
     fixed = page.get_by_role("link", name="It fixed it").get_attribute("href")
     url = urlsplit(fixed)
     assert (url.scheme, url.netloc, url.path) == ("https", "github.com", "/example/kb/issues/new")
@@ -128,8 +129,8 @@ def test_fix_feedback_opens_a_prefilled_issue(page: Any, site_url: str) -> None:
     assert not_fixed["title"][0].startswith("Not fixed: ")
 
 
-def test_back_forward_and_reload_follow_the_url(page: Any, site_url: str) -> None:
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/")
+def test_back_forward_and_reload_follow_the_url(page: Any, snapshot_url: str) -> None:
+    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/")
     for label in (PRIVILEGES, "No", "Yes"):
         choose(page, label)
     assert fragment(page) == "/privileges/no/yes"
@@ -156,8 +157,8 @@ def test_back_forward_and_reload_follow_the_url(page: Any, site_url: str) -> Non
     assert fragment(page) == "" and heading(page) == "Which message do you see?"
 
 
-def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, site_url: str) -> None:
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, snapshot_url: str) -> None:
+    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
     page.locator(".kb-crumb").first.click()
     assert heading(page) == "Which message do you see?" and fragment(page) == ""
     assert page.locator(".kb-later").count() == 3
@@ -175,11 +176,11 @@ def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, site_url: str) 
     assert page.locator(".kb-crumb").count() == 2
 
 
-def test_reader_can_copy_what_they_tried(browser: Any, site_url: str) -> None:
+def test_reader_can_copy_what_they_tried(browser: Any, snapshot_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
-        open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+        open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
         page.get_by_role("button", name="Copy what I tried").click()
         text = page.locator("#kb-copy-text").input_value()
         assert text.startswith(
@@ -214,10 +215,10 @@ CRAFTED = [
 
 
 @pytest.mark.parametrize("crafted", CRAFTED)
-def test_a_crafted_fragment_runs_no_script(page: Any, site_url: str, crafted: str) -> None:
+def test_a_crafted_fragment_runs_no_script(page: Any, snapshot_url: str, crafted: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/#{crafted}")
+    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#{crafted}")
     page.wait_for_timeout(200)
     assert page.evaluate("window.__pwned") is None
     assert dialogs == [] and page.errors == []
@@ -229,12 +230,13 @@ def test_a_crafted_fragment_runs_no_script(page: Any, site_url: str, crafted: st
                              "Is your account a guest user in the directory of the subscription?")
 
 
-def test_keyboard_only_with_visible_focus(page: Any, shipped_site: Path) -> None:
-    open_tree(page, (shipped_site / "azure-devops" / "decision-tree.html").as_uri())
+def test_keyboard_only_with_visible_focus(page: Any, snapshot_site: Path) -> None:
+    snapshot_repo = snapshot_site.parent
+    open_tree(page, (snapshot_site / "azure-devops" / "decision-tree.html").as_uri())
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "kb-filter"
     page.keyboard.type("Contributor")
-    total = len(derive(catalogue_of(ROOT), "azure-devops").root.choices) - 1
+    total = len(derive(catalogue_of(snapshot_repo), "azure-devops").root.choices) - 1
     assert page.locator("#kb-count").inner_text() == f"1 of {total} messages match."
     page.keyboard.press("ArrowDown")
     assert "Failed to assign Contributor role" in page.evaluate("document.activeElement.innerText")
@@ -260,12 +262,12 @@ def test_keyboard_only_with_visible_focus(page: Any, shipped_site: Path) -> None
                              "principal change in the directory?")
 
 
-def test_usable_at_320_pixels(browser: Any, site_url: str, shipped_site: Path) -> None:
+def test_usable_at_320_pixels(browser: Any, snapshot_url: str, snapshot_site: Path) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
-        for url in (f"{site_url}azure-devops/troubleshooter/#/privileges/yes",
-                    (shipped_site / "azure-devops" / "decision-tree.html").as_uri()
+        for url in (f"{snapshot_url}azure-devops/troubleshooter/#/privileges/yes",
+                    (snapshot_site / "azure-devops" / "decision-tree.html").as_uri()
                     + "#/privileges/yes"):
             open_tree(page, url)
             assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
@@ -277,8 +279,8 @@ def test_usable_at_320_pixels(browser: Any, site_url: str, shipped_site: Path) -
         context.close()
 
 
-def test_print_view_shows_the_path_and_the_fix_only(page: Any, site_url: str) -> None:
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/#/privileges/no/yes")
+def test_print_view_shows_the_path_and_the_fix_only(page: Any, snapshot_url: str) -> None:
+    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
     page.emulate_media(media="print")
     for hidden in (".kb-tools", ".kb-actions", ".kb-outcome"):
         assert not page.locator(hidden).is_visible()
@@ -293,12 +295,13 @@ LOG_LINE = ("2026-03-12T09:41:07.5512345Z ##[error]AADSTS7000222: The provided c
 MISSPELT = "Insuficient privilegs to complete the operation"
 
 
-def test_filter_agrees_with_the_python_filter(page: Any, site_url: str) -> None:
-    catalogue = catalogue_of(ROOT)
+def test_filter_agrees_with_the_python_filter(page: Any, snapshot_url: str,
+                                              snapshot_repo: Path) -> None:
+    catalogue = catalogue_of(snapshot_repo)
     root = derive(catalogue, "azure-devops").root
     lookup = Matcher(build_index(catalogue, resolve(catalogue, "azure-devops"),
                                  "azure-devops", ""))
-    open_tree(page, f"{site_url}azure-devops/troubleshooter/")
+    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/")
     for query in ["AADSTS7000215", "token", "insufficient privileges", "JWT",
                   "AADSTS7000222: The provided client secret keys for app 'abc' are expired",
                   LOG_LINE, MISSPELT, "7000112", "zzz", ""]:
@@ -314,6 +317,13 @@ def test_filter_agrees_with_the_python_filter(page: Any, site_url: str) -> None:
         "buttons => buttons.map(b => b.dataset.key)") == ["privileges", "_none"]
     assert [c.key for c, ok in zip(root.choices, filter_messages(root.choices, MISSPELT),
                                    strict=True) if ok] == ["_none"]
+
+
+def test_version_without_tree_says_so(page: Any, snapshot_url: str) -> None:
+    open_tree(page, f"{snapshot_url}tfs-2013/troubleshooter/")
+    assert heading(page) == "No decision tree for TFS 2013"
+    assert "this topic covers TFS 2015 to Azure DevOps Services." in \
+        page.locator(".kb-missing").inner_text()
 
 
 def test_topics_without_a_tree_in_the_version_say_so(page: Any, site_url: str) -> None:
@@ -349,7 +359,7 @@ def watched(context: Any) -> list[str]:
     return seen
 
 
-def test_single_file_copied_alone_makes_no_request(context: Any, shipped_site: Path,
+def test_single_file_copied_alone_makes_no_request(context: Any, snapshot_site: Path,
                                                    tmp_path: Path) -> None:
     # The watch does see what a file:// page loads: a probe page with an image.
     probe = tmp_path / "probe"
@@ -363,7 +373,7 @@ def test_single_file_copied_alone_makes_no_request(context: Any, shipped_site: P
     seen.clear()
     alone = tmp_path / "elsewhere" / "troubleshooter.html"
     alone.parent.mkdir()
-    shutil.copy(shipped_site / "azure-devops" / "decision-tree.html", alone)
+    shutil.copy(snapshot_site / "azure-devops" / "decision-tree.html", alone)
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     open_tree(page, alone.as_uri())

@@ -29,9 +29,11 @@ from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import catalogue_of
 
 # The whole-version single file stays small enough to mail or attach to a ticket; a
-# topic's single file is smaller still.
+# topic's single file is smaller still, and so is the shipped knowledge base's (its snapshot)
+# whole-version file.
 BUDGET = 3 * 1024 * 1024
 TOPIC_BUDGET = 150 * 1024
+SNAPSHOT_BUDGET = 150 * 1024
 
 
 def tree_files(project: Project, catalogue: Catalogue, moniker: str) -> dict[str, bytes]:
@@ -69,9 +71,14 @@ def single_payload(text: str) -> dict:
 
 
 def test_single_file_fits_the_budget_in_every_version(
-        shipped: dict[str, dict[str, bytes]]) -> None:
+        shipped: dict[str, dict[str, bytes]], snapshot_repo: Path) -> None:
     sizes = {m: len(files["decision-tree.html"]) for m, files in shipped.items()}
     assert max(sizes.values()) <= BUDGET, sizes
+    project = Project(snapshot_repo)
+    catalogue = catalogue_of(snapshot_repo)
+    snapshot = {m: len(tree_files(project, catalogue, m)["decision-tree.html"])
+                for m in catalogue.products.names}
+    assert max(snapshot.values()) <= SNAPSHOT_BUDGET, snapshot
     topics = {(m, name): len(data) for m, files in shipped.items()
               for name, data in files.items() if re.fullmatch(r"decision-tree-.+\.html", name)}
     assert topics and max(topics.values()) <= TOPIC_BUDGET, topics

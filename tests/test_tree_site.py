@@ -35,12 +35,14 @@ def test_every_page_links_the_troubleshooter_and_its_single_file(shipped_site: P
 
 def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -> None:
     checked = 0
+    linked = 0
     for version_dir in versions(shipped_site):
         script = (version_dir / "decision-tree.data.js").read_text()
         data = unpack(json.loads(script.removeprefix("window.kbTreeData = ")[:-2]))
         hrefs = []
         for node in data["nodes"]:
             hrefs += [node["href"]] if "href" in node else []
+            linked += "href" in node
             for field in ("q", "h", "html"):
                 hrefs += [html.unescape(h) for h in re.findall(r'href="([^"]*)"',
                                                               node.get(field, ""))]
@@ -57,4 +59,4 @@ def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -
                                  for n in tree.css("[id], a[name]")}
             assert not anchor or anchor in anchors[page], (version_dir.name, href)
             checked += 1
-    assert checked > 100
+    assert checked >= linked  # every cause end links to its fix

@@ -164,7 +164,7 @@ def test_an_invalid_catalogue_prints_diagnostics_not_a_traceback(tmp_path: Path)
     assert "Traceback" not in run.stderr
 
 
-# The shipped knowledge base: the seed's errors reach their causes and the fixes print.
+# The shipped knowledge base (its snapshot): the seed's errors reach their causes and fixes.
 # The message picks the error (its place in the list changes as the catalogue grows).
 PRIVILEGES = "Insufficient privileges to complete the operation."
 SEED = [
@@ -183,9 +183,9 @@ SEED = [
 @pytest.mark.parametrize(("message", "answers", "cause", "step"), SEED)
 @pytest.mark.parametrize("version", ["tfs-2015", "tfs-2018", "azure-devops"])
 def test_shipped_seed_errors(version: str, message: str, answers: str, cause: str,
-                             step: str) -> None:
+                             step: str, snapshot_repo: Path) -> None:
     run = kb("triage", "--version", version, "--message", message, "--answers", answers,
-             "--no-input", cwd=ROOT)
+             "--no-input", cwd=snapshot_repo)
     assert run.code == 0, run.stderr
     assert f"Likely cause: {cause}\n" in run.stdout
     assert step in run.stdout

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..catalogue.fields import FORMATS, F, ListOf, Obj, Spec
+from ..catalogue.fields import FORMATS, F, ListOf, Obj, Spec, plural_word
 from ..core.versions import Products
 from .fmt import key_order
 
@@ -44,9 +44,8 @@ def _value(spec: Spec) -> str:
     inner = spec.item if isinstance(spec, ListOf) else spec
     text = spec.kind()
     if isinstance(inner, Obj):
-        label = f"({inner.name}s)" if isinstance(spec, ListOf) else f"({inner.name})"
-        text = text.replace(label, f"([{inner.name}](#{_anchor(inner)}){label[-2:-1]})"
-                            if label.endswith("s)") else f"([{inner.name}](#{_anchor(inner)}))")
+        name = plural_word(inner.name) if isinstance(spec, ListOf) else inner.name
+        text = text.replace(f"({name})", f"([{name}](#{_anchor(inner)}))")
     if isinstance(spec, ListOf):
         notes = []
         if spec.min_items:

@@ -201,11 +201,9 @@ class Importer:
 
     def front_matter(self, text: str) -> tuple[dict[str, object], str, int]:
         """The front matter; a key written twice keeps its last value, as DocFX does."""
-        try:
-            return docfx.split_front_matter(text)
-        except docfx.FrontMatterError as err:
-            if "duplicate key" not in err.message:
-                raise
+        read = docfx.read_front_matter(text)
+        if not read.repeated:
+            return read.data, read.body, read.removed
         lines = text.split("\n")
         end = next(i for i in range(1, len(lines)) if docfx.FRONT_MATTER_END.match(lines[i]))
         last: dict[str, int] = {}
@@ -218,8 +216,7 @@ class Importer:
             if found and last[found[1]] != index:
                 self.unmapped(index + 1, "front matter", f"key '{found[1]}' is repeated; the "
                               "last value is kept, as DocFX does")
-                lines[index] = ""
-        return docfx.split_front_matter("\n".join(lines))
+        return read.data, read.body, read.removed
 
     def _tree(self, lines: list[Line]) -> Node:
         root = Node(0, "", 0)
@@ -727,6 +724,7 @@ class Importer:
         messages = self.messages(all_lines)
         if messages:
             data["messages"] = messages
+            data["samples"] = [sample_of(m) for m in messages]  # kb check --strict asks one
             codes = sorted({c for m in messages for c in CODE.findall(m)})
             if codes:
                 data["codes"] = codes
@@ -750,6 +748,11 @@ class Importer:
             if described:
                 data["summary"] = "\n\n".join(described) + "\n"
             causes.append(cause)
+        for cause in causes:
+            # kb check --strict asks each cause for text that tells it apart: a generated
+            # question, to reword, where the article gives none.
+            if "description" not in cause or len(causes) > 1:
+                cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
         data["causes"] = causes
         return data
 
@@ -1604,7 +1607,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             report.append(f"cause '{cause['id']}': no Resolution heading; the fix was taken "
                           "from the cause's text")
         cause.pop("_node", None)
-        if len(causes) > 1:
+        if len(causes) > 1 or not cause.get("description"):
             cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
             report.append(f"cause '{cause['id']}': the check question is generated; reword it "
                           "as a yes/no question that tells this cause apart")

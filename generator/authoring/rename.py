@@ -18,7 +18,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..catalogue.fields import ID_RE
+from ..catalogue.fields import ID_RE, MAX_NEW_ID
 from ..catalogue.load import yaml_parser
 from ..catalogue.model import Catalogue, Cause, Entry, Fix, Section, Topic
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc, did_you_mean
@@ -186,9 +186,15 @@ def plan_rename(project: Project, catalogue: Catalogue, old: str, new: str) -> P
     target = find_target(catalogue, old)
     ident = target.obj.id
     topic = target.topic
+    if len(new) > MAX_NEW_ID:
+        raise RenameError(f"expected a NEW id of at most {MAX_NEW_ID} characters, found "
+                          f"{len(new)} ('{new[:24]}…'); an id becomes a file name and an "
+                          "anchor in URLs: choose a shorter one")
     if not ID_RE.match(new):
-        raise RenameError(f"'{new}' is not a valid id: start with a letter, then letters, "
-                          "digits, '-' or '_'")
+        path_note = " (a path, which would leave the catalogue)" \
+            if "/" in new or "\\" in new or new.startswith((".", "~")) else ""
+        raise RenameError(f"expected a NEW id (letters, digits, '-' and '_', starting with a "
+                          f"letter), found '{new}'{path_note}")
     if new == ident:
         raise RenameError(f"'{ident}' already has that id")
     own_aliases = target.obj.aliases

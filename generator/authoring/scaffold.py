@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..catalogue.fields import ID_RE
+from ..catalogue.fields import ID_RE, MAX_NEW_ID, respelt
 from ..catalogue.load import LocList, LocMap, read_yaml, topic_folders
+from ..catalogue.messages import syntax_problems
 from ..core.diagnostics import Diagnostics, Loc, did_you_mean
 from ..core.project import TOPIC_FILE, Project
 from ..core.versions import Products, RangeError, parse_range
@@ -42,17 +43,55 @@ class NewEntry:
     topic_title: str = ""  # set when the topic is created too
 
 
+EXAMPLE = "e.g. 'azure-rm-endpoint/port-in-use'"
+
+
+def check_id(ident: str, what: str = "id") -> str:
+    """`ident` when it is an id `kb new` or `kb rename` may give; ScaffoldError otherwise."""
+    if len(ident) > MAX_NEW_ID:
+        raise ScaffoldError(f"expected {what} of at most {MAX_NEW_ID} characters, found "
+                            f"{len(ident)} ('{ident[:24]}…'); it becomes a file name and an "
+                            "anchor in URLs: choose a shorter one")
+    if not ID_RE.match(ident):
+        raise ScaffoldError(f"expected {what} (letters, digits, '-' and '_', starting with a "
+                            f"letter), found '{ident}'")
+    return ident
+
+
 def parse_target(target: str) -> tuple[str, str]:
-    """'TOPIC/ID' -> (topic, id); ScaffoldError when either part is not an id."""
-    topic, slash, ident = target.strip().strip("/").partition("/")
+    """'TOPIC/ID' -> (topic, id); ScaffoldError when either part is not an id.
+
+    TOPIC/ID names a topic folder of catalogue/ and an entry file in it, never a path:
+    absolute paths, '..' and backslashes are refused, so nothing is written elsewhere.
+    """
+    text = target.strip()
+    parts = text.replace("\\", "/").split("/")
+    if text.startswith(("/", "\\", "~")) or ".." in parts or "\\" in text \
+            or re.match(r"^[A-Za-z]:", text):
+        raise ScaffoldError(f"expected TOPIC/ID, a topic folder of catalogue/ and the new "
+                            f"entry's id ({EXAMPLE}), found the path '{target}', which would "
+                            "leave the catalogue")
+    topic, slash, ident = text.rstrip("/").partition("/")
     if not slash or "/" in ident:
-        raise ScaffoldError(f"expected TOPIC/ID, e.g. 'azure-rm-endpoint/port-in-use', "
-                            f"found '{target}'")
-    for part, what in ((topic, "topic"), (ident, "id")):
-        if not ID_RE.match(part):
-            raise ScaffoldError(f"'{part}' is not a valid {what}: use letters, digits, '-' "
-                                "and '_', starting with a letter")
-    return topic, ident
+        raise ScaffoldError(f"expected TOPIC/ID, {EXAMPLE}, found '{target}'")
+    return check_id(topic, "a topic id"), check_id(ident, "an id")
+
+
+def check_message(text: str, what: str = "message") -> str:
+    """A message (or title) for `kb new`; ScaffoldError explaining braces when invalid."""
+    problems = syntax_problems(text, what)
+    if "\n" in text.strip():
+        raise ScaffoldError(f"expected a {what} of one line, found several; give each line "
+                            f"its own --{what}" if what == "message" else
+                            f"expected a {what} of one line, found several")
+    if not problems:
+        return text.strip()
+    first = problems[0]
+    literal = text.replace("{", "{{").replace("}", "}}")
+    raise ScaffoldError(
+        f"--{what} '{text}': {first.message} at character {first.offset + 1}: in a "
+        f"{what}, {{name}} is a placeholder for a part that varies, so a brace that is part "
+        f"of the {what} is written twice: --{what} '{literal}'")
 
 
 def check_range(text: str, products: Products | None) -> str:
@@ -62,10 +101,14 @@ def check_range(text: str, products: Products | None) -> str:
         return text
     try:
         if parse_range(text, products).empty:
-            raise ScaffoldError(f"range '{text}' selects no version")
+            raise ScaffoldError(f"range '{text}' selects no version; the versions are, oldest "
+                                f"first: {', '.join(products.names)}")
     except RangeError as err:
         hint = f"; {err.suggestion}" if err.suggestion else ""
         raise ScaffoldError(f"{err.message} in range '{text}'{hint}") from err
+    # Written as products.yml spells the monikers ('TFS-2017' -> 'tfs-2017').
+    for offset, written, name in reversed(respelt(text, products)):
+        text = text[:offset] + name + text[offset + len(written):]
     return text
 
 
@@ -137,15 +180,30 @@ def entry_data(request: NewEntry) -> dict[str, Any]:
             "steps": [f"{PLACEHOLDER} the first step"],
         }],
     }]
+    if request.messages:
+        data["samples"] = [f"{PLACEHOLDER} the message as a real log shows it, e.g. "
+                           f"'{witness(m)}', with its ids, times and names"
+                           for m in request.messages]
     return data
+
+
+def witness(message: str) -> str:
+    """A message with its placeholders shown as '...', for the sample hint."""
+    return re.sub(r"\{\{|\}\}|\{[^{}]*\}",
+                  lambda m: m.group()[0] if m.group() in ("{{", "}}") else "...", message)
 
 
 # Comments the scaffold puts above top-level keys, to guide a first-time contributor.
 GUIDE = {
-    "summary": "# Replace every 'TODO:' text; the field reference is in CONTRIBUTING.md.",
+    "summary": "# Replace every 'TODO:' text; the field reference is in CONTRIBUTING.md.\n"
+               "# codes: [AADSTS7000215]   (the error codes in the messages, if any)",
     "causes": "# Causes, most likely first; each has fixes, best first, and each fix has "
               "steps.\n# Steps and texts are Markdown; add applies_to to any part that "
-              "differs by version.",
+              "differs by version.\n# With several causes, each needs a 'check' question "
+              "that only it answers 'yes'.",
+    "samples": "# Samples: each message as a real log shows it; kb check proves that a "
+               "lookup of each\n# finds this entry first (kb check --strict requires one "
+               "per message).",
 }
 NO_MESSAGE = ("# messages: the error messages users see, verbatim, one per item, e.g.\n"
               "#   - \"Insufficient privileges to complete the operation.\"")

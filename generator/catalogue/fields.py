@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.diagnostics import Diagnostics, Loc, did_you_mean
-from ..core.versions import Products, Range, RangeError, parse_range
+from ..core.versions import MONIKER_NAME, Products, Range, RangeError, parse_range
 from . import model
 from .load import BlockText, LocList, LocMap, QuotedText
 from .messages import shown, syntax_problems
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 ID_RE = re.compile(ID_PATTERN)
+# The longest id `kb new` and `kb rename` give: an entry's id is its file name and anchor.
+MAX_NEW_ID = 100
 
 INVALID: Any = object()  # returned by a spec when the value had errors
 
@@ -63,6 +65,15 @@ def value_loc(path: str, mapping: LocMap, key: str) -> Loc:
 def item_loc(path: str, seq: LocList, index: int) -> Loc:
     line, col = seq.item_at(index)
     return Loc(path, line + 1, col + 1)
+
+
+def plural_word(name: str) -> str:
+    """'fix' -> 'fixes', 'entry' -> 'entries', 'alias' -> 'aliases', 'note' -> 'notes'."""
+    if name.endswith(("s", "x", "ch", "sh")):
+        return name + "es"
+    if name.endswith("y") and name[-2:-1] not in "aeiou":
+        return name[:-1] + "ies"
+    return name + "s"
 
 
 def type_name(value: Any) -> str:
@@ -145,7 +156,7 @@ class Text(Spec):
             return INVALID
         if self.pattern and not re.match(self.pattern, value):
             ctx.diagnostics.error(
-                loc, ctx.subject, f"'{value}' is not a valid {self.kind()}{ctx.where}",
+                loc, ctx.subject, f"expected {self.kind()}{ctx.where}, found '{value}'",
                 self.pattern_help,
             )
             return INVALID
@@ -312,12 +323,23 @@ class MonikerRange(Spec):
             )
             return INVALID
         if parsed.empty:
-            ctx.diagnostics.warning(
+            ctx.diagnostics.error(
                 loc,
                 ctx.subject,
-                f"range '{value}' in {ctx.field or 'applies_to'} selects no version",
+                f"range '{value}' in {ctx.field or 'applies_to'} selects no version, so what "
+                "it holds never shows",
                 "check the operators; the monikers are, oldest first: "
                 + ", ".join(ctx.products.names),
+            )
+            return INVALID
+        for offset, written, name in respelt(value, ctx.products):
+            start = _text_start(value, loc, ctx.lines)
+            ctx.diagnostics.warning(
+                start.shifted(col=start.col + offset), ctx.subject,
+                f"moniker '{written}' in {ctx.field or 'applies_to'} is spelt '{name}' in "
+                "products.yml",
+                f"write '{name}': ranges ignore case, but readers, search and reviewers "
+                "don't",
             )
         return parsed
 
@@ -326,6 +348,16 @@ class MonikerRange(Spec):
         if products is not None:
             out["pattern"] = range_pattern(products)
         return out
+
+
+def respelt(text: str, products: Products) -> list[tuple[int, str, str]]:
+    """(offset, as written, as products.yml spells it) of each moniker written otherwise."""
+    out = []
+    for found in MONIKER_NAME.finditer(text):
+        moniker = products.get(found.group())
+        if moniker is not None and moniker.name != found.group():
+            out.append((found.start(), found.group(), moniker.name))
+    return out
 
 
 class ListOf(Spec):
@@ -415,6 +447,21 @@ class Obj(Spec):
     def __post_init__(self) -> None:
         self._by_name = {f.name: f for f in self.fields}
 
+    def owner_of(self, key: str) -> str:
+        """The name of an object nested in this one that has a field `key`, or ''."""
+        todo: list[Spec] = [f.spec for f in self.fields]
+        seen: set[int] = set()
+        while todo:
+            spec = todo.pop(0)
+            spec = spec.item if isinstance(spec, ListOf) else spec
+            if not isinstance(spec, Obj) or id(spec) in seen:
+                continue
+            seen.add(id(spec))
+            if key in spec._by_name:
+                return spec.name
+            todo.extend(f.spec for f in spec.fields)
+        return ""
+
     def kind(self) -> str:
         if self.shorthand is not None:
             return f"{self.shorthand.kind()} or a mapping ({self.name})"
@@ -422,8 +469,8 @@ class Obj(Spec):
 
     def plural(self) -> str:
         if self.shorthand is not None:
-            return f"{self.shorthand.plural()} or mappings ({self.name}s)"
-        return f"mappings ({self.name}s)"
+            return f"{self.shorthand.plural()} or mappings ({plural_word(self.name)})"
+        return f"mappings ({plural_word(self.name)})"
 
     def check(self, value: Any, loc: Loc, ctx: Ctx) -> Any:
         if self.shorthand is not None and not isinstance(value, dict):
@@ -444,11 +491,13 @@ class Obj(Spec):
             spec_field = self._by_name.get(str(key))
             at = key_loc(loc.path, value, key) if isinstance(value, LocMap) else loc
             if spec_field is None:
+                owner = self.owner_of(str(key))
                 ctx.diagnostics.error(
                     at,
                     subject,
                     f"unknown field '{key}' in {self.name}",
-                    did_you_mean(str(key), list(self._by_name))
+                    f"'{key}' is a field of {owner}: indent it under the {owner} it belongs "
+                    "to" if owner else did_you_mean(str(key), list(self._by_name))
                     or "the fields are: " + ", ".join(self._by_name),
                 )
                 ok = False
@@ -468,7 +517,9 @@ class Obj(Spec):
                     start,
                     subject,
                     f"missing required field '{spec_field.name}' in {self.name}",
-                    f"add '{spec_field.name}:' ({spec_field.spec.kind()})",
+                    _misplaced(spec_field.name, value, start, ctx.lines)
+                    or f"add '{spec_field.name}:' ({spec_field.spec.kind()}) at the "
+                    f"indentation of the {self.name}'s other fields",
                 )
                 ok = False
         if self.extra_check is not None and ok:
@@ -503,6 +554,31 @@ class Obj(Spec):
         if self.shorthand is not None:
             return {"anyOf": [self.shorthand.schema(products), out]}
         return out
+
+
+def _misplaced(name: str, mapping: Any, start: Loc, lines: Sequence[str]) -> str:
+    """A hint when the missing key is written just below the mapping, indented too little.
+
+    Such a key lands in an enclosing mapping (where it is unknown); the first line below
+    this mapping's content that is indented less than its keys shows it.
+    """
+    if not isinstance(mapping, LocMap) or not lines or start.col <= 1:
+        return ""
+    siblings = [key for key in mapping if isinstance(key, str)]
+    last = max((mapping.key_at(k)[0] for k in siblings), default=start.line - 1) + 1
+    pattern = re.compile(rf"^( *){re.escape(name)}\s*:")
+    for number in range(last + 1, len(lines) + 1):
+        text = lines[number - 1]
+        indent = len(text) - len(text.lstrip(" "))
+        if not text.strip() or text.lstrip().startswith("#") or indent >= start.col - 1:
+            continue
+        found = pattern.match(text)
+        if found is None:
+            return ""
+        return (f"'{name}:' at line {number} is at column {indent + 1}, so it belongs to an "
+                f"enclosing mapping; indent it to column {start.col}, like "
+                f"'{siblings[0] if siblings else name}'")
+    return ""
 
 
 def _shorthand_map(key: str, value: str, loc: Loc) -> LocMap:

@@ -46,7 +46,8 @@ def syntax_problems(text: str, what: str = "message") -> list[SyntaxProblem]:
         if not NAME.match(name):
             problems.append(SyntaxProblem(
                 found.start(), f"placeholder '{token}' needs a name",
-                "write {name} or {name:type}, with letters, digits and '_'"))
+                "write {name} or {name:type}, with letters, digits and '_'; a literal brace "
+                "(as in JSON) is written '{{' or '}}'"))
         elif name in names:
             problems.append(SyntaxProblem(
                 found.start(), f"placeholder name '{name}' is used twice in {what}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +138,12 @@ def _build_topic(sources: TopicSources, products: Products,
     return Topic(entries=tuple(entries), **raw)
 
 
-def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics) -> None:
-    """Anchors unique on the page, `order` names real entries, ranges nest."""
+def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics,
+                 invalid: frozenset[str] = frozenset()) -> None:
+    """Anchors unique on the page, `order` names real entries, ranges nest.
+
+    `invalid`: ids of the topic's entry files that did not validate (reported already).
+    """
     seen: dict[str, Loc] = {}
     for anchor, loc in topic.anchors():
         if anchor in seen:
@@ -147,17 +152,25 @@ def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics) -> 
                 f"anchor '{anchor}' is used twice on page '{topic.id}' "
                 f"(first at {seen[anchor]})",
                 "ids and aliases must be unique on a page; rename one or drop the alias",
+                related=(seen[anchor],),
             )
         else:
             seen[anchor] = loc
     ids = [e.id for e in topic.entries]
+    folder = topic.loc.path.rpartition("/")[0]
     for index, entry_id in enumerate(topic.order):
-        if entry_id not in ids:
-            diagnostics.error(
-                topic.loc, f"topic '{topic.id}'",
-                f"'order' item {index + 1} names unknown entry '{entry_id}'",
-                did_you_mean(entry_id, ids) or f"add catalogue/{topic.id}/{entry_id}.yml",
-            )
+        if entry_id in ids:
+            continue
+        file = f"{folder}/{entry_id}.yml"
+        if entry_id in invalid:
+            continue  # its file has errors of its own, reported there
+        diagnostics.error(
+            topic.loc, f"topic '{topic.id}'",
+            f"'order' item {index + 1} names unknown entry '{entry_id}': there is no {file}",
+            did_you_mean(entry_id, ids) or f"create {file} (kb new {topic.id}/{entry_id}), "
+            "or remove the item from 'order'",
+            related=(Loc(file),),
+        )
     for child, parent in _nested(topic, topic.applies_to):
         if child.applies_to.text and child.applies_to.monikers and not (
             child.applies_to.monikers & parent.monikers
@@ -168,6 +181,82 @@ def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics) -> 
                 f"'{parent.text or 'all versions'}' selects none of its versions",
                 "widen the enclosing range or fix this one",
             )
+
+
+def range_for(monikers: frozenset[str], products: Products) -> str:
+    """A short range that selects exactly `monikers`, for suggestions ('' for none)."""
+    parts = []
+    for product in products.products:
+        names = [m.name for m in product.monikers]
+        run: list[int] = []
+        for index, name in enumerate([*names, ""]):
+            if name in monikers:
+                run.append(index)
+                continue
+            if not run:
+                continue
+            first, last = names[run[0]], names[run[-1]]
+            if len(run) == 1:
+                parts.append(first)
+            elif run[-1] == len(names) - 1:
+                parts.append(f">= {first}")
+            elif run[0] == 0:
+                parts.append(f"<= {last}")
+            else:
+                parts.append(f">= {first} <= {last}")
+            run = []
+    return " || ".join(parts)
+
+
+def _check_complete(topic: Topic, products: Products, diagnostics: Diagnostics,
+                    broken_entries: bool = False) -> None:
+    """What strict checking asks of a topic: no version where its page would list no error, a
+    `check` question for each cause that shares a version with another cause of its entry
+    (the decision tree asks it), and a `check` or `description` on every cause."""
+    versions = topic.applies_to.monikers
+    covered: set[str] = set()
+    for entry in topic.entries:
+        covered |= entry.applies_to.monikers & versions
+    empty = [m for m in topic.applies_to.sorted(products) if m not in covered]
+    # A topic of sections only (a page of prose, as an import can make) lists no errors
+    # anywhere by design; an entry with errors of its own may be what covers a version.
+    if empty and topic.entries and not broken_entries:
+        where = _versions_text(empty)
+        fix = range_for(frozenset(covered), products)
+        diagnostics.warning(
+            topic.loc, f"topic '{topic.id}'",
+            f"no entry applies in {where}, so its page there would list no error",
+            f"narrow the topic's applies_to to '{fix}', or add entries for {where}"
+            if fix else "add an entry (kb new TOPIC/ID)",
+        )
+    authored = {node.id for node in topic.tree.nodes} if topic.tree else set()
+    for entry in topic.entries:
+        here = entry.applies_to.monikers & versions
+        for cause in entry.causes:
+            mine = cause.applies_to.monikers & here
+            shared = [m for m in topic.applies_to.sorted(products) if m in mine and any(
+                m in other.applies_to.monikers for other in entry.causes if other is not cause)]
+            if not cause.check and shared and not entry.retired and entry.id not in authored:
+                diagnostics.warning(
+                    cause.loc, f"cause '{cause.id}'",
+                    f"expected a 'check' question, found none, and entry '{entry.id}' has "
+                    f"other causes in {_versions_text(shared)}: the decision tree cannot "
+                    "tell them apart",
+                    "add 'check:' with a yes/no question only this cause answers 'yes', e.g. "
+                    "'Is the account a guest user in the directory?'",
+                )
+            elif not cause.check and cause.description is None:
+                diagnostics.warning(
+                    cause.loc, f"cause '{cause.id}'",
+                    "expected a 'check' question or a 'description', found neither: readers "
+                    "get no way to tell whether this cause is theirs",
+                    "add 'check:' (a yes/no question) or 'description:' (how to recognise it)",
+                )
+
+
+def _versions_text(monikers: list[str]) -> str:
+    return ("version " if len(monikers) == 1 else "versions ") + ", ".join(
+        f"'{m}'" for m in monikers)
 
 
 def _describe(obj: Any) -> str:
@@ -208,11 +297,16 @@ def build_pages(project: Project, files: list[MarkdownFile], products: Products,
     pages = []
     for page in files:
         try:
-            meta, body, skipped = docfx.split_front_matter(page.text)
-        except ValueError as err:
-            diagnostics.error(Loc(page.path, 1, 1), "front matter", str(err),
+            found = docfx.read_front_matter(page.text)
+        except docfx.FrontMatterError as err:
+            diagnostics.error(Loc(page.path, err.line, 1), "front matter", err.message,
                               "fix the YAML between the '---' lines")
             continue
+        meta, body, skipped = found.data, found.body, found.removed
+        for line, col, key in found.repeated:  # DocFX keeps the last value and warns
+            diagnostics.warning(Loc(page.path, line, col), "front matter",
+                                f"key '{key}' is already defined; its last value is used",
+                                "remove the duplicate key")
         applies = products.everything()
         range_text = meta.get("monikerRange") or meta.get("moniker_range")
         if range_text is not None:
@@ -304,7 +398,12 @@ def validate_topic(project: Project, sources: TopicSources, products: Products,
     topic = _build_topic(sources, products, diagnostics)
     if topic is None:
         return None
-    _check_topic(topic, products, diagnostics)
+    folder = project.root / sources.folder
+    files = {p.stem for p in folder.iterdir() if p.suffix in (".yml", ".yaml")} \
+        if folder.is_dir() else set()
+    invalid = frozenset(files - {e.id for e in topic.entries} - {"_topic"})
+    _check_topic(topic, products, diagnostics, invalid)
+    _check_complete(topic, products, diagnostics, bool(invalid))
     for check in checks:
         check(topic, products, diagnostics)
     if markdown:
@@ -317,16 +416,24 @@ def validate_topic(project: Project, sources: TopicSources, products: Products,
 def validate_catalogue(project: Project, products: Products, topics: list[Topic],
                        pages: list[MarkdownFile], diagnostics: Diagnostics,
                        markdown: bool = True,
-                       checks: Sequence[CatalogueCheck] = ()) -> Catalogue | None:
-    """Checks across topics: unique entry ids, pages, links; None when an error was found."""
+                       checks: Sequence[CatalogueCheck] = (),
+                       partial: bool = False) -> Catalogue | None:
+    """Checks across topics: unique entry ids, pages, links; None when an error was found.
+
+    `partial`: return what validated even when there were errors (an entry whose id is
+    taken already is left out), for tools that help while the catalogue is being fixed.
+    """
     first_entry: dict[str, Loc] = {}
+    duplicates: set[Loc] = set()
     for topic in topics:
         for entry in topic.entries:
             if entry.id in first_entry:
+                duplicates.add(entry.loc)
                 diagnostics.error(
                     entry.loc, f"entry '{entry.id}'",
                     f"entry id '{entry.id}' is already used at {first_entry[entry.id]}",
                     "entry ids are unique across the catalogue; choose another id",
+                    related=(first_entry[entry.id],),
                 )
             else:
                 first_entry[entry.id] = entry.loc
@@ -343,7 +450,11 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
     _check_links(catalogue, diagnostics)
     for check in checks:
         check(catalogue, diagnostics)
-    return None if diagnostics.has_errors() else catalogue
+    if partial and duplicates:
+        catalogue = Catalogue(products, tuple(
+            replace(topic, entries=tuple(e for e in topic.entries if e.loc not in duplicates))
+            for topic in topics), tuple(content))
+    return catalogue if partial or not diagnostics.has_errors() else None
 
 
 def _topic_job(context: tuple[Project, Products, bool, Sequence[TopicCheck], Path | None],
@@ -394,7 +505,7 @@ def _load_topics(project: Project, products: Products, markdown: bool,
 def load_catalogue(project: Project, diagnostics: Diagnostics, markdown: bool = True,
                    jobs: int | None = None, topic_checks: Sequence[TopicCheck] = (),
                    catalogue_checks: Sequence[CatalogueCheck] = (),
-                   cache: Path | None = None) -> Catalogue | None:
+                   partial: bool = False, cache: Path | None = None) -> Catalogue | None:
     """load + validate, topic folders in parallel: the catalogue, or None on errors.
 
     `markdown=False` skips checking DocFX Markdown for every moniker (a build renders
@@ -414,4 +525,4 @@ def load_catalogue(project: Project, diagnostics: Diagnostics, markdown: bool = 
         if topic is not None:
             topics.append(topic)
     return validate_catalogue(project, products, topics, pages, diagnostics, markdown,
-                              catalogue_checks)
+                              catalogue_checks, partial)

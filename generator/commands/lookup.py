@@ -64,21 +64,27 @@ def print_text(found: Lookup, base: str) -> None:
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
     from ..catalogue.resolve import resolve
+    from ..catalogue.validate import load_catalogue
     from ..core.project import site_settings
     from ..features.lookup.index import build_index
     from ..features.lookup.match import Matcher
     from ..features.lookup.site import new_entry_url
-    from ..features.registry import FEATURES
     from ..site.build import version_url
-    from ..site.checks import load_checked
 
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be 1 or more, found {args.limit}")
     text = read_input(args)
     diagnostics = Diagnostics()
-    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False)
+    # A lookup helps most while the catalogue is being fixed (which entry wins, where two
+    # overlap), so it runs on whatever validated and says what it left out.
+    catalogue = load_catalogue(project, diagnostics, markdown=False, partial=True)
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
+    if diagnostics.has_errors():
+        errors = len(diagnostics.errors)
+        print(f"kb lookup: note: the catalogue has {errors} error{'s' if errors != 1 else ''} "
+              "(kb check lists them); this lookup uses the entries that validated",
+              file=sys.stderr)
     products = catalogue.products
     moniker = products.resolve_alias(args.version) if args.version else products.default
     if moniker is None:
@@ -109,8 +115,10 @@ def register(sub: Any) -> None:
                     "first: exact messages, then message patterns, then error codes, then\n"
                     "similar messages. Colour codes, timestamps, ##[error] prefixes, GUIDs,\n"
                     "numbers, URLs, paths and masked values (***) are taken care of.\n\n"
-                    "Exit status: 0 when something matched, 1 when nothing did (or the\n"
-                    "catalogue has errors), 2 for usage errors.",
+                    "It runs even while the catalogue has errors, on the files that\n"
+                    "validate, and says so.\n\n"
+                    "Exit status: 0 when something matched, 1 when nothing did (or\n"
+                    "products.yml is broken), 2 for usage errors.",
         epilog="examples:\n"
                "  kb lookup 'AADSTS7000215: Invalid client secret is provided.'\n"
                "  kb lookup -f build.log --version tfs-2018\n"

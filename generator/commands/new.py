@@ -35,11 +35,20 @@ def _ask(question: str, check: Callable[[str], str], required: bool = False) -> 
 
 
 def _title(text: str) -> str:
-    from ..authoring.scaffold import ScaffoldError
+    from ..authoring.scaffold import ScaffoldError, check_message
 
-    if "\n" in text:
-        raise ScaffoldError("a title is one line")
-    return text.strip()
+    if "\n" in text.strip() or "\r" in text.strip():
+        raise ScaffoldError("expected a title of one line, found several; a title is the "
+                            "entry's heading: put the rest in the summary")
+    if not text.strip():
+        raise ScaffoldError("expected a title, found an empty text")
+    return check_message(text, "title")
+
+
+def _message(text: str) -> str:
+    from ..authoring.scaffold import check_message
+
+    return check_message(text) if text.strip() else ""
 
 
 def _example(products: Products | None) -> str:
@@ -66,9 +75,14 @@ def run(args: argparse.Namespace, project: Project) -> int:
         check_free(project, topic, ident)
         products = project_products(project)
         applies_to = check_range(args.range or "", products)
+        messages = [_message(m) for m in args.message or []]
+        if args.title is not None:
+            _title(args.title)
+        if args.topic_title is not None:
+            _title(args.topic_title)
     except ScaffoldError as err:
         raise UsageError(str(err)) from None
-    title, messages, topic_title = args.title, list(args.message or []), args.topic_title
+    title, topic_title = args.title, args.topic_title
     creating_topic = args.new_topic and not (project.catalogue / topic).is_dir()
     interactive = sys.stdin.isatty()
     if not interactive and not title:
@@ -80,7 +94,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
             title = _ask("Title (the heading of the entry, usually the message): ", _title,
                          required=True)
         if args.message is None:
-            message = _ask("Message users see, verbatim (Enter for none): ", _title)
+            message = _ask("Message users see, verbatim (Enter for none): ", _message)
             messages = [message] if message else []
         if args.range is None:
             applies_to = _ask("Versions it applies to" + _example(products)
@@ -97,7 +111,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
                          "nothing was overwritten") from None
     for path in written:
         print(f"created {project.rel(path)}")
-    print(f"next: replace each 'TODO:' text in {project.rel(written[-1])}, then run: kb check")
+    print(f"next: replace each 'TODO:' text in {project.rel(written[-1])}, then run: "
+          "kb fmt && kb check --strict")
     return 0
 
 

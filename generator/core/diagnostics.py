@@ -48,6 +48,15 @@ class Diagnostic:
     subject: str
     message: str
     suggestion: str = ""
+    # Other places the problem involves (the first definition of a duplicate, the message
+    # that shadows this one, the source of a page in the anchors lock): `kb check
+    # --changed-since` keeps a problem when any of them is in a changed file.
+    related: tuple[Loc, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The file of the problem and the files of its related locations."""
+        return (self.loc.path, *(loc.path for loc in self.related))
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.path, self.loc.line, self.loc.col, self.subject, self.message)
@@ -83,11 +92,15 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, loc: Loc, subject: str, message: str, suggestion: str = "") -> None:
-        self.items.append(Diagnostic(loc, Severity.ERROR, subject, message, suggestion))
+    def error(self, loc: Loc, subject: str, message: str, suggestion: str = "",
+              related: tuple[Loc, ...] = ()) -> None:
+        self.items.append(Diagnostic(loc, Severity.ERROR, subject, message, suggestion,
+                                     related))
 
-    def warning(self, loc: Loc, subject: str, message: str, suggestion: str = "") -> None:
-        self.items.append(Diagnostic(loc, Severity.WARNING, subject, message, suggestion))
+    def warning(self, loc: Loc, subject: str, message: str, suggestion: str = "",
+                related: tuple[Loc, ...] = ()) -> None:
+        self.items.append(Diagnostic(loc, Severity.WARNING, subject, message, suggestion,
+                                     related))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -105,7 +118,16 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         """Unique diagnostics in a stable order: by file, line, column, text."""
-        return sorted(set(self.items), key=Diagnostic.sort_key)
+        unique: dict[tuple[Loc, Severity, str, str, str], Diagnostic] = {}
+        for item in self.items:
+            key = (item.loc, item.severity, item.subject, item.message, item.suggestion)
+            known = unique.get(key)
+            if known is None:
+                unique[key] = item
+            elif not set(item.related) <= set(known.related):
+                merged = tuple(sorted({*known.related, *item.related}))
+                unique[key] = Diagnostic(*key, related=merged)
+        return sorted(unique.values(), key=Diagnostic.sort_key)
 
     def fails(self, strict: bool = False) -> bool:
         return self.has_errors() or (strict and bool(self.items))

@@ -8,7 +8,7 @@ set := comparator+ (whitespace = AND), comparator := op? moniker, op in = < <= >
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .diagnostics import did_you_mean
@@ -223,7 +223,7 @@ def _parse_range(text: str, products: Products) -> Range:
                 hint = (
                     f"aliases are not allowed in ranges; write '{target}'"
                     if target
-                    else did_you_mean(token.text, products.names)
+                    else moniker_hint(token.text, products.names)
                 )
                 raise RangeError(f"unknown moniker '{token.text}'", token.offset, hint)
             chosen = _select(pending_op.text if pending_op else "=", moniker, products)
@@ -247,6 +247,19 @@ def _parse_range(text: str, products: Products) -> Range:
             current = None
         last = token
     return Range(text.strip(), frozenset(selected))
+
+
+def moniker_hint(name: str, names: Sequence[str]) -> str:
+    """A did-you-mean for a misspelt moniker ('tfs2018'), else the list of monikers.
+
+    A name that differs from a moniker only in its digits ('tfs-2016' for 'tfs-2018') names
+    another version, not a typo: guessing a neighbour would mislead, so the list is given.
+    """
+    close = did_you_mean(name, names)
+    guess = close.removeprefix("did you mean '").removesuffix("'?")
+    if close and re.sub(r"\D", "", guess) == re.sub(r"\D", "", name):
+        return close
+    return "the versions are, oldest first: " + ", ".join(names)
 
 
 def format_monikers(names: Iterable[str]) -> str:

@@ -131,6 +131,18 @@ def check_messages(table: _Table, diagnostics: Diagnostics) -> None:
             diagnostics.error(message.loc, subject, f"unknown cause '{message.cause}' in message",
                               did_you_mean(message.cause, causes) or
                               "use the id of one of the entry's causes")
+        elif message.cause:
+            cause = entry.causes[causes.index(message.cause)]
+            missing = [m for m in table.order
+                       if m in item.versions and m not in cause.applies_to.monikers]
+            if missing:
+                diagnostics.warning(
+                    message.loc, subject,
+                    f"message points to cause '{cause.id}', which is not in "
+                    f"{_versions(missing)} where the message shows: a lookup there falls back "
+                    "to another cause",
+                    "narrow the message's applies_to to the versions of the cause, or widen "
+                    "the cause's", related=(cause.loc,))
         literal = _literal_characters(item.template.text)
         if literal == 0:
             diagnostics.error(message.loc, subject,
@@ -190,24 +202,52 @@ def _check_shadowed(table: _Table, number: int, entry_index: int,
         f"{table.where(monikers, item.versions)}: what it matches, that message matches "
         "as well or better",
         "make one of the two messages more specific, or merge the entries",
+        related=(table.loc_of(rival),),
     )
 
 
+# Text that `kb new` leaves for the writer to replace; kb check warns on it by itself.
+TODO = "TODO:"
+
+
+def _versions(monikers: list[str]) -> str:
+    return ("version " if len(monikers) == 1 else "versions ") + ", ".join(
+        f"'{m}'" for m in monikers)
+
+
 def check_samples(table: _Table, diagnostics: Diagnostics) -> None:
-    """Samples find their entry first, unambiguously; not_samples do not match it."""
+    """Samples find their entry first, unambiguously; not_samples do not match it; every
+    message has a sample that it matches (a warning: `kb check --strict` requires it)."""
+    messages: dict[int, list[int]] = {}
+    for pattern, row in enumerate(table.matcher.index["patterns"]):
+        messages.setdefault(row[0], []).append(pattern)
     for number, entry in enumerate(table.entries):
+        covered: set[int] = set()
         for position, sample in enumerate(entry.samples, 1):
-            _check_sample(table, number, sample, f"sample {position}", diagnostics)
+            if TODO in sample.text:
+                continue
+            found = table.matches(sample.text)
+            covered.update(m.pattern for m in found if m.entry == number)
+            _check_sample(table, number, sample, f"sample {position}", found, diagnostics)
         for position, sample in enumerate(entry.not_samples, 1):
-            _check_not_sample(table, number, sample, f"not_sample {position}", diagnostics)
+            if TODO not in sample.text:
+                _check_not_sample(table, number, sample, f"not_sample {position}", diagnostics)
+        for pattern in messages.get(number, ()):
+            if pattern not in covered:
+                diagnostics.warning(
+                    table.messages[pattern].message.loc, f"entry '{entry.id}'",
+                    "expected a sample that this message matches, found none in 'samples'",
+                    "add to 'samples' the message as it appears in a real log, with its "
+                    "variable parts filled in: kb check then proves that a lookup finds this "
+                    "entry")
 
 
 def _check_sample(table: _Table, number: int, sample: Sample, name: str,
-                  diagnostics: Diagnostics) -> None:
+                  found: list[Match], diagnostics: Diagnostics) -> None:
     entry = table.entries[number]
     every = sample.applies_to.monikers & table.entry_versions[number]
-    found = table.matches(sample.text)
     problems: dict[tuple[str, str, str], list[str]] = {}
+    rival_locs: dict[tuple[str, str, str], Loc] = {}
     for moniker in table.order:
         if moniker not in every:
             continue
@@ -223,6 +263,7 @@ def _check_sample(table: _Table, number: int, sample: Sample, name: str,
             kind = "first" if rival.key() > own.key() else "tie"
             key = (kind, str(table.loc_of(own)), f"{rival.entry}@{table.loc_of(rival)}")
             problems.setdefault(key, []).append(moniker)
+            rival_locs[key] = table.loc_of(rival)
     for (kind, own_loc, rival_ref), monikers in problems.items():
         where = table.where(monikers, every)
         subject = f"entry '{entry.id}'"
@@ -241,7 +282,8 @@ def _check_sample(table: _Table, number: int, sample: Sample, name: str,
             message = (f"ambiguous: {name} matches entry '{entry.id}' ({own_loc}) and entry "
                        f"'{other}' ({rival_loc}) equally well{where}")
         diagnostics.error(sample.loc, subject, message,
-                          "make one of the messages more specific, or merge the entries")
+                          "make one of the messages more specific, or merge the entries",
+                          related=(rival_locs[(kind, own_loc, rival_ref)],))
 
 
 def _check_not_sample(table: _Table, number: int, sample: Sample, name: str,
@@ -277,7 +319,8 @@ def check_codes(table: _Table, diagnostics: Diagnostics) -> None:
                     entry.loc, f"entry '{entry.id}'",
                     f"code '{code}' is also listed by entry '{table.entries[other].id}' "
                     f"({table.entry_locs[other]}){table.where(monikers, frozenset())}",
-                    "list each code in one entry, or give the two entries disjoint ranges")
+                    "list each code in one entry, or give the two entries disjoint ranges",
+                    related=(table.entry_locs[other],))
 
 
 def check_lookup(catalogue: Catalogue, diagnostics: Diagnostics) -> None:

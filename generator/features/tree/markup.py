@@ -66,20 +66,20 @@ def simple_inline(text: str) -> str | None:
     at = 0
     for match in re.finditer(f"{_CODE.pattern}|{_LINK.pattern}", text):
         words = _simple_words(text[at:match.start()])
-        if words is None:
-            return None
+        if words is None or "`" in text[at:match.start()]:
+            return None  # a backtick left over: a code span across lines, Python-Markdown's
         parts.append(words)
         if match.group(1) is not None:
             parts.append(f"<code>{_escape(match.group(1))}</code>")
         else:
             label = _simple_words(match.group(2))
-            if label is None or "<" in label:
+            if label is None or "<" in label or "`" in match.group(2):
                 return None
             href = _escape(match.group(3)).replace('"', "&quot;")
             parts.append(f'<a href="{href}">{label}</a>')
         at = match.end()
     words = _simple_words(text[at:])
-    if words is None:
+    if words is None or "`" in text[at:]:
         return None
     return "".join(parts) + words
 
