@@ -31,18 +31,14 @@ from typing import Any, TextIO
 from ..catalogue.model import Catalogue
 from ..core.cache import file_digest
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
-from ..core.parallel import fork_map
 from ..core.project import Project, site_settings
 from ..core.versions import Products
 from .checks import load_checked
-from .engines.mkdocs import Request, Result, build_version, convert_blocks, page_block_keys
+from .engines.mkdocs import Request, Result, build_version, prepare, prune
 from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
-CACHE_FORMAT = "2"
-# Up to this many blocks missing from the cache, the versions' builds convert them (each
-# worker once); past it, they are converted beforehand, each once, on every core.
-FEW_BLOCKS = 32
+CACHE_FORMAT = "3"  # 3: versions kept with the manifest of each page
 PART_FILE = "kb-part.json"
 
 
@@ -375,32 +371,6 @@ def _request(project: Project, tree: VersionTree, site_url: str, build_root: Pat
         str(cache / tree.moniker) if manifest else "", manifest, digests)
 
 
-def _prepare(requests: list[Request], jobs: int | None) -> int:
-    """Convert every distinct block of the versions to build once, into the cache, spread
-    over the workers; each version's build then finds its blocks there."""
-    cache = Path(requests[0].cache_dir)
-    owner: dict[str, int] = {}
-    # Newest versions first: they hold most blocks.
-    for number in reversed(range(len(requests))):
-        for key in page_block_keys(requests[number]):
-            if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
-                owner[key] = number
-    if len(owner) <= FEW_BLOCKS:
-        return 0  # each version's build converts what it misses (no workers to start)
-    per_version: dict[int, list[str]] = {}
-    for key, number in owner.items():
-        per_version.setdefault(number, []).append(key)
-    chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
-    work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
-            for at in range(0, len(keys), chunk)]
-    return sum(fork_map(_convert_chunk, work, requests, jobs))
-
-
-def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
-    number, keys = item
-    return convert_blocks(requests[number], keys)
-
-
 def _build_one(request: Request) -> Result:
     return build_version(request)
 
@@ -430,33 +400,6 @@ def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
                 failures.error(Loc("mkdocs.yml"), f"version '{moniker}'",
                                f"MkDocs build failed: {err}")
     return results, failures
-
-
-def _prune_blocks(build_root: Path, monikers: Sequence[str],
-                  known: dict[str, Sequence[str]]) -> None:
-    """Remove the cached blocks that no version's last build used (`known`: the blocks of
-    the versions built now; the others' are in their manifests)."""
-    cache = build_root / "versions"
-    used: set[str] = set()
-    for moniker in monikers:
-        if moniker in known:
-            used.update(known[moniker])
-            continue
-        try:
-            manifest = json.loads((cache / f"{moniker}.manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return  # a version whose blocks are unknown: keep everything
-        for page in manifest.get("meta", {}).values():
-            used.update(page.get("blocks", []))
-    blocks = build_root / "cache" / "blocks"
-    if not blocks.is_dir():
-        return
-    for folder in blocks.iterdir():
-        if not folder.is_dir():
-            continue
-        for item in folder.iterdir():
-            if folder.name + item.name.removesuffix(".json") not in used:
-                item.unlink(missing_ok=True)
 
 
 def build_site(
@@ -561,7 +504,7 @@ def build_site(
     results: dict[str, Result] = {}
     lap = report.lap("write", lap)
     if requests:
-        _prepare(requests, jobs)
+        prepare(requests, jobs)
         lap = report.lap("convert", lap)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
         results, failures = _build_versions(requests, jobs, out, index_of, total, sizes)
@@ -595,8 +538,16 @@ def build_site(
     if failures:
         raise DiagnosticError(failures.sorted())
     if only is None and report.built:
-        _prune_blocks(build_root, products.names,
-                      {m: results[m].used for m in report.built})
+        manifests: dict[str, dict[str, Any]] = {}
+        for moniker in products.names:
+            try:
+                manifests[moniker] = results[moniker].manifest if moniker in results else \
+                    json.loads((cache / f"{moniker}.manifest.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                manifests = {}  # a version whose manifest is lost: keep everything
+                break
+        if manifests:
+            prune(build_root / "cache" / "blocks", list(manifests.values()))
     lap = report.lap("finish", lap)
     staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
     spare = build_root / "spare-site"

@@ -66,7 +66,19 @@ NAV_FILE = "Troubleshooter in one file"
 
 
 def asset(name: str) -> str:
-    return (ASSETS / name).read_text(encoding="utf-8")
+    return _read(ASSETS / name)
+
+
+# Per process: the assets read (every single file carries them), by file and version.
+_ASSETS: dict[Path, tuple[int, str]] = {}
+
+
+def _read(path: Path) -> str:
+    stamp = path.stat().st_mtime_ns
+    known = _ASSETS.get(path)
+    if known is None or known[0] != stamp:
+        known = _ASSETS[path] = (stamp, path.read_text(encoding="utf-8"))
+    return known[1]
 
 
 @dataclass(frozen=True)
@@ -316,8 +328,7 @@ def single_file(title: str, info: SiteInfo, payload: bytes, lookup: bool) -> str
     whose matcher comes too) is one gzip-compressed piece before the script."""
     script = asset("tree.js")
     css = asset("tree.css")
-    matcher = (ASSETS.parent / "lookup" / "lookup.js").read_text(encoding="utf-8") \
-        if lookup else ""
+    matcher = _read(ASSETS.parent / "lookup" / "lookup.js") if lookup else ""
     hashes = " ".join(_csp_hash(s) for s in (matcher, script) if s)
     csp = ("default-src 'none'; " f"script-src {hashes}; "
            f"style-src {_csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'")
@@ -458,6 +469,21 @@ def _part_order(part: TopicPart) -> list[str]:
     return order
 
 
+# Per process: each topic as a catalogue of its own (the versions of a build share one, and
+# the lookup compiles its messages once).
+_ALONE: dict[tuple[int, str], tuple[Catalogue, Catalogue]] = {}
+
+
+def _alone(catalogue: Catalogue, topic: Topic) -> Catalogue:
+    key = (id(catalogue), topic.id)
+    known = _ALONE.get(key)
+    if known is None or known[0] is not catalogue:
+        if len(_ALONE) > 1000:
+            _ALONE.clear()
+        known = _ALONE[key] = (catalogue, dataclasses.replace(catalogue, topics=(topic,)))
+    return known[1]
+
+
 def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topic | None,
                 moniker: str, settings: dict[str, Any]) -> TopicPiece:
     """One topic's share of the version's troubleshooter, and its own one-file
@@ -483,7 +509,7 @@ def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topi
                                   for node_id in order]))
     chunk = _chunk(text)
     resolved = view or resolve_topic(topic, moniker)
-    lookup = index_json(build_index(dataclasses.replace(catalogue, topics=(topic,)),
+    lookup = index_json(build_index(_alone(catalogue, topic),
                                     dataclasses.replace(catalogue, topics=(resolved,)),
                                     moniker, info.new_entry))
     before, after = data_text(_head(info, moniker, version, False, []), markup)

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-ENGINE_FORMAT = "1"
+from ...core.parallel import fork_map
+
+ENGINE_FORMAT = "2"
 # The packages whose code decides what a page becomes.
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "jinja2")
 # A reference-link definition: blocks that have one are converted with their whole page.
@@ -805,3 +807,56 @@ def _reuse_page(page: Any, config: Any, doc_files: Any, nav: Any, source: str,
     finally:
         page.active = False
         config._current_page = None
+
+
+# ---------------------------------------------------------------------------
+# Every version's blocks, converted beforehand; blocks no version uses, removed
+# ---------------------------------------------------------------------------
+
+# Up to this many blocks missing from the cache, the versions' builds convert them (each
+# worker once); past it, they are converted beforehand, each once, on every core.
+FEW_BLOCKS = 32
+
+
+def prepare(requests: list[Request], jobs: int | None) -> int:
+    """Convert every distinct block of the versions to build once, into the cache, spread
+    over the workers; each version's build then finds its blocks there. Returns how many
+    were converted."""
+    cache = Path(requests[0].cache_dir)
+    owner: dict[str, int] = {}
+    # Newest versions first: they hold most blocks.
+    for number in reversed(range(len(requests))):
+        for key in page_block_keys(requests[number]):
+            if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
+                owner[key] = number
+    if len(owner) <= FEW_BLOCKS:
+        return 0  # each version's build converts what it misses (no workers to start)
+    per_version: dict[int, list[str]] = {}
+    for key, number in owner.items():
+        per_version.setdefault(number, []).append(key)
+    chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
+    work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
+            for at in range(0, len(keys), chunk)]
+    return sum(fork_map(_convert_chunk, work, requests, jobs))
+
+
+def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
+    number, keys = item
+    return convert_blocks(requests[number], keys)
+
+
+def prune(cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
+    """Remove the cached blocks that none of these manifests (every version's last build)
+    uses."""
+    used: set[str] = set()
+    for manifest in manifests:
+        for page in manifest.get("meta", {}).values():
+            used.update(page.get("blocks", []))
+    if not cache_dir.is_dir():
+        return
+    for folder in cache_dir.iterdir():
+        if not folder.is_dir():
+            continue
+        for item in folder.iterdir():
+            if folder.name + item.name.removesuffix(".json") not in used:
+                item.unlink(missing_ok=True)
