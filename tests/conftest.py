@@ -80,11 +80,21 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_repo(copy_repo(tmp_path_factory.mktemp("shipped") / "repo"))
 
 
+# What a team sets in mkdocs.yml for its own knowledge base (the shipped file sets neither):
+# the snapshot has them, so that tests pin the feedback links and addresses they give.
+CONFIGURED = ("\nsite_url: https://kb.example.org/\n"
+              "repo_url: https://github.com/example/kb\n")
+
+
 @pytest.fixture(scope="session")
 def snapshot_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A repository holding the SNAPSHOT with the project's configuration and theme; tests
-    that pin exact output run kb there (and must not change it)."""
-    return copy_repo(tmp_path_factory.mktemp("snapshot") / "repo", SNAPSHOT)
+    """A repository holding the SNAPSHOT with the project's configuration and theme, and a
+    site and repository address set; tests that pin exact output run kb there (and must
+    not change it)."""
+    repo = copy_repo(tmp_path_factory.mktemp("snapshot") / "repo", SNAPSHOT)
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write(CONFIGURED)
+    return repo
 
 
 @pytest.fixture(scope="session")

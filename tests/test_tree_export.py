@@ -197,6 +197,8 @@ def test_page_uses_the_shared_assets_and_links_the_single_file(demo: dict[str, b
                          '<script src="../decision-tree.data.js"></script>\n'
                          '<script src="../assets/lookup/lookup-index.js"></script>\n'
                          '<script src="../assets/lookup/lookup.js"></script>\n'
+                         '<script src="../assets/lookup/versions.js"></script>\n'
+                         '<script src="../assets/lookup/loader.js"></script>\n'
                          '<script src="../assets/kb-tree/tree.js"></script>\n')
 
 

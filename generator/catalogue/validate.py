@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..core.cache import Slots, code_digest, digest, files_digest
+from ..core.cache import Slots, code_digest, digest, file_digest, files_digest
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
 from ..core.parallel import fork_map
 from ..core.project import Project
@@ -474,7 +474,7 @@ def topic_key(project: Project, folder: Path, products: Products,
     """What validating a topic folder (DocFX Markdown aside) depends on: its files, the
     products, the checks and the generator's code."""
     files = sorted(folder.iterdir()) if folder.is_dir() else []
-    return digest(code_digest(), repr(products), project.rel(folder),
+    return digest(code_digest(), repr(products), project.rel(folder), file_digest(folder),
                   *(f"{check.__module__}.{check.__qualname__}" for check in checks),
                   files_digest(files, folder))
 

@@ -66,7 +66,11 @@ _FILES: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 def file_digest(path: Path) -> str:
     """The digest of a file's contents ('D' for a folder, '-' for a missing or unreadable
-    file)."""
+    file). A symbolic link is not read through: its digest is of where it leads and of the
+    identity of what it leads to (so a link never shares a digest with a plain file, and a
+    result kept for a source checked as a link is not reused for another)."""
+    if path.is_symlink():
+        return _link_digest(path)
     try:
         info = path.stat()
     except OSError:
@@ -83,6 +87,17 @@ def file_digest(path: Path) -> str:
         return "-"
     _FILES[path] = (identity, found)
     return found
+
+
+def _link_digest(path: Path) -> str:
+    try:
+        named = os.readlink(path)
+        real = os.path.realpath(path)
+        info = os.stat(real)
+        identity = f"{info.st_mode}:{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+    except OSError:
+        return "-"
+    return "L" + digest(named, real, identity)
 
 
 def files_digest(paths: Iterable[Path], base: Path) -> str:

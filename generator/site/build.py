@@ -31,14 +31,16 @@ from typing import Any, TextIO
 from ..catalogue.model import Catalogue
 from ..core.cache import file_digest
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
-from ..core.project import Project, site_settings
+from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from .checks import load_checked
+from .csp import apply_policy
 from .engines.mkdocs import Request, Result, build_version, prepare, prune
 from .feature import Feature, finish_site, finish_version
+from .publish import check_folders, publish, publish_folder, publishing
 from .trees import VersionTree, render_trees
 
-CACHE_FORMAT = "3"  # 3: versions kept with the manifest of each page
+CACHE_FORMAT = "4"  # 3: pages carry a Content-Security-Policy; 4: and a manifest each
 PART_FILE = "kb-part.json"
 
 
@@ -116,13 +118,56 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
 
 
 def write_tree(tree: VersionTree, docs_dir: Path) -> None:
-    """Write a version's Markdown tree into a fresh folder."""
-    if docs_dir.exists():
+    """Write a version's Markdown tree into a fresh folder.
+
+    Every path stays inside the folder (DiagnosticError for one that would not) and no
+    file is written through a symbolic link: the folder is made anew, files are created
+    exclusively.
+    """
+    targets = _targets(tree, docs_dir)
+    if docs_dir.is_symlink():
+        docs_dir.unlink()
+    elif docs_dir.exists():
         shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
     for path, data in tree.files.items():
-        target = docs_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        targets[path].parent.mkdir(parents=True, exist_ok=True)
+        _create(targets[path], data)
+
+
+def _targets(tree: VersionTree, docs_dir: Path) -> dict[str, Path]:
+    """Where each file of the tree goes in `docs_dir`; DiagnosticError for a path that would
+    lead out of it."""
+    targets = {}
+    for path in tree.files:
+        try:
+            targets[path] = docs_dir / inside(path)
+        except UnsafePath as err:
+            problem = Diagnostics()
+            problem.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
+                          err.message, err.suggestion)
+            raise DiagnosticError(problem.items) from err
+    return targets
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _create(target: Path, data: bytes) -> None:
+    """A new file (never one written through a symbolic link, never an existing one)."""
+    with os.fdopen(os.open(target, _CREATE, 0o644), "wb") as handle:
+        handle.write(data)
+
+
+def _holds_links(folder: Path) -> bool:
+    """Whether a symbolic link is anywhere under `folder` (links are not followed)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                return True
+            if entry.is_dir(follow_symlinks=False) and _holds_links(Path(entry.path)):
+                return True
+    return False
 
 
 def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
@@ -130,20 +175,24 @@ def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
     """Make `docs_dir` hold exactly the version's tree (`digests`: its files' digests),
     writing only the files that differ from what is there; returns the paths written
     (None: the folder was new, or made anew with `fresh`). What the folder holds is noted
-    beside it after each sync (and only then), so unchanged files are not even read."""
+    beside it after each sync (and only then), so unchanged files are not even read.
+
+    As with `write_tree`, every path stays inside the folder and nothing is written through
+    a symbolic link: a folder holding one (the generator makes none) is made anew."""
+    targets = _targets(tree, docs_dir)
     state = docs_dir.with_name(f"{docs_dir.name}.digests.json")
     try:
-        known = json.loads(state.read_text(encoding="utf-8"))
+        known = {} if state.is_symlink() else json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
     state.unlink(missing_ok=True)
-    if fresh or not docs_dir.is_dir():
+    if fresh or docs_dir.is_symlink() or not docs_dir.is_dir() or _holds_links(docs_dir):
         write_tree(tree, docs_dir)
-        state.write_text(json.dumps(digests), encoding="utf-8")
+        _create(state, json.dumps(digests).encode("utf-8"))
         return None
     written = set()
     for path, data in tree.files.items():
-        target = docs_dir / path
+        target = targets[path]
         try:
             same = target.stat().st_size == len(data) and (
                 known.get(path) == digests[path] if path in known
@@ -153,7 +202,7 @@ def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
         if not same:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)
-            target.write_bytes(data)
+            _create(target, data)
             written.add(path)
     for folder, _dirs, names in os.walk(docs_dir, topdown=False):
         base = Path(folder)
@@ -162,7 +211,7 @@ def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
                 (base / name).unlink()
         if base != docs_dir and not os.listdir(base):
             base.rmdir()
-    state.write_text(json.dumps(digests), encoding="utf-8")
+    _create(state, json.dumps(digests).encode("utf-8"))
     return frozenset(written)
 
 
@@ -242,10 +291,14 @@ def redirect_page(target: str, title: str) -> str:
 
 
 def versions_json(catalogue: Catalogue | Products) -> str:
-    """versions.json in mike's format (newest first), read by Material's version selector."""
+    """versions.json in mike's format (newest first), read by Material's version selector.
+
+    Material inserts each title as HTML, so titles (plain text) are escaped here.
+    """
     products = catalogue.products if isinstance(catalogue, Catalogue) else catalogue
     items = [
-        {"version": m.name, "title": m.title, "aliases": products.aliases_of(m.name)}
+        {"version": m.name, "title": html.escape(m.title),
+         "aliases": products.aliases_of(m.name)}
         for m in reversed(products.monikers)
     ]
     return json.dumps(items, indent=2) + "\n"
@@ -270,24 +323,6 @@ def assemble(staging: Path, folders: dict[str, Path], products: Products,
             page = staging / alias / url / "index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(redirect_page(rel, products[target].title), encoding="utf-8")
-
-
-def publish(staging: Path, site: Path, spare: Path | None = None) -> None:
-    """Replace `site` by `staging`: the old site stays until the new one is complete. With
-    `spare`, the old site is kept there (to stage the next build in, see `recycled`)
-    rather than removed."""
-    old = site.with_name(f"{site.name}.old-{os.getpid()}")
-    if site.exists():
-        site.rename(old)
-    staging.rename(site)
-    if old.exists():
-        if spare is not None and not spare.exists():
-            try:
-                old.rename(spare)
-                return
-            except OSError:  # another file system
-                pass
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
@@ -320,7 +355,7 @@ def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
     for root in roots:
         if root.is_dir():
             files += sorted(f for f in root.rglob("*")
-                            if f.is_file() and "__pycache__" not in f.parts)
+                            if (f.is_file() or f.is_symlink()) and "__pycache__" not in f.parts)
     for path in files:
         if path.is_relative_to(generator_dir):
             name = path.relative_to(generator_dir.parent).as_posix()
@@ -328,8 +363,17 @@ def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
             name = path.relative_to(project.root).as_posix()
         else:
             name = project.rel(path)
-        # Read once per run: loading the catalogue asks for the same files' digests.
-        digest.update(name.encode() + b"\0" + file_digest(path).encode())
+        if path.is_symlink():
+            # A link is not followed (it may lead out of the repository: loading refuses
+            # it); what it names is the input.
+            try:
+                found = "link:" + hashlib.sha256(os.readlink(path).encode()).hexdigest()
+            except OSError:
+                found = "-"
+        else:
+            # Read once per run: loading the catalogue asks for the same files' digests.
+            found = file_digest(path)
+        digest.update(name.encode() + b"\0" + found.encode())
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
                  "jinja2", "ruamel.yaml", "markdown-it-py"):
         try:
@@ -419,6 +463,7 @@ def build_site(
     started = time.perf_counter()
     build_root = project.build_dir
     site = site_dir or (build_root / "parts" / only if only else project.site)
+    check_folders(project, site)
     inputs = inputs_digest(project, features)
     state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
     lap = report.lap("inputs", started)
@@ -525,6 +570,7 @@ def build_site(
             continue
         built = cache / f"{tree.moniker}.tmp"
         finish_version(features, project, catalogue, tree.moniker, built)
+        apply_policy(built)  # every page carries its Content-Security-Policy
         final, spare = cache / tree.moniker, cache / f"{tree.moniker}.spare"
         if final.exists():
             if spare.exists():
@@ -549,30 +595,28 @@ def build_site(
         if manifests:
             prune(build_root / "cache" / "blocks", list(manifests.values()))
     lap = report.lap("finish", lap)
-    staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
-    spare = build_root / "spare-site"
-    if staging.exists():
-        shutil.rmtree(staging)
-    if only is None and spare.is_dir():
-        spare.rename(staging)
-        recycled(staging, products.names)
-    staging.mkdir(parents=True, exist_ok=True)
-    try:
-        if only is None:
+    site.parent.mkdir(parents=True, exist_ok=True)
+    if only is None:
+        with publishing(site) as staging:  # one build at a time; leftovers removed
             assemble(staging, {m: cache / m for m in products.names}, products, default_pages)
             finish_site(features, project, catalogue, staging)
-            remove_empty(staging)
-        else:
+            apply_policy(staging, skip=products.names)  # the versions have theirs
+            publish(staging, site)
+    else:
+        staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        try:
             shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
             part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
                     "default": products.default, "default_pages": default_pages}
             (staging / PART_FILE).write_text(json.dumps(part, indent=2) + "\n",
                                              encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    site.parent.mkdir(parents=True, exist_ok=True)
-    publish(staging, site, spare if only is None else None)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish_folder(staging, site)  # a part stays a plain folder, for upload
     state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True,
                                       "versions": [t.moniker for t in trees]}),
                           encoding="utf-8")
@@ -672,17 +716,12 @@ def assemble_parts(project: Project, features: Sequence[Feature], parts: Sequenc
         catalogue = load_checked(project, diagnostics, features, markdown=False)
         if catalogue is None:
             raise DiagnosticError(diagnostics.sorted())
-    staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    try:
+    check_folders(project, site)
+    with publishing(site) as staging:  # one build at a time; leftovers removed
         assemble(staging, folders, products, default_pages or [])
         if catalogue is not None:
             finish_site(features, project, catalogue, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    publish(staging, site)
+        apply_policy(staging, skip=products.names)  # the versions have theirs
+        publish(staging, site)
     print(f"kb: {len(folders)} versions assembled into {project.rel(site)}/", file=out,
           flush=True)

@@ -26,7 +26,7 @@ from ..core.project import Project
 from .build import redirect_page, write_tree
 from .checks import load_checked
 from .engines.mkdocs import mkdocs_build
-from .feature import Feature
+from .feature import Feature, finish_version
 from .trees import render_trees
 
 HOST = "127.0.0.1"
@@ -122,6 +122,8 @@ class Preview:
         _seconds, warnings = mkdocs_build(str(project.mkdocs_yml), str(docs), str(staging),
                                           tree.nav, tree.extra, self.url())
         self.report([f"build/docs/{moniker}: warning: MkDocs: {w}" for w in warnings])
+        # What features add to a built version (the search index) comes with each rebuild.
+        finish_version(self.features, project, catalogue, moniker, staging)
         target = self.root / moniker
         old = work / "old"
         if old.exists():

@@ -27,11 +27,13 @@ from typing import Any
 
 from ...catalogue.model import Catalogue, Topic
 from ...catalogue.resolve import resolve_topic
+from ...core import links
 from ...core.project import Project
 from ...core.versions import describe_versions
 from ...markdown import docfx
 from ...site.feature import Contribution
-from ...site.render import RenderContext, Shared
+from ...site.render import RenderContext, Shared, yaml_scalar
+from ...site.render import plain as plain_text
 from ..lookup.index import build_index, index_json
 from .derive import (
     FIRST_QUESTION,
@@ -93,15 +95,12 @@ class SiteInfo:
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], moniker: str) -> SiteInfo:
-        extra = settings.get("extra") or {}
-        kb = extra.get("kb") if isinstance(extra, dict) else None
-        kb = kb if isinstance(kb, dict) else {}
-        site_url = str(settings.get("site_url") or "")
+        site_url = links.site_url(settings)
         return cls(
             name=str(settings.get("site_name") or "Troubleshooting knowledge base"),
             url=f"{site_url.rstrip('/')}/{moniker}/" if site_url else "",
-            feedback=str(kb.get("feedback_url") or ""),
-            new_entry=str(kb.get("new_entry_url") or ""),
+            feedback=links.issue_url(settings),
+            new_entry=links.new_entry_url(settings),
             directory_urls=bool(settings.get("use_directory_urls", True)),
         )
 
@@ -386,7 +385,8 @@ def page_markdown(version: str, info: SiteInfo,
     return "\n".join([
         "---",
         'title: "Troubleshooter"',
-        f'description: "{title}: a guided troubleshooter for {version}."',
+        "description: " + yaml_scalar(
+            html.escape(f"{title}: a guided troubleshooter for {version}.")),
         "hide:",
         "  - toc",
         "---",
@@ -394,7 +394,8 @@ def page_markdown(version: str, info: SiteInfo,
         f"# {title}",
         "",
         "Answer a few questions, starting from the message you see, to get the steps that "
-        f"fix it in {version}. Your answers stay in this page's address, so you can "
+        f"fix it in {plain_text(version)}. Your answers stay in this page's address, so you "
+        "can "
         "bookmark the result or send it to a colleague; nothing is recorded.",
         "",
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
@@ -411,6 +412,9 @@ def page_markdown(version: str, info: SiteInfo,
         # The lookup page's matcher and index, for the message filter.
         f'<script src="{back}{LOOKUP_INDEX}"></script>',
         f'<script src="{back}{LOOKUP_SCRIPT}"></script>',
+        # The site's versions and the index loader: "found in other versions".
+        f'<script src="{back}assets/lookup/versions.js"></script>',
+        f'<script src="{back}assets/lookup/loader.js"></script>',
         f'<script src="{back}{SCRIPT}"></script>',
         "",
     ])
