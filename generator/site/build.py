@@ -249,27 +249,6 @@ def mirror(source: Path, target: Path) -> None:
             os.rmdir(folder)
 
 
-def recycled(folder: Path, keep: Sequence[str]) -> None:
-    """Ready an earlier site's folder to stage the next one in: every file goes but those
-    under the folders named `keep` (`mirror` brings them up to date), folders stay."""
-    for entry in folder.iterdir():
-        if entry.name in keep and entry.is_dir() and not entry.is_symlink():
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            for where, _dirs, names in os.walk(entry):
-                for name in names:
-                    os.unlink(os.path.join(where, name))
-        else:
-            entry.unlink()
-
-
-def remove_empty(folder: Path) -> None:
-    """Remove the folders under `folder` that hold no file."""
-    for where, _dirs, names in os.walk(folder, topdown=False):
-        if where != str(folder) and not names and not os.listdir(where):
-            os.rmdir(where)
-
-
 def redirect_page(target: str, title: str) -> str:
     """A page that sends the reader to `target` (relative), keeping the #fragment.
 
