@@ -124,12 +124,12 @@ def write_tree(tree: VersionTree, docs_dir: Path) -> None:
     file is written through a symbolic link: the folder is made anew, files are created
     exclusively.
     """
-    targets = _targets(tree, docs_dir)
     if docs_dir.is_symlink():
         docs_dir.unlink()
     elif docs_dir.exists():
         shutil.rmtree(docs_dir)
     docs_dir.mkdir(parents=True)
+    targets = _targets(tree, docs_dir)
     for path, data in tree.files.items():
         targets[path].parent.mkdir(parents=True, exist_ok=True)
         _create(targets[path], data)
