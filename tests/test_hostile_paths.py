@@ -7,13 +7,14 @@ located diagnostic and never followed, neither to read nor to write.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.core.diagnostics import DiagnosticError
 from generator.core.project import Project, UnsafePath, inside
-from generator.site.build import write_tree
+from generator.site.build import sync_tree, write_tree
 from generator.site.trees import VersionTree, static_content
 from tests.helpers_cli import fixture_repo, kb
 
@@ -129,6 +130,52 @@ def test_generated_trees_never_write_outside_their_folder(tmp_path: Path) -> Non
     write_tree(VersionTree("v", "V", {"index.md": b"new"}, [], {}), docs)
     assert not docs.is_symlink() and (docs / "index.md").read_bytes() == b"new"
     assert listing(target) == {"keep.md": b"keep"}
+
+
+def test_kept_trees_are_synced_inside_their_folder_never_through_a_link(
+        tmp_path: Path) -> None:
+    """`sync_tree` (a rebuild writing only what changed) keeps `write_tree`'s rules: a path
+    leading out is refused, nothing is written through a link planted in the folder."""
+    docs = tmp_path / "docs"
+    tree = VersionTree("v", "V", {"index.md": b"one", "a/page.md": b"page"}, [], {})
+    digests = {"index.md": "1", "a/page.md": "p"}
+    assert sync_tree(tree, docs, digests) is None
+    for name in ("../x.md", "a/../../x.md", "/tmp/x.md"):
+        with pytest.raises(DiagnosticError) as err:
+            sync_tree(VersionTree("v", "V", {name: b"x"}, [], {}), docs, {name: "x"})
+        assert "is not a path inside the generated folder" in str(err.value)
+    assert not (tmp_path / "x.md").exists()
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "page.md").write_text("keep")
+    (target / "victim.md").write_text("keep")
+    shutil.rmtree(docs / "a")
+    (docs / "a").symlink_to(target)  # a planted folder link
+    (docs / "index.md").unlink()
+    (docs / "index.md").symlink_to(target / "victim.md")  # a planted file link
+    changed = {"index.md": b"two", "a/page.md": b"new page"}
+    sync_tree(VersionTree("v", "V", changed, [], {}), docs, {"index.md": "2", "a/page.md": "q"})
+    assert listing(target) == {"page.md": b"keep", "victim.md": b"keep"}
+    assert not (docs / "a").is_symlink() and not (docs / "index.md").is_symlink()
+    assert (docs / "index.md").read_bytes() == b"two"
+    assert (docs / "a" / "page.md").read_bytes() == b"new page"
+
+
+def test_a_cached_topic_file_replaced_by_a_link_out_is_refused(
+        tmp_path: Path, outside: Path) -> None:
+    """Topics validated once are kept between builds by their files: a file replaced by a
+    link out of the repository, with the very same content, is not taken from there."""
+    repo = fixture_repo(tmp_path)
+    assert kb("build", cwd=repo).code == 0
+    entry = next(p for p in sorted((repo / "catalogue" / "demo").glob("*.yml"))
+                 if p.name != "_topic.yml")
+    (outside / entry.name).write_bytes(entry.read_bytes())
+    entry.unlink()
+    entry.symlink_to(outside / entry.name)
+    run = kb("build", cwd=repo)
+    assert run.code == 1
+    assert (f"catalogue/demo/{entry.name}: error: catalogue/demo/{entry.name} is a symbolic "
+            f"link to {outside / entry.name}, outside the repository") in run.stderr
 
 
 @pytest.mark.parametrize("name", ["build", "site.builds"])

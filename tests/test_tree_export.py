@@ -91,8 +91,11 @@ def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) ->
                 not n.endswith(".html")] == [DATA_SCRIPT], moniker
         script = files[DATA_SCRIPT].decode()
         packed = json.loads(script.removeprefix("window.kbTreeData = ")[:-2])
-        # Every distinct string once.
-        assert len(packed["strings"]) == len(set(packed["strings"])), moniker
+        # Every distinct string of a part once; one part per topic in the version.
+        for table in [packed["strings"], *(part["strings"] for part in packed["parts"])]:
+            assert len(table) == len(set(table)), moniker
+        assert len(packed["parts"]) == sum(1 for n in files
+                                           if re.fullmatch(r"decision-tree-.+\.html", n))
         # The single file carries the same data, compressed.
         payload = single_payload(files["decision-tree.html"].decode())
         assert payload["tree"] == packed, moniker

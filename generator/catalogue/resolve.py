@@ -48,7 +48,45 @@ def resolve_cause(cause: Cause, moniker: str) -> Cause:
     return replace(cause, fixes=fixes, notes=notes)
 
 
+# Per process: the ranges inside each entry (of the catalogues resolved lately), and the
+# entries resolved so far by what their resolution depends on, so that versions that keep
+# the same parts of an entry share one resolved entry (most versions keep most of them).
+_RANGES: dict[int, tuple[Entry, tuple[frozenset[str], ...]]] = {}
+_RESOLVED: dict[tuple[int, tuple[bool, ...]], Entry] = {}
+_REMEMBERED = 200_000
+
+
+def _ranges(entry: Entry) -> tuple[frozenset[str], ...]:
+    """The ranges `_resolve_entry` looks at, in a fixed order."""
+    out = [x.applies_to.monikers for x in entry.messages]
+    out += [x.applies_to.monikers for x in entry.notes]
+    out += [x.applies_to.monikers for x in entry.related]
+    for cause in entry.causes:
+        out.append(cause.applies_to.monikers)
+        out += [note.applies_to.monikers for note in cause.notes]
+        for fix in cause.fixes:
+            out.append(fix.applies_to.monikers)
+            out += [x.applies_to.monikers for x in fix.steps]
+            out += [x.applies_to.monikers for x in fix.notes]
+            out += [x.applies_to.monikers for x in fix.links]
+    return tuple(out)
+
+
 def resolve_entry(entry: Entry, moniker: str) -> Entry:
+    known = _RANGES.get(id(entry))
+    if known is None or known[0] is not entry:
+        if len(_RANGES) >= _REMEMBERED:
+            _RANGES.clear()
+            _RESOLVED.clear()
+        known = _RANGES[id(entry)] = (entry, _ranges(entry))
+    key = (id(entry), tuple(moniker in monikers for monikers in known[1]))
+    resolved = _RESOLVED.get(key)
+    if resolved is None:
+        resolved = _RESOLVED[key] = _resolve_entry(entry, moniker)
+    return resolved
+
+
+def _resolve_entry(entry: Entry, moniker: str) -> Entry:
     causes = tuple(resolve_cause(c, moniker) for c in _keep(entry.causes, moniker))
     messages, notes, related = (_keep(entry.messages, moniker), _keep(entry.notes, moniker),
                                 _keep(entry.related, moniker))

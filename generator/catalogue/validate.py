@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..core.cache import Slots, code_digest, digest, file_digest, files_digest
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
 from ..core.parallel import fork_map
 from ..core.project import Project
@@ -456,25 +457,62 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
     return catalogue if partial or not diagnostics.has_errors() else None
 
 
-def _topic_job(context: tuple[Project, Products, bool, Sequence[TopicCheck]],
-               folder: Path) -> tuple[Topic | None, list[Diagnostic]]:
-    project, products, markdown, checks = context
+def _topic_job(context: tuple[Project, Products, bool, Sequence[TopicCheck], Path | None],
+               item: tuple[Path, str]) -> tuple[Topic | None, list[Diagnostic]]:
+    project, products, markdown, checks, cache = context
+    folder, key = item
     diagnostics = Diagnostics()
     sources = load_topic(project, folder, diagnostics)
     topic = validate_topic(project, sources, products, diagnostics, markdown, checks)
+    if cache is not None and key:
+        Slots(cache).put(project.rel(folder), key, (topic, diagnostics.items))
     return topic, diagnostics.items
+
+
+def topic_key(project: Project, folder: Path, products: Products,
+              checks: Sequence[TopicCheck]) -> str:
+    """What validating a topic folder (DocFX Markdown aside) depends on: its files, the
+    products, the checks and the generator's code."""
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return digest(code_digest(), repr(products), project.rel(folder), file_digest(folder),
+                  *(f"{check.__module__}.{check.__qualname__}" for check in checks),
+                  files_digest(files, folder))
+
+
+def _load_topics(project: Project, products: Products, markdown: bool,
+                 checks: Sequence[TopicCheck], jobs: int | None,
+                 cache: Path | None) -> list[tuple[Topic | None, list[Diagnostic]]]:
+    """Every topic folder loaded and validated, in parallel; with `cache` (a folder under
+    build/), a folder whose files, products, checks and generator are those of the last
+    run is taken from there (not when checking DocFX Markdown: includes may change)."""
+    folders = topic_folders(project)
+    if cache is None or markdown:
+        return fork_map(_topic_job, [(f, "") for f in folders],
+                        (project, products, markdown, checks, None), jobs)
+    slots = Slots(cache)
+    keys = [topic_key(project, folder, products, checks) for folder in folders]
+    results: list[tuple[Topic | None, list[Diagnostic]] | None] = [
+        slots.get(project.rel(folder), key) for folder, key in zip(folders, keys, strict=True)]
+    todo = [i for i, found in enumerate(results) if found is None]
+    made = fork_map(_topic_job, [(folders[i], keys[i]) for i in todo],
+                    (project, products, markdown, checks, cache), jobs)
+    for i, result in zip(todo, made, strict=True):
+        results[i] = result
+    slots.keep_only(project.rel(folder) for folder in folders)
+    return [r for r in results if r is not None]
 
 
 def load_catalogue(project: Project, diagnostics: Diagnostics, markdown: bool = True,
                    jobs: int | None = None, topic_checks: Sequence[TopicCheck] = (),
                    catalogue_checks: Sequence[CatalogueCheck] = (),
-                   partial: bool = False) -> Catalogue | None:
+                   partial: bool = False, cache: Path | None = None) -> Catalogue | None:
     """load + validate, topic folders in parallel: the catalogue, or None on errors.
 
     `markdown=False` skips checking DocFX Markdown for every moniker (a build renders
     each version and reports the same problems). `topic_checks` run on each topic that
     validated, `catalogue_checks` on the whole catalogue: the features' checks, handed in
-    by the layers above (see `site.checks`).
+    by the layers above (see `site.checks`). With `cache`, unchanged topic folders are
+    taken from the last run's results kept there (see `_load_topics`).
     """
     products_doc = load_products(project, diagnostics)
     products = build_products(products_doc, diagnostics) if products_doc else None
@@ -482,8 +520,7 @@ def load_catalogue(project: Project, diagnostics: Diagnostics, markdown: bool = 
     if products is None:
         return None
     topics = []
-    for topic, found in fork_map(_topic_job, topic_folders(project),
-                                 (project, products, markdown, topic_checks), jobs):
+    for topic, found in _load_topics(project, products, markdown, topic_checks, jobs, cache):
         diagnostics.extend(found)
         if topic is not None:
             topics.append(topic)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from .cache import gc_paused
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -41,6 +43,8 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], context: Any,
     try:
         with ProcessPoolExecutor(max_workers=count,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call, [(fn, item) for item in items]))
+            # Results arrive as many new objects at once: see `cache.gc_paused`.
+            with gc_paused():
+                return list(pool.map(_call, [(fn, item) for item in items]))
     finally:
         _CONTEXT = None

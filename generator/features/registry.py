@@ -16,11 +16,13 @@ from .redirects import contribute as redirect_pages
 from .search.site import contribute as search_assets
 from .search.site import finish_version as search_index
 from .tree.check import check_tree
-from .tree.export import contribute as decision_tree
+from .tree.export import assemble as decision_tree
+from .tree.export import topic_piece as decision_tree_piece
 
 FEATURES: tuple[Feature, ...] = (
     Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
-    Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
+    Feature("decision tree", contribute_topic=decision_tree_piece, assemble=decision_tree,
+            check_topic=check_tree),
     Feature("search", contribute=search_assets, finish_version=search_index),
     Feature("anchors", check_rendered=check_published),
     Feature("redirects", contribute=redirect_pages, check_project=check_redirects),

@@ -11,10 +11,14 @@ built apart assembled into `site/` (`assemble_parts`), as the single build makes
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gc
 import hashlib
 import html
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -25,18 +29,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..catalogue.model import Catalogue
+from ..core.cache import file_digest
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
-from ..core.parallel import fork_map
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from .checks import load_checked
 from .csp import apply_policy
-from .engines.mkdocs import Request, Result, build_version, convert_blocks, page_block_keys
+from .engines.mkdocs import Request, Result, build_version, prepare, prune
 from .feature import Feature, finish_site, finish_version
 from .publish import check_folders, publish, publish_folder, publishing
 from .trees import VersionTree, render_trees
 
-CACHE_FORMAT = "3"  # 3: pages carry a Content-Security-Policy
+CACHE_FORMAT = "4"  # 3: pages carry a Content-Security-Policy; 4: and a manifest each
 PART_FILE = "kb-part.json"
 
 
@@ -54,6 +58,26 @@ class BuildReport:
     reused_blocks: int = 0
     rendered_pages: int = 0
     reused_pages: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds of each stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds (workers included)
+
+    def lap(self, stage: str, since: float) -> float:
+        """Note the seconds of `stage` (since `since`); returns now."""
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        spent = cpu_seconds()
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + spent - self._cpu
+        self._cpu = spent
+        return now
+
+    _cpu: float = field(default_factory=lambda: cpu_seconds(), repr=False)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the workers it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def version_url(site_url: str, moniker: str) -> str:
@@ -61,7 +85,15 @@ def version_url(site_url: str, moniker: str) -> str:
     return f"{base}{moniker}/" if base else ""
 
 
-def tree_key(project: Project, tree: VersionTree, site_url: str) -> str:
+def tree_digests(tree: VersionTree) -> dict[str, str]:
+    """Each file of a version's tree by its digest (sha256)."""
+    if tree.digests.keys() == tree.files.keys():
+        return tree.digests
+    return {name: hashlib.sha256(data).hexdigest() for name, data in tree.files.items()}
+
+
+def tree_key(project: Project, tree: VersionTree, site_url: str,
+             digests: dict[str, str] | None = None) -> str:
     """A digest of everything a version's MkDocs build depends on."""
     from importlib.metadata import version as dist_version
 
@@ -80,8 +112,8 @@ def tree_key(project: Project, tree: VersionTree, site_url: str) -> str:
         for override in sorted(project.overrides.rglob("*")):
             if override.is_file():
                 digest.update(project.rel(override).encode() + b"\0" + override.read_bytes())
-    for name, data in tree.files.items():
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    for name, known in (digests or tree_digests(tree)).items():
+        digest.update(name.encode() + b"\0" + known.encode())
     return digest.hexdigest()
 
 
@@ -97,18 +129,90 @@ def write_tree(tree: VersionTree, docs_dir: Path) -> None:
     elif docs_dir.exists():
         shutil.rmtree(docs_dir)
     docs_dir.mkdir(parents=True)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    targets = _targets(tree, docs_dir)
     for path, data in tree.files.items():
+        targets[path].parent.mkdir(parents=True, exist_ok=True)
+        _create(targets[path], data)
+
+
+def _targets(tree: VersionTree, docs_dir: Path) -> dict[str, Path]:
+    """Where each file of the tree goes in `docs_dir`; DiagnosticError for a path that would
+    lead out of it."""
+    targets = {}
+    for path in tree.files:
         try:
-            target = docs_dir / inside(path)
+            targets[path] = docs_dir / inside(path)
         except UnsafePath as err:
             problem = Diagnostics()
             problem.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
                           err.message, err.suggestion)
             raise DiagnosticError(problem.items) from err
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with os.fdopen(os.open(target, flags, 0o644), "wb") as handle:
-            handle.write(data)
+    return targets
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _create(target: Path, data: bytes) -> None:
+    """A new file (never one written through a symbolic link, never an existing one)."""
+    with os.fdopen(os.open(target, _CREATE, 0o644), "wb") as handle:
+        handle.write(data)
+
+
+def _holds_links(folder: Path) -> bool:
+    """Whether a symbolic link is anywhere under `folder` (links are not followed)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                return True
+            if entry.is_dir(follow_symlinks=False) and _holds_links(Path(entry.path)):
+                return True
+    return False
+
+
+def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
+              fresh: bool = False) -> frozenset[str] | None:
+    """Make `docs_dir` hold exactly the version's tree (`digests`: its files' digests),
+    writing only the files that differ from what is there; returns the paths written
+    (None: the folder was new, or made anew with `fresh`). What the folder holds is noted
+    beside it after each sync (and only then), so unchanged files are not even read.
+
+    As with `write_tree`, every path stays inside the folder and nothing is written through
+    a symbolic link: a folder holding one (the generator makes none) is made anew."""
+    targets = _targets(tree, docs_dir)
+    state = docs_dir.with_name(f"{docs_dir.name}.digests.json")
+    try:
+        known = {} if state.is_symlink() else json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    state.unlink(missing_ok=True)
+    if fresh or docs_dir.is_symlink() or not docs_dir.is_dir() or _holds_links(docs_dir):
+        write_tree(tree, docs_dir)
+        _create(state, json.dumps(digests).encode("utf-8"))
+        return None
+    written = set()
+    for path, data in tree.files.items():
+        target = targets[path]
+        try:
+            same = target.stat().st_size == len(data) and (
+                known.get(path) == digests[path] if path in known
+                else target.read_bytes() == data)
+        except OSError:
+            same = False
+        if not same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            _create(target, data)
+            written.add(path)
+    for folder, _dirs, names in os.walk(docs_dir, topdown=False):
+        base = Path(folder)
+        for name in names:
+            if (base / name).relative_to(docs_dir).as_posix() not in tree.files:
+                (base / name).unlink()
+        if base != docs_dir and not os.listdir(base):
+            base.rmdir()
+    _create(state, json.dumps(digests).encode("utf-8"))
+    return frozenset(written)
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -116,6 +220,33 @@ def _link_or_copy(src: str, dst: str) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def mirror(source: Path, target: Path) -> None:
+    """Make `target` hold exactly the files of `source`, as hard links (copies where the
+    file system has none), touching only what differs; folders left empty are removed."""
+    wanted: set[str] = set()
+    for folder, _dirs, names in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        out = target if rel == "." else target / rel
+        out.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            src, dst = os.path.join(folder, name), os.path.join(out, name)
+            wanted.add(dst)
+            try:
+                if os.path.samefile(src, dst):
+                    continue
+            except OSError:
+                pass
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(dst)
+            _link_or_copy(src, dst)
+    for folder, _dirs, names in os.walk(target, topdown=False):
+        for name in names:
+            if os.path.join(folder, name) not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(target) and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def redirect_page(target: str, title: str) -> str:
@@ -157,7 +288,7 @@ def assemble(staging: Path, folders: dict[str, Path], products: Products,
     """Copy the built versions (moniker -> built folder) into `staging` and add the
     site-wide files: versions.json, the root redirect and the aliases' redirects."""
     for moniker in products.names:
-        shutil.copytree(folders[moniker], staging / moniker, copy_function=_link_or_copy)
+        mirror(folders[moniker], staging / moniker)
     (staging / "versions.json").write_text(versions_json(products), encoding="utf-8")
     default = products.default
     (staging / "index.html").write_text(
@@ -205,16 +336,23 @@ def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
             files += sorted(f for f in root.rglob("*")
                             if (f.is_file() or f.is_symlink()) and "__pycache__" not in f.parts)
     for path in files:
-        try:
+        if path.is_relative_to(generator_dir):
+            name = path.relative_to(generator_dir.parent).as_posix()
+        elif path.is_relative_to(project.root):
+            name = path.relative_to(project.root).as_posix()
+        else:
+            name = project.rel(path)
+        if path.is_symlink():
             # A link is not followed (it may lead out of the repository: loading refuses
             # it); what it names is the input.
-            data = b"\0link:" + os.readlink(path).encode() if path.is_symlink() \
-                else path.read_bytes()
-        except OSError:
-            data = b"\0missing"
-        name = path.relative_to(generator_dir.parent).as_posix() \
-            if path.is_relative_to(generator_dir) else project.rel(path)
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+            try:
+                found = "link:" + hashlib.sha256(os.readlink(path).encode()).hexdigest()
+            except OSError:
+                found = "-"
+        else:
+            # Read once per run: loading the catalogue asks for the same files' digests.
+            found = file_digest(path)
+        digest.update(name.encode() + b"\0" + found.encode())
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
                  "jinja2", "ruamel.yaml", "markdown-it-py"):
         try:
@@ -239,7 +377,7 @@ def _site_stamp(site: Path) -> str:
 
 
 def _request(project: Project, tree: VersionTree, site_url: str, build_root: Path,
-             previous: bool) -> Request:
+             previous: bool, digests: dict[str, str]) -> Request:
     cache = build_root / "versions"
     manifest: dict[str, Any] = {}
     manifest_file = cache / f"{tree.moniker}.manifest.json"
@@ -253,33 +391,7 @@ def _request(project: Project, tree: VersionTree, site_url: str, build_root: Pat
         str(cache / f"{tree.moniker}.tmp"), tree.nav, tree.extra,
         version_url(site_url, tree.moniker), dict(tree.pieces),
         str(build_root / "cache" / "blocks"),
-        str(cache / tree.moniker) if manifest else "", manifest)
-
-
-def _prepare(requests: list[Request], jobs: int | None) -> int:
-    """Convert every distinct block of the versions to build once, into the cache, spread
-    over the workers; each version's build then finds its blocks there."""
-    cache = Path(requests[0].cache_dir)
-    owner: dict[str, int] = {}
-    # Newest versions first: they hold most blocks.
-    for number in reversed(range(len(requests))):
-        for key in page_block_keys(requests[number]):
-            if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
-                owner[key] = number
-    if not owner:
-        return 0
-    per_version: dict[int, list[str]] = {}
-    for key, number in owner.items():
-        per_version.setdefault(number, []).append(key)
-    chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
-    work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
-            for at in range(0, len(keys), chunk)]
-    return sum(fork_map(_convert_chunk, work, requests, jobs))
-
-
-def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
-    number, keys = item
-    return convert_blocks(requests[number], keys)
+        str(cache / tree.moniker) if manifest else "", manifest, digests)
 
 
 def _build_one(request: Request) -> Result:
@@ -313,27 +425,6 @@ def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
     return results, failures
 
 
-def _prune_blocks(build_root: Path, monikers: Sequence[str]) -> None:
-    """Remove the cached blocks that no version's last build used."""
-    cache = build_root / "versions"
-    used: set[str] = set()
-    for moniker in monikers:
-        try:
-            manifest = json.loads((cache / f"{moniker}.manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return  # a version whose blocks are unknown: keep everything
-        used.update(manifest.get("blocks", []))
-    blocks = build_root / "cache" / "blocks"
-    if not blocks.is_dir():
-        return
-    for folder in blocks.iterdir():
-        if not folder.is_dir():
-            continue
-        for item in folder.iterdir():
-            if folder.name + item.name.removesuffix(".json") not in used:
-                item.unlink(missing_ok=True)
-
-
 def build_site(
     project: Project,
     features: Sequence[Feature],
@@ -354,6 +445,7 @@ def build_site(
     check_folders(project, site)
     inputs = inputs_digest(project, features)
     state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
+    lap = report.lap("inputs", started)
 
     def stamp_of() -> str:
         return _site_stamp(site) if not only else _part_stamp(site)
@@ -372,11 +464,18 @@ def build_site(
                   "date", file=out, flush=True)
             return report
     state_file.unlink(missing_ok=True)
+    if force:  # nothing kept from earlier builds is used
+        shutil.rmtree(build_root / "cache", ignore_errors=True)
     diagnostics = Diagnostics()
     # Markdown is checked while each version renders, not once more beforehand.
-    catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs)
+    catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs,
+                             cache=build_root / "cache" / "topics")
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
+    # The catalogue lives as long as the build: the garbage collector need not walk it again
+    # (nor the workers forked from here, which share its memory).
+    gc.freeze()
+    lap = report.lap("load", lap)
     products = catalogue.products
     if only is not None and only not in products.names:
         problem = Diagnostics()
@@ -386,10 +485,12 @@ def build_site(
         raise DiagnosticError(problem.items)
     monikers = None if only is None else sorted({only, products.default},
                                                  key=products.names.index)
-    trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs)
+    trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs,
+                                          cache=build_root / "cache" / "pages")
     if render_problems.has_errors():
         raise DiagnosticError(render_problems.sorted())
     report.render_seconds = time.perf_counter() - started
+    lap = report.lap("render", lap)
     default_tree = next(t for t in trees if t.moniker == products.default)
     default_pages = list(default_tree.extra["kb_build"]["default_pages"])
     if only is not None:
@@ -398,14 +499,14 @@ def build_site(
     site_url = str(settings.get("site_url") or "")
     cache = build_root / "versions"
     cache.mkdir(parents=True, exist_ok=True)
-    if force:
-        shutil.rmtree(build_root / "cache" / "blocks", ignore_errors=True)
     todo: list[tuple[int, VersionTree, str]] = []
     total = len(trees)
     index_of = {tree.moniker: i for i, tree in enumerate(trees, 1)}
     print(f"kb: building {total} version{'s' if total != 1 else ''}", file=out, flush=True)
+    digests: dict[str, dict[str, str]] = {}
     for index, tree in enumerate(trees, 1):
-        key = tree_key(project, tree, site_url)
+        digests[tree.moniker] = tree_digests(tree)
+        key = tree_key(project, tree, site_url, digests[tree.moniker])
         key_file = cache / f"{tree.moniker}.key"
         if not force and key_file.is_file() and key_file.read_text() == key \
                 and (cache / tree.moniker).is_dir():
@@ -415,17 +516,23 @@ def build_site(
         todo.append((index, tree, key))
     requests = []
     for _index, tree, _key in todo:
-        request = _request(project, tree, site_url, build_root, previous=not force)
-        write_tree(tree, Path(request.docs_dir))
-        if Path(request.site_dir).exists():
-            shutil.rmtree(request.site_dir)
+        request = _request(project, tree, site_url, build_root, not force,
+                           digests[tree.moniker])
+        work, spare = Path(request.site_dir), cache / f"{tree.moniker}.spare"
+        if not work.exists() and spare.is_dir():
+            spare.rename(work)  # the build before last: its folders are reused
+        changed = sync_tree(tree, Path(request.docs_dir), digests[tree.moniker], force)
+        request = dataclasses.replace(request, changed=changed)
         requests.append(request)
     failures = Diagnostics()
     results: dict[str, Result] = {}
+    lap = report.lap("write", lap)
     if requests:
-        _prepare(requests, jobs)
+        prepare(requests, jobs)
+        lap = report.lap("convert", lap)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
         results, failures = _build_versions(requests, jobs, out, index_of, total, sizes)
+        lap = report.lap("engine", lap)
     for _index, tree, key in todo:
         if tree.moniker not in results:
             continue
@@ -443,19 +550,30 @@ def build_site(
         built = cache / f"{tree.moniker}.tmp"
         finish_version(features, project, catalogue, tree.moniker, built)
         apply_policy(built)  # every page carries its Content-Security-Policy
-        final = cache / tree.moniker
+        final, spare = cache / tree.moniker, cache / f"{tree.moniker}.spare"
         if final.exists():
-            shutil.rmtree(final)
+            if spare.exists():
+                shutil.rmtree(spare)
+            final.rename(spare)  # kept to build the next one in
         built.rename(final)
-        manifest = dict(result.manifest, blocks=result.used)
-        (cache / f"{tree.moniker}.manifest.json").write_text(json.dumps(manifest),
+        (cache / f"{tree.moniker}.manifest.json").write_text(json.dumps(result.manifest),
                                                             encoding="utf-8")
         (cache / f"{tree.moniker}.key").write_text(key)
         report.built.append(tree.moniker)
     if failures:
         raise DiagnosticError(failures.sorted())
     if only is None and report.built:
-        _prune_blocks(build_root, products.names)
+        manifests: dict[str, dict[str, Any]] = {}
+        for moniker in products.names:
+            try:
+                manifests[moniker] = results[moniker].manifest if moniker in results else \
+                    json.loads((cache / f"{moniker}.manifest.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                manifests = {}  # a version whose manifest is lost: keep everything
+                break
+        if manifests:
+            prune(build_root / "cache" / "blocks", list(manifests.values()))
+    lap = report.lap("finish", lap)
     site.parent.mkdir(parents=True, exist_ok=True)
     if only is None:
         with publishing(site) as staging:  # one build at a time; leftovers removed
@@ -481,6 +599,7 @@ def build_site(
     state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True,
                                       "versions": [t.moniker for t in trees]}),
                           encoding="utf-8")
+    report.lap("publish", lap)
     report.total_seconds = time.perf_counter() - started
     what = f"version {only}" if only else "site"
     print(f"kb: {what} written to {project.rel(site)}/ "

@@ -8,6 +8,7 @@ pages (links into pages, the anchors lock) is checked too, on trees rendered her
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..catalogue.model import Catalogue
 from ..catalogue.validate import load_catalogue
@@ -19,14 +20,15 @@ from .trees import render_trees
 
 def load_checked(project: Project, diagnostics: Diagnostics, features: Sequence[Feature], *,
                  markdown: bool = True, published: bool | None = None,
-                 jobs: int | None = None) -> Catalogue | None:
+                 jobs: int | None = None, cache: Path | None = None) -> Catalogue | None:
     """load + validate + the features' checks; None when any of them found an error.
 
     `markdown=False` leaves the DocFX Markdown to the renderer, as `kb build` does;
-    `published` (by default: as `markdown`) adds the checks on rendered pages.
+    `published` (by default: as `markdown`) adds the checks on rendered pages; `cache`
+    keeps validated topics between runs (see `catalogue.validate.load_catalogue`).
     """
     catalogue = load_catalogue(
-        project, diagnostics, markdown=markdown, jobs=jobs,
+        project, diagnostics, markdown=markdown, jobs=jobs, cache=cache,
         topic_checks=[f.check_topic for f in features if f.check_topic is not None],
         catalogue_checks=[f.check_catalogue for f in features if f.check_catalogue is not None],
     )

@@ -7,10 +7,11 @@ version is built, and the problems their checks find.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..catalogue.model import Catalogue, Topic
 from ..core.diagnostics import Diagnostics
@@ -39,6 +40,17 @@ class Rendered:
 
 # (project, catalogue, view of the version, moniker, mkdocs settings) -> Contribution
 Contributor = Callable[[Project, Catalogue, Catalogue, str, dict[str, Any]], Contribution]
+# A contribution made of one piece per topic, which the build keeps between builds and
+# makes again only for a topic whose sources changed: (project, catalogue, the topic as
+# written, the topic in the version or None when it has none, moniker, mkdocs settings)
+# -> a piece (plain data or the generator's dataclasses). A piece must depend on nothing
+# but these: the topic, the products and the settings.
+TopicContributor = Callable[[Project, Catalogue, Topic, Topic | None, str, dict[str, Any]],
+                            Any]
+# (project, catalogue, view of the version, moniker, mkdocs settings, the pieces in the
+# catalogue's topic order) -> Contribution
+Assembler = Callable[[Project, Catalogue, Catalogue, str, dict[str, Any], list[Any]],
+                     Contribution]
 # (project, catalogue, moniker, the version's built folder) -> None; runs after the engine
 # built the version and before the build is kept for reuse (e.g. a search index)
 VersionFinisher = Callable[[Project, Catalogue, str, Path], None]
@@ -59,6 +71,8 @@ class Feature:
 
     name: str
     contribute: Contributor | None = None
+    contribute_topic: TopicContributor | None = None  # with `assemble`
+    assemble: Assembler | None = None
     finish_version: VersionFinisher | None = None
     finish: Finisher | None = None
     check_topic: TopicCheck | None = None
@@ -67,13 +81,41 @@ class Feature:
     check_rendered: RenderedCheck | None = None
 
 
+def piece_kind(feature: Feature) -> str:
+    """The name under which a feature's per-topic pieces are kept."""
+    return f"feature:{feature.name}"
+
+
+class Pieces(Protocol):
+    """Where per-topic pieces are kept between builds (see `site.trees.TopicCache`)."""
+
+    def get(self, kind: str, topic: Topic, moniker: str, extra: str) -> Any | None: ...
+
+    def put(self, kind: str, topic: Topic, moniker: str, extra: str, value: Any) -> None: ...
+
+
 def contribute(features: Sequence[Feature], project: Project, catalogue: Catalogue,
-               view: Catalogue, moniker: str, settings: dict[str, Any]) -> Contribution:
-    """What every feature adds to one version, in the features' order."""
+               view: Catalogue, moniker: str, settings: dict[str, Any],
+               pieces: Pieces | None = None) -> Contribution:
+    """What every feature adds to one version, in the features' order; per-topic pieces
+    from `pieces` where it has them."""
     total = Contribution()
     for feature in features:
         if feature.contribute is not None:
             total.merge(feature.contribute(project, catalogue, view, moniker, settings))
+        if feature.contribute_topic is not None and feature.assemble is not None:
+            kind = piece_kind(feature)
+            extra = json.dumps(settings, sort_keys=True, default=str)
+            made = []
+            for topic in catalogue.topics:
+                piece = pieces.get(kind, topic, moniker, extra) if pieces else None
+                if piece is None:
+                    piece = feature.contribute_topic(project, catalogue, topic,
+                                                     view.topic(topic.id), moniker, settings)
+                    if pieces is not None:
+                        pieces.put(kind, topic, moniker, extra, piece)
+                made.append(piece)
+            total.merge(feature.assemble(project, catalogue, view, moniker, settings, made))
     return total
 
 

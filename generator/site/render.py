@@ -7,11 +7,12 @@ writes files.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..catalogue.model import (
     Catalogue,
@@ -368,8 +369,36 @@ class RenderedVersion:
     pieces: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
-def render_version(view: Catalogue, ctx: RenderContext) -> RenderedVersion:
-    """All pages of a resolved catalogue, with the navigation in reading order."""
+class TopicPages(Protocol):
+    """Where topic pages are kept between builds (see `trees.TopicCache`)."""
+
+    def get(self, kind: str, topic: Topic, moniker: str, extra: str = "") -> Any | None: ...
+
+    def put(self, kind: str, topic: Topic, moniker: str, extra: str, value: Any) -> None: ...
+
+
+def cached_topic_parts(topic: Topic, ctx: RenderContext,
+                       cache: TopicPages | None = None) -> list[str]:
+    """`topic_parts`, from `cache` when it has the topic for the version (with the problems
+    rendering it found, reported again); a topic whose rendering found an error is not
+    kept."""
+    known = cache.get("page", topic, ctx.moniker) if cache is not None else None
+    if known is not None:
+        parts, found = known
+        ctx.diagnostics.extend(found)
+        return list(parts)
+    mine = Diagnostics()
+    parts = topic_parts(topic, dataclasses.replace(ctx, diagnostics=mine))
+    ctx.diagnostics.extend(mine.items)
+    if cache is not None and not mine.has_errors():
+        cache.put("page", topic, ctx.moniker, "", (tuple(parts), list(mine.items)))
+    return parts
+
+
+def render_version(view: Catalogue, ctx: RenderContext,
+                   cache: TopicPages | None = None) -> RenderedVersion:
+    """All pages of a resolved catalogue, with the navigation in reading order; topic pages
+    from `cache` where it has them."""
     pages: dict[str, str] = {}
     nav: list[dict[str, Any]] = []
     content = sorted(view.pages, key=lambda p: (p.path != "index.md", p.order, p.path))
@@ -380,7 +409,7 @@ def render_version(view: Catalogue, ctx: RenderContext) -> RenderedVersion:
         nav.append({html.escape(page.title): page.path})
     pieces: dict[str, tuple[int, ...]] = {}
     for topic in view.topics:
-        parts = topic_parts(topic, ctx)
+        parts = cached_topic_parts(topic, ctx, cache)
         pages[topic.page] = "\n\n".join(parts) + "\n"
         pieces[topic.page] = tuple(len(p) for p in parts[1:])
         nav.append({html.escape(topic.nav_title or topic.title): topic.page})

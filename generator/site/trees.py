@@ -2,17 +2,23 @@
 
 Input: a valid Catalogue, the features and the site settings of mkdocs.yml; output: one
 VersionTree per version (page path -> bytes, navigation, extra settings for the theme)
-and the Markdown problems found. Pure apart from reading includes and content/ files.
+and the Markdown problems found. Pure apart from reading includes and content/ files, and,
+with a cache folder, keeping what each topic gave in each version (its page, the features'
+pieces) for the next build, which renders again only topics whose sources changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..catalogue.model import Catalogue
+from ..catalogue.model import Catalogue, Topic, iter_markdown
 from ..catalogue.resolve import resolve
+from ..core.cache import Slots, code_digest, digest, file_digest, files_digest
 from ..core.diagnostics import Diagnostic, DiagnosticError, Diagnostics, Loc
 from ..core.parallel import fork_map
 from ..core.project import (
@@ -24,7 +30,8 @@ from ..core.project import (
     site_settings,
 )
 from ..markdown import docfx
-from .feature import Feature, contribute
+from ..markdown.xref import configured_maps
+from .feature import Feature, contribute, piece_kind
 from .render import RenderContext, Shared, render_version
 
 
@@ -39,6 +46,8 @@ class VersionTree:
     extra: dict[str, Any]
     # Topic pages: the lengths of the blocks the engine may convert one by one.
     pieces: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # Each file's digest (sha256), made where the tree is rendered.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def static_content(project: Project) -> dict[str, bytes]:
@@ -78,6 +87,63 @@ def static_content(project: Project) -> dict[str, bytes]:
     return files
 
 
+# DocFX constructs that read other files (includes, code snippets) or check where an image
+# is: a topic that has one is rendered again in every build.
+_READS_FILES = re.compile(r"\[!include|\[!code|:::\s*(?:code|image)|!\[", re.IGNORECASE)
+
+
+class TopicCache:
+    """What each topic gave in each version (its page, the features' pieces), kept between
+    builds in slots under `folder`, under a key of its sources: the topic folder's files,
+    the products, mkdocs.yml, the xref maps and the generator's code. A topic with a DocFX
+    construct that reads other files is not kept."""
+
+    def __init__(self, project: Project, catalogue: Catalogue, folder: Path | None) -> None:
+        self.slots = Slots(folder) if folder is not None else None
+        self.keys: dict[str, str | None] = {}
+        if self.slots is None:
+            return
+        shared = [project.mkdocs_yml]
+        try:
+            shared += [project.root / name for name in configured_maps(site_settings(project))]
+        except DiagnosticError:
+            shared = []
+        base = digest(code_digest(), repr(catalogue.products),
+                      *(f"{project.rel(p)}={file_digest(p)}" for p in shared))
+        for topic in catalogue.topics:
+            self.keys[topic.id] = self._key(project, topic, base)
+
+    @staticmethod
+    def _key(project: Project, topic: Topic, base: str) -> str | None:
+        if any(_READS_FILES.search(text.text) for text in iter_markdown(topic)):
+            return None
+        folder = (project.root / topic.loc.path).parent
+        files = sorted(folder.iterdir()) if folder.is_dir() else []
+        return digest(base, project.rel(folder), file_digest(folder),
+                      files_digest(files, folder))
+
+    def _slot(self, kind: str, topic: Topic, moniker: str, extra: str) -> tuple[str, str] | None:
+        key = self.keys.get(topic.id)
+        if self.slots is None or key is None:
+            return None
+        return f"{kind}:{topic.id}@{moniker}", digest(key, kind, moniker, extra)
+
+    def get(self, kind: str, topic: Topic, moniker: str, extra: str = "") -> Any | None:
+        slot = self._slot(kind, topic, moniker, extra)
+        return self.slots.get(*slot) if self.slots is not None and slot else None
+
+    def put(self, kind: str, topic: Topic, moniker: str, extra: str, value: Any) -> None:
+        slot = self._slot(kind, topic, moniker, extra)
+        if self.slots is not None and slot:
+            self.slots.put(*slot, value)
+
+    def keep_only(self, kinds: Sequence[str], monikers: Sequence[str]) -> None:
+        """Remove the slots of topics and versions that are no more."""
+        if self.slots is not None:
+            self.slots.keep_only(f"{kind}:{topic}@{moniker}" for kind in kinds
+                                 for topic in self.keys for moniker in monikers)
+
+
 @dataclass
 class _RenderState:
     """What every version's rendering reads; one per build, shared by forked workers."""
@@ -89,6 +155,7 @@ class _RenderState:
     context: docfx.Context
     shared: Shared
     features: Sequence[Feature]
+    cache: TopicCache
 
 
 def _render_one(state: _RenderState, moniker: str) -> tuple[VersionTree, list[Diagnostic]]:
@@ -96,35 +163,41 @@ def _render_one(state: _RenderState, moniker: str) -> tuple[VersionTree, list[Di
     diagnostics = Diagnostics()
     view = resolve(state.catalogue, moniker)
     version = render_version(view, RenderContext(moniker, state.context, diagnostics,
-                                                 state.shared))
+                                                 state.shared), state.cache)
     contribution = contribute(state.features, state.project, state.catalogue, view, moniker,
-                              state.settings)
+                              state.settings, state.cache)
     files = {path: text.encode("utf-8") for path, text in version.pages.items()}
     files.update(state.statics)
     files.update(contribution.files)
-    tree = VersionTree(moniker, state.catalogue.products[moniker].title,
-                       dict(sorted(files.items())), [*version.nav, *contribution.nav], {},
-                       dict(version.pieces))
+    ordered = dict(sorted(files.items()))
+    tree = VersionTree(moniker, state.catalogue.products[moniker].title, ordered,
+                       [*version.nav, *contribution.nav], {}, dict(version.pieces),
+                       {name: hashlib.sha256(data).hexdigest() for name, data in ordered.items()})
     return tree, diagnostics.items
 
 
 def render_trees(project: Project, catalogue: Catalogue, features: Sequence[Feature],
-                 monikers: list[str] | None = None,
-                 jobs: int | None = None) -> tuple[list[VersionTree], Diagnostics]:
+                 monikers: list[str] | None = None, jobs: int | None = None,
+                 cache: Path | None = None) -> tuple[list[VersionTree], Diagnostics]:
     """Resolve and render each version with what `features` add to it, in parallel (pure
-    apart from reading includes)."""
+    apart from reading includes); with `cache` (a folder under build/), topics whose
+    sources are unchanged since the last build are taken from there (see `TopicCache`)."""
     settings = site_settings(project)
     products = catalogue.products
     state = _RenderState(
         project, catalogue, settings, static_content(project),
         docfx.Context.for_project(project, products),
-        Shared.for_catalogue(catalogue), features,
+        Shared.for_catalogue(catalogue), features, TopicCache(project, catalogue, cache),
     )
     diagnostics = Diagnostics()
     trees = []
-    for tree, found in fork_map(_render_one, monikers or list(products.names), state, jobs):
+    wanted = monikers or list(products.names)
+    for tree, found in fork_map(_render_one, wanted, state, jobs):
         diagnostics.extend(found)
         trees.append(tree)
+    if wanted == list(products.names):
+        state.cache.keep_only(["page", *(piece_kind(f) for f in features
+                                         if f.contribute_topic is not None)], wanted)
     default = products.default
     default_tree = next((t for t in trees if t.moniker == default), None)
     default_pages = _page_urls(default_tree.files if default_tree else {})

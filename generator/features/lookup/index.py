@@ -42,8 +42,8 @@ def compile_messages(catalogue: Catalogue) -> dict[Loc, Compiled]:
     """Every message of the catalogue by its location, parsed once per build."""
     known = _COMPILED.get(id(catalogue))
     if known is None or known[0] is not catalogue:
-        if len(_COMPILED) > 3:
-            _COMPILED.clear()
+        if len(_COMPILED) > 127:  # a build asks for the whole and for each topic alone
+            _COMPILED.pop(next(iter(_COMPILED)))
         known = _COMPILED[id(catalogue)] = (catalogue, _compile(catalogue))
     return known[1]
 

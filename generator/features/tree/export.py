@@ -19,19 +19,38 @@ import hashlib
 import html
 import json
 import re
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...catalogue.model import Catalogue
+from ...catalogue.model import Catalogue, Topic
+from ...catalogue.resolve import resolve_topic
 from ...core import links
 from ...core.project import Project
+from ...core.versions import describe_versions
 from ...markdown import docfx
 from ...site.feature import Contribution
 from ...site.render import RenderContext, Shared, yaml_scalar
 from ...site.render import plain as plain_text
 from ..lookup.index import build_index, index_json
-from .derive import ROOT, CauseEnd, Choice, DecisionTree, NotCovered, Question, derive
+from .derive import (
+    FIRST_QUESTION,
+    NONE_KEY,
+    NOT_LISTED,
+    NOT_LISTED_LABEL,
+    ROOT,
+    CauseEnd,
+    Choice,
+    DecisionTree,
+    Node,
+    NotCovered,
+    Question,
+    TopicPart,
+    choices_of,
+    derive_topic,
+)
 from .markup import Markup, cause_plans, page_url, plain
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "tree"
@@ -39,7 +58,7 @@ PAGE = "troubleshooter.md"
 SINGLE_FILE = "decision-tree.html"
 DATA_SCRIPT = "decision-tree.data.js"  # the version's data, for the site page's <script src>
 TOPIC_FILE = "decision-tree-{topic}.html"  # one topic's troubleshooter in one file
-DATA_FORMAT = 2
+DATA_FORMAT = 3
 SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
 LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
@@ -49,7 +68,19 @@ NAV_FILE = "Troubleshooter in one file"
 
 
 def asset(name: str) -> str:
-    return (ASSETS / name).read_text(encoding="utf-8")
+    return _read(ASSETS / name)
+
+
+# Per process: the assets read (every single file carries them), by file and version.
+_ASSETS: dict[Path, tuple[int, str]] = {}
+
+
+def _read(path: Path) -> str:
+    stamp = path.stat().st_mtime_ns
+    known = _ASSETS.get(path)
+    if known is None or known[0] != stamp:
+        known = _ASSETS[path] = (stamp, path.read_text(encoding="utf-8"))
+    return known[1]
 
 
 @dataclass(frozen=True)
@@ -90,44 +121,53 @@ def _answers(choices: tuple[Choice, ...], index: dict[str, int]) -> list[dict[st
     return out
 
 
+def _record(node: Node, index: dict[str, int], markup: Markup) -> dict[str, Any]:
+    """One node as the browser reads it; answers point at list indices (`index`)."""
+    record: dict[str, Any]
+    if isinstance(node, Question):
+        topic = node.topic.id if node.topic else ""
+        text = markup.convert(node.text, topic, inline=True)
+        record = {"t": "q", "q": text, "p": plain(text), "a": _answers(node.choices, index)}
+        if node.help is not None:
+            record["h"] = markup.html(node.help, topic)
+        if node.entry is not None:
+            record["e"] = node.entry.id
+        if node.id == ROOT:
+            record["f"] = 1
+    elif isinstance(node, CauseEnd):
+        record = {
+            "t": "c", "c": node.cause.id, "title": node.cause.title,
+            "e": node.entry.id, "et": node.entry.title,
+            "href": markup.site_link(node.topic.id, node.cause.id),
+            "html": markup.cause(node.cause, node.topic.id),
+        }
+    else:
+        assert isinstance(node, NotCovered)
+        record = {"t": "n", "a": _answers(node.choices, index)}
+        if node.entry is not None and node.topic is not None:
+            record.update({"e": node.entry.id, "et": node.entry.title,
+                           "href": markup.site_link(node.topic.id, node.entry.id)})
+        if node.note is not None:
+            record["html"] = markup.html(node.note, node.topic.id if node.topic else "")
+    return record
+
+
+def _head(info: SiteInfo, moniker: str, title: str, empty: bool,
+          missing: list[str]) -> dict[str, Any]:
+    return {
+        "site": info.name, "moniker": moniker, "version": title,
+        "siteUrl": info.url, "page": page_url(PAGE, info.directory_urls),
+        "feedback": info.feedback, "newEntry": info.new_entry,
+        "empty": empty, "missing": missing,
+    }
+
+
 def tree_data(tree: DecisionTree, markup: Markup, info: SiteInfo) -> dict[str, Any]:
     """The JSON the browser walks: nodes in a list, answers pointing at list indices."""
     index = {node_id: i for i, node_id in enumerate(tree.nodes)}
-    records: list[dict[str, Any]] = []
-    for node in tree.nodes.values():
-        record: dict[str, Any]
-        if isinstance(node, Question):
-            topic = node.topic.id if node.topic else ""
-            text = markup.convert(node.text, topic, inline=True)
-            record = {"t": "q", "q": text, "p": plain(text), "a": _answers(node.choices, index)}
-            if node.help is not None:
-                record["h"] = markup.html(node.help, topic)
-            if node.entry is not None:
-                record["e"] = node.entry.id
-            if node.id == ROOT:
-                record["f"] = 1
-        elif isinstance(node, CauseEnd):
-            record = {
-                "t": "c", "c": node.cause.id, "title": node.cause.title,
-                "e": node.entry.id, "et": node.entry.title,
-                "href": markup.site_link(node.topic.id, node.cause.id),
-                "html": markup.cause(node.cause, node.topic.id),
-            }
-        else:
-            assert isinstance(node, NotCovered)
-            record = {"t": "n", "a": _answers(node.choices, index)}
-            if node.entry is not None and node.topic is not None:
-                record.update({"e": node.entry.id, "et": node.entry.title,
-                               "href": markup.site_link(node.topic.id, node.entry.id)})
-            if node.note is not None:
-                record["html"] = markup.html(node.note, node.topic.id if node.topic else "")
-        records.append(record)
-    return {
-        "site": info.name, "moniker": tree.moniker, "version": tree.title,
-        "siteUrl": info.url, "page": page_url(PAGE, info.directory_urls),
-        "feedback": info.feedback, "newEntry": info.new_entry,
-        "empty": tree.empty, "missing": list(tree.missing), "nodes": records,
-    }
+    records = [_record(node, index, markup) for node in tree.nodes.values()]
+    return {**_head(info, tree.moniker, tree.title, tree.empty, list(tree.missing)),
+            "nodes": records}
 
 
 def script_json(data: Any) -> str:
@@ -152,40 +192,58 @@ def _fill(template: str, values: dict[str, str]) -> str:
 NUMBER_FIELDS = frozenset({"to", "f", "v"})
 
 
+def _packed(value: Any, table: dict[str, int]) -> Any:
+    if isinstance(value, str):
+        return table.setdefault(value, len(table))
+    if isinstance(value, list):
+        return [_packed(item, table) for item in value]
+    if isinstance(value, dict):
+        return {k: v if k in NUMBER_FIELDS else _packed(v, table) for k, v in value.items()}
+    return value
+
+
 def pack(data: dict[str, Any]) -> dict[str, Any]:
     """The tree's data with every string of its nodes replaced by its place in a table of
     distinct strings (in order of first use); tree.js's `unpack` reverses it."""
     table: dict[str, int] = {}
-
-    def packed(value: Any, key: str = "") -> Any:
-        if isinstance(value, str):
-            return table.setdefault(value, len(table))
-        if isinstance(value, list):
-            return [packed(item, key) for item in value]
-        if isinstance(value, dict):
-            return {k: v if k in NUMBER_FIELDS else packed(v, k) for k, v in value.items()}
-        return value
-
-    nodes = packed(data["nodes"])
+    nodes = _packed(data["nodes"], table)
     head = {key: value for key, value in data.items() if key != "nodes"}
     return {**head, "format": DATA_FORMAT, "strings": list(table), "nodes": nodes}
 
 
-def unpack(data: dict[str, Any]) -> dict[str, Any]:
-    """`pack` reversed (as tree.js does it)."""
-    strings = data["strings"]
+def pack_part(answers: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """One topic's part of a version's data: its answers to the first question and its
+    nodes (answers point at indices in `nodes`), with a string table of its own."""
+    table: dict[str, int] = {}
+    packed_answers = _packed(answers, table)
+    packed_nodes = _packed(nodes, table)
+    return {"strings": list(table), "answers": packed_answers, "nodes": packed_nodes}
 
-    def unpacked(value: Any, key: str = "") -> Any:
+
+def unpack(data: dict[str, Any]) -> dict[str, Any]:
+    """`pack` reversed, parts included (as tree.js does it): the nodes of each part follow
+    the head's, and its answers to the first question come before the head's own."""
+
+    def unpacked(value: Any, strings: list[str], offset: int) -> Any:
         if isinstance(value, list):
-            return [unpacked(item, key) for item in value]
+            return [unpacked(item, strings, offset) for item in value]
         if isinstance(value, dict):
-            return {k: v if k in NUMBER_FIELDS else unpacked(v, k) for k, v in value.items()}
+            return {k: (v + offset if k == "to" else v) if k in NUMBER_FIELDS
+                    else unpacked(v, strings, offset) for k, v in value.items()}
         if isinstance(value, int) and not isinstance(value, bool):
             return strings[value]
         return value
 
-    head = {k: v for k, v in data.items() if k not in ("nodes", "strings", "format")}
-    return {**head, "nodes": unpacked(data["nodes"])}
+    head = {k: v for k, v in data.items() if k not in ("nodes", "strings", "format", "parts")}
+    nodes = unpacked(data["nodes"], data["strings"], 0)
+    answers: list[Any] = []
+    for part in data.get("parts") or []:
+        offset = len(nodes)
+        answers += unpacked(part["answers"], part["strings"], offset)
+        nodes += unpacked(part["nodes"], part["strings"], offset)
+    if answers:
+        nodes[0]["a"] = answers + nodes[0]["a"]
+    return {**head, "nodes": nodes}
 
 
 def compressed(payload: Any) -> str:
@@ -198,36 +256,109 @@ def decompressed(encoded: str) -> Any:
     return json.loads(gzip.decompress(base64.b64decode(encoded)).decode("utf-8"))
 
 
-def single_file(tree: DecisionTree, packed: dict[str, Any], info: SiteInfo,
-                lookup_index: str = "") -> str:
+def deflate_chunk(data: bytes) -> bytes:
+    """`data` as raw DEFLATE that ends on a byte boundary (a full flush, no final block) and
+    refers to nothing before it: such chunks, one after the other, are one DEFLATE stream,
+    so a topic's share is compressed once and kept."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH)
+
+
+def gzip_chunks(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    """One gzip member (no time, no name, as `gzip.compress` writes it) of (data, its
+    `deflate_chunk`) pairs, in order."""
+    crc = size = 0
+    for data, _ in chunks:
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty last block
+    return b"".join([b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff",
+                     *(chunk for _, chunk in chunks), final,
+                     struct.pack("<II", crc, size & 0xFFFFFFFF)])
+
+
+def _chunk(text: str) -> tuple[bytes, bytes]:
+    data = text.encode("utf-8")
+    return data, deflate_chunk(data)
+
+
+_COMMA = _chunk(",")
+
+
+@dataclass(frozen=True)
+class TopicPiece:
+    """One topic's share of a version's troubleshooter, kept between builds: its part of
+    the data (`part`: its answers to the first question and its nodes, packed, as JSON safe
+    in a script element; `chunk`: the same compressed, see `deflate_chunk`), or the line
+    telling why the version has no tree for it (`missing`); and its own one-file
+    troubleshooter (`single`)."""
+
+    topic: str
+    name: str
+    part: str = ""
+    chunk: bytes = b""
+    missing: str = ""
+    single: bytes = b""
+
+
+def _root_nodes(markup: Markup) -> list[dict[str, Any]]:
+    """The first question and the "not listed" end: the head of every tree's data; each
+    part adds its answers to the question."""
+    nodes: dict[str, Node] = {ROOT: Question(ROOT, FIRST_QUESTION,
+                            (Choice(NONE_KEY, NOT_LISTED_LABEL, NOT_LISTED),)),
+             NOT_LISTED: NotCovered(NOT_LISTED)}
+    index = {node_id: i for i, node_id in enumerate(nodes)}
+    return [_record(node, index, markup) for node in nodes.values()]
+
+
+def data_text(head: dict[str, Any], markup: Markup) -> tuple[str, str]:
+    """The packed data of a tree (head, first question, parts) as JSON text, cut where the
+    parts go: (what comes before them, what comes after)."""
+    text = script_json(pack({**head, "nodes": _root_nodes(markup)}))
+    assert text.endswith("}")
+    return text[:-1] + ',"parts":[', "]}"
+
+
+def single_file(title: str, info: SiteInfo, payload: bytes, lookup: bool) -> str:
     """The one-file troubleshooter: styles, script and data inline, a policy forbidding
     every request, so it works from file:// and copied alone to another machine.
 
-    The data (the packed tree, and with `lookup_index`, the version's lookup index for the
-    filter, whose matcher comes too) is one gzip-compressed piece before the script."""
+    The data (`payload`: the packed tree and, with `lookup`, the lookup index for the filter,
+    whose matcher comes too) is one gzip-compressed piece before the script."""
     script = asset("tree.js")
     css = asset("tree.css")
-    matcher = (ASSETS.parent / "lookup" / "lookup.js").read_text(encoding="utf-8") \
-        if lookup_index else ""
+    matcher = _read(ASSETS.parent / "lookup" / "lookup.js") if lookup else ""
     hashes = " ".join(_csp_hash(s) for s in (matcher, script) if s)
     csp = ("default-src 'none'; " f"script-src {hashes}; "
            f"style-src {_csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'")
-    payload = {"tree": packed, "lookup": json.loads(lookup_index) if lookup_index else None}
-    footer = (f"From {html.escape(info.name)}, for {html.escape(tree.title)}.")
+    footer = (f"From {html.escape(info.name)}, for {html.escape(title)}.")
     if info.url:
         address = html.escape(info.url, quote=True)
         footer += f' Online: <a href="{address}">{address}</a>.'
     return _fill(asset("standalone.html"), {
         "csp": csp,
-        "title": html.escape(f"Troubleshooter · {tree.title} · {info.name}"),
+        "title": html.escape(f"Troubleshooter · {title} · {info.name}"),
         "site": html.escape(info.name),
-        "version": html.escape(tree.title),
+        "version": html.escape(title),
         "footer": footer,
         "css": css,
-        "data": compressed(payload),
+        "data": base64.b64encode(payload).decode("ascii"),
         "lookup": f"<script>{matcher}</script>" if matcher else "",
         "script": script,
     })
+
+
+def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
+                   lookup_index: str) -> bytes:
+    """The gzip-compressed payload of a one-file troubleshooter: {"tree": the data (`before`,
+    the parts' chunks, `after`), "lookup": the index or null}."""
+    chunks = [_chunk('{"tree":' + before)]
+    for number, part in enumerate(parts):
+        if number:
+            chunks.append(_COMMA)
+        chunks.append(part)
+    chunks.append(_chunk(after + ',"lookup":' + (lookup_index or "null") + "}"))
+    return gzip_chunks(chunks)
 
 
 def _topic_links(topics: list[tuple[str, str]], back: str) -> list[str]:
@@ -241,9 +372,10 @@ def _topic_links(topics: list[tuple[str, str]], back: str) -> list[str]:
             f"<ul>{items}</ul>", "</details>", ""]
 
 
-def page_markdown(tree: DecisionTree, info: SiteInfo,
+def page_markdown(version: str, info: SiteInfo,
                   topics: list[tuple[str, str]] | None = None) -> str:
-    """The site page: an introduction, then the same script and styles as the single file.
+    """The site page of the troubleshooter of `version` (its title): an introduction, then
+    the same script and styles as the single file.
 
     The data comes in a script file of its own, so the page stays small for MkDocs;
     `topics` (id, name) lists the per-topic single files."""
@@ -254,7 +386,7 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
         "---",
         'title: "Troubleshooter"',
         "description: " + yaml_scalar(
-            html.escape(f"{title}: a guided troubleshooter for {tree.title}.")),
+            html.escape(f"{title}: a guided troubleshooter for {version}.")),
         "hide:",
         "  - toc",
         "---",
@@ -262,7 +394,8 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
         f"# {title}",
         "",
         "Answer a few questions, starting from the message you see, to get the steps that "
-        f"fix it in {plain_text(tree.title)}. Your answers stay in this page's address, so you can "
+        f"fix it in {plain_text(version)}. Your answers stay in this page's address, so you "
+        "can "
         "bookmark the result or send it to a colleague; nothing is recorded.",
         "",
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
@@ -287,61 +420,137 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
     ])
 
 
-# The last catalogue's Markup: its other versions reuse its translations and cause ends.
-_SHARED: list[tuple[Catalogue, Markup]] = []
+@dataclass
+class _Shared:
+    """The work the versions of one catalogue share: translations and cause ends, and
+    which topics' cause plans are made (they are made as topics need them)."""
+
+    catalogue: Catalogue
+    directory_urls: bool
+    markup: Markup
+    planned: set[str] = dataclasses.field(default_factory=set)
+    versions: dict[str, Markup] = dataclasses.field(default_factory=dict)
+
+
+# The last catalogue's shared work.
+_SHARED: list[_Shared] = []
 
 
 def version_markup(project: Project, catalogue: Catalogue, moniker: str,
-                   directory_urls: bool = True) -> Markup:
-    """The Markup of a version; the versions of one catalogue share their work."""
-    if not _SHARED or _SHARED[0][0] is not catalogue or \
-            _SHARED[0][1].directory_urls != directory_urls:
+                   directory_urls: bool = True, topic: str | None = None) -> Markup:
+    """The Markup of a version, ready for `topic` (or every topic); the versions of one
+    catalogue share their work."""
+    if not _SHARED or _SHARED[0].catalogue is not catalogue or \
+            _SHARED[0].directory_urls != directory_urls:
         context = docfx.Context.for_project(project, catalogue.products)
         render = RenderContext(moniker, context, shared=Shared())
-        _SHARED[:] = [(catalogue, Markup(render, directory_urls,
-                                         cause_plans(catalogue, render)))]
-    shared = _SHARED[0][1]
-    render = RenderContext(moniker, shared.render.docfx, shared=shared.render.shared)
-    return Markup(render, directory_urls, shared.plans, shared.causes)
+        _SHARED[:] = [_Shared(catalogue, directory_urls, Markup(render, directory_urls))]
+    shared = _SHARED[0]
+    for item in catalogue.topics:
+        if (topic is None or item.id == topic) and item.id not in shared.planned:
+            shared.planned.add(item.id)
+            shared.markup.plans.update(cause_plans(dataclasses.replace(
+                catalogue, topics=(item,)), shared.markup.render))
+    markup = shared.versions.get(moniker)
+    if markup is None:
+        base = shared.markup
+        render = RenderContext(moniker, base.render.docfx, shared=base.render.shared)
+        markup = shared.versions[moniker] = Markup(render, directory_urls, base.plans,
+                                                   base.causes)
+    return markup
 
 
-def topic_tree(catalogue: Catalogue, moniker: str, view: Catalogue, topic_id: str) \
-        -> DecisionTree:
-    """The tree of one topic of a version: its errors under the first question."""
-    topic = catalogue.topic(topic_id)
-    assert topic is not None
-    return derive(dataclasses.replace(catalogue, topics=(topic,)), moniker, view)
+def _part_order(part: TopicPart) -> list[str]:
+    """The nodes of a topic's part in a stable breadth-first order from its answers."""
+    order = [c.target for c in part.choices]
+    seen = set(order)
+    order = list(dict.fromkeys(order))
+    for node_id in order:
+        for choice in choices_of(part.nodes[node_id]):
+            if choice.target not in seen:
+                seen.add(choice.target)
+                order.append(choice.target)
+    return order
 
 
-def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
-               settings: dict[str, Any]) -> Contribution:
-    """The troubleshooter of one version: its page, its data, its single files (the
-    whole version's and one per topic)."""
+# Per process: each topic as a catalogue of its own (the versions of a build share one, and
+# the lookup compiles its messages once).
+_ALONE: dict[tuple[int, str], tuple[Catalogue, Catalogue]] = {}
+
+
+def _alone(catalogue: Catalogue, topic: Topic) -> Catalogue:
+    key = (id(catalogue), topic.id)
+    known = _ALONE.get(key)
+    if known is None or known[0] is not catalogue:
+        if len(_ALONE) > 1000:
+            _ALONE.clear()
+        known = _ALONE[key] = (catalogue, dataclasses.replace(catalogue, topics=(topic,)))
+    return known[1]
+
+
+def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topic | None,
+                moniker: str, settings: dict[str, Any]) -> TopicPiece:
+    """One topic's share of the version's troubleshooter, and its own one-file
+    troubleshooter (with the lookup index of its errors, for the filter)."""
     info = SiteInfo.from_settings(settings, moniker)
-    markup = version_markup(project, catalogue, moniker, info.directory_urls)
-    tree = derive(catalogue, moniker, view)
-    packed = pack(tree_data(tree, markup, info))
-    index = index_json(build_index(catalogue, view, moniker, info.new_entry))
-    topics = []
-    files: dict[str, bytes] = {}
-    for topic in view.topics:
-        part = topic_tree(catalogue, moniker, view, topic.id)
-        if part.empty:
-            continue
-        topics.append((topic.id, topic.nav_title or topic.title))
-        one = dataclasses.replace(view, topics=(topic,))
-        whole = catalogue.topic(topic.id)
-        assert whole is not None
-        topic_index = build_index(dataclasses.replace(catalogue, topics=(whole,)), one, moniker,
-                                  info.new_entry)
-        files[TOPIC_FILE.format(topic=topic.id)] = single_file(
-            part, pack(tree_data(part, markup, info)), info,
-            index_json(topic_index)).encode("utf-8")
+    products = catalogue.products
+    name = topic.nav_title or topic.title
+    version = products[moniker].title
+    if moniker not in topic.applies_to:
+        return TopicPiece(topic.id, name, missing=(
+            f"{name}: no decision tree for {version}; this topic covers "
+            f"{describe_versions(topic.applies_to, products)}."))
+    part = derive_topic(topic, moniker, view=view)
+    if not part.choices:
+        return TopicPiece(topic.id, name, missing=(
+            f"{name}: no decision tree for {version}; none of its errors applies to this "
+            "version."))
+    markup = version_markup(project, catalogue, moniker, info.directory_urls, topic.id)
+    order = _part_order(part)
+    index = {node_id: i for i, node_id in enumerate(order)}
+    text = script_json(pack_part(_answers(part.choices, index),
+                                 [_record(part.nodes[node_id], index, markup)
+                                  for node_id in order]))
+    chunk = _chunk(text)
+    resolved = view or resolve_topic(topic, moniker)
+    lookup = index_json(build_index(_alone(catalogue, topic),
+                                    dataclasses.replace(catalogue, topics=(resolved,)),
+                                    moniker, info.new_entry))
+    before, after = data_text(_head(info, moniker, version, False, []), markup)
+    single = single_file(version, info, single_payload(before, [chunk], after, lookup), True)
+    return TopicPiece(topic.id, name, text, chunk[1], "", single.encode("utf-8"))
+
+
+def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
+             settings: dict[str, Any], pieces: list[TopicPiece]) -> Contribution:
+    """The troubleshooter of one version from its topics' pieces: its page, its data, its
+    single files (the whole version's and one per topic)."""
+    info = SiteInfo.from_settings(settings, moniker)
+    version = catalogue.products[moniker].title
+    parts = [piece for piece in pieces if piece.part]
+    markup = version_markup(project, catalogue, moniker, info.directory_urls, "")
+    head = _head(info, moniker, version, not parts, [p.missing for p in pieces if p.missing])
+    before, after = data_text(head, markup)
+    lookup = index_json(build_index(catalogue, view, moniker, info.new_entry))
+    payload = single_payload(before, [(p.part.encode("utf-8"), p.chunk) for p in parts],
+                             after, lookup)
+    files = {TOPIC_FILE.format(topic=p.topic): p.single for p in parts}
+    data = "".join([before, ",".join(p.part for p in parts), after])
     files.update({
-        PAGE: page_markdown(tree, info, topics).encode("utf-8"),
-        SINGLE_FILE: single_file(tree, packed, info, index).encode("utf-8"),
-        DATA_SCRIPT: f"window.kbTreeData = {script_json(packed)};\n".encode(),
+        PAGE: page_markdown(version, info, [(p.topic, p.name) for p in parts])
+        .encode("utf-8"),
+        SINGLE_FILE: single_file(version, info, payload, True).encode("utf-8"),
+        DATA_SCRIPT: f"window.kbTreeData = {data};\n".encode(),
         SCRIPT: asset("tree.js").encode("utf-8"),
         STYLES: asset("tree.css").encode("utf-8"),
     })
     return Contribution(files, [{NAV_PAGE: PAGE}, {NAV_FILE: SINGLE_FILE}])
+
+
+def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
+               settings: dict[str, Any]) -> Contribution:
+    """The troubleshooter of one version, every topic's piece made here (the build keeps
+    pieces between builds instead: see `topic_piece` and `assemble`)."""
+    pieces = [topic_piece(project, catalogue, topic, view.topic(topic.id), moniker, settings)
+              for topic in catalogue.topics]
+    return assemble(project, catalogue, view, moniker, settings, pieces)

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-ENGINE_FORMAT = "1"
+from ...core.parallel import fork_map
+
+ENGINE_FORMAT = "2"
 # The packages whose code decides what a page becomes.
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "jinja2")
 # A reference-link definition: blocks that have one are converted with their whole page.
@@ -131,6 +133,10 @@ class _Recorder:
         return found
 
 
+_MEMORY: dict[str, Block] = {}
+MEMORY_BLOCKS = 4096  # at most this many blocks kept in memory per process
+
+
 class Converter:
     """Converts blocks of Markdown as `Page.render` would, with one Markdown instance per
     process (reset between blocks), and keeps what it converted."""
@@ -143,14 +149,21 @@ class Converter:
         self.digest = digest
         self.md = markdown.Markdown(extensions=config["markdown_extensions"],
                                     extension_configs=config["mdx_configs"] or {})
-        self.memory: dict[str, Block] = {}
+        # Blocks converted or read in this process, for the next versions it builds.
+        self.memory = _MEMORY
         self.converted = 0
         self.reused = 0
         self.used: set[str] = set()
+        self.page_blocks: list[str] = []  # the keys of the page being rendered
         self.whole: list[str] = []  # pages with blocks converted whole all the same
 
     def key(self, text: str, src_uri: str) -> str:
         return _key(self.digest, text, src_uri)
+
+    def _remember(self, key: str, block: Block) -> None:
+        if key not in self.memory and len(self.memory) >= MEMORY_BLOCKS:
+            self.memory.clear()
+        self.memory[key] = block
 
     def _path(self, key: str) -> Path | None:
         return self.cache_dir / key[:2] / f"{key[2:]}.json" if self.cache_dir else None
@@ -160,6 +173,7 @@ class Converter:
         of it finds the same files as when it was converted."""
         key = self.key(text, page.file.src_uri)
         self.used.add(key)
+        self.page_blocks.append(key)
         known = self.memory.get(key)
         path = self._path(key)
         if known is None and path is not None and path.is_file():
@@ -170,14 +184,14 @@ class Converter:
         if known is not None and all(
                 _src(files.get_file_from_path(target)) == found
                 for target, found in known.lookups.items()):
-            self.memory[key] = known
+            self._remember(key, known)
             self.reused += 1
             for name, level, message in known.logs:
                 logging.getLogger(name).log(level, message)
             return known
         made = self.convert(text, page, files)
         self.converted += 1
-        self.memory[key] = made
+        self._remember(key, made)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -265,6 +279,7 @@ def _render_page(page: Any, lengths: tuple[int, ...] | None, files: Any,
     from mkdocs.structure.toc import get_toc
 
     assert page.markdown is not None
+    converter.page_blocks = []
     texts = split_blocks(page.markdown, lengths) if lengths else None
     blocks = [converter.block(t, page, files) for t in texts] if texts else []
     if not texts or not _separable(texts, blocks):
@@ -306,6 +321,10 @@ class Request:
     cache_dir: str = ""  # the blocks' cache; '' for none
     previous_dir: str = ""  # the version's previous build, if any
     previous: dict[str, Any] = field(default_factory=dict)  # its manifest
+    # The docs folder's files by digest (sha256), when the caller knows them, and those
+    # that changed since the previous build (None: unknown, every one may have).
+    digests: dict[str, str] = field(default_factory=dict)
+    changed: frozenset[str] | None = None
 
 
 @dataclass
@@ -391,25 +410,56 @@ def _file_hash(path: str) -> str:
     return digest.hexdigest()
 
 
+def clear_files(folder: str) -> None:
+    """Remove every file under `folder` and keep its folders (MkDocs' `clean_directory`
+    removes both; making and removing folders is what costs most on some file systems, and
+    a version's folders are much the same from build to build)."""
+    for where, _dirs, names in os.walk(folder):
+        for name in names:
+            os.unlink(os.path.join(where, name))
+
+
+def remove_empty_folders(folder: str) -> None:
+    """Remove the folders under `folder` that hold no file (their pages are gone)."""
+    for where, _dirs, names in os.walk(folder, topdown=False):
+        if where != folder and not names and not os.listdir(where):
+            os.rmdir(where)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """`target` made the same file as `source`: a hard link where the file system allows
+    (outputs are never written into once written: a build writes new files), else a copy."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _copy_statics(files: Any, site_dir: str, request: Request,
-                  statics: dict[str, str]) -> None:
-    """MkDocs' `copy_static_files`, copying unchanged files from the previous build."""
+                  statics: dict[str, str]) -> int:
+    """MkDocs' `copy_static_files`, taking unchanged files from the previous build; returns
+    how many were taken."""
     old = request.previous.get("statics", {}) if request.previous_dir else {}
+    docs = os.path.join(os.path.abspath(request.docs_dir), "")
+    taken = 0
     for file in files:
         if file.is_documentation_page() or not file.inclusion.is_included():
             continue
         if file.generated_by is not None or file.abs_src_path is None:
             file.copy_file(dirty=False)
             continue
-        digest = _file_hash(file.abs_src_path)
+        known = request.digests.get(file.src_uri) \
+            if os.path.abspath(file.abs_src_path).startswith(docs) else None
+        digest = known or _file_hash(file.abs_src_path)
         statics[file.dest_uri] = digest
         source = os.path.join(request.previous_dir, file.dest_uri)
         if old.get(file.dest_uri) == digest and os.path.isfile(source):
-            target = os.path.join(site_dir, file.dest_uri)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(source, target)
+            _link_or_copy(source, os.path.join(site_dir, file.dest_uri))
+            taken += 1
         else:
             file.copy_file(dirty=False)
+    return taken
 
 
 @dataclass
@@ -424,7 +474,6 @@ class _Site:
 
 def _open(request: Request) -> _Site:
     """MkDocs' first steps: configuration, plugins' first events, files, navigation."""
-    from mkdocs import utils
     from mkdocs.structure.files import get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
 
@@ -432,15 +481,101 @@ def _open(request: Request) -> _Site:
                           request.nav, request.extra, request.site_url)
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
-    utils.clean_directory(config.site_dir)
+    clear_files(config.site_dir)
     files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
+    env = _theme_env(config)
+    _add_theme_files(files, env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     return _Site(config, files, nav, env)
+
+
+# Per process: what reading the theme's folders gave (installed themes do not change while
+# the generator runs; the project's own custom_dir is listed every time).
+_THEME_LISTS: dict[str, list[str]] = {}
+_ENVS: dict[tuple[Any, ...], Any] = {}
+
+
+def _installed(folder: str) -> bool:
+    parts = Path(folder).parts
+    return "site-packages" in parts or "dist-packages" in parts
+
+
+def _listing(folder: str) -> list[str]:
+    """The files of a theme folder, as Jinja's FileSystemLoader lists them."""
+    import jinja2
+
+    known = _THEME_LISTS.get(folder) if _installed(folder) else None
+    if known is None:
+        known = jinja2.FileSystemLoader([folder]).list_templates()
+        if _installed(folder):
+            _THEME_LISTS[folder] = known
+    return known
+
+
+def _theme_env(config: Any) -> Any:
+    """The theme's Jinja environment, one per process for the same theme (its templates
+    are compiled once), unless a plugin works on it."""
+    if config.plugins.events.get("env"):
+        return config.theme.get_env()
+    key = (tuple(config.theme.dirs), config.theme.locale, tuple(
+        f"{name}:{os.stat(os.path.join(folder, name)).st_mtime_ns}"
+        for folder in config.theme.dirs if not _installed(folder)
+        for name in _listing(folder)))
+    env = _ENVS.get(key)
+    if env is None:
+        _ENVS.clear()
+        env = _ENVS[key] = config.theme.get_env()
+    return env
+
+
+_THEME_FILES: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+
+
+def _theme_files(config: Any) -> list[tuple[str, str]]:
+    """The theme's static files as `Files.add_files_from_theme` picks them: (path, the first
+    theme folder that has it), worked out once per process for the same theme folders."""
+    import fnmatch
+
+    from mkdocs import utils
+
+    listings = {folder: _listing(folder) for folder in config.theme.dirs}
+    key = (tuple(config.theme.dirs), tuple(config.theme.static_templates),
+           *(tuple(listings[folder]) for folder in config.theme.dirs
+             if not _installed(folder)))
+    known = _THEME_FILES.get(key)
+    if known is not None:
+        return known
+    patterns = ['.*', '*/.*', '*.py', '*.pyc', '*.html', '*readme*', 'mkdocs_theme.yml',
+                "locales/*", *(f'*{x}' for x in utils.markdown_extensions),
+                *config.theme.static_templates]
+    found = []
+    for path in sorted({name for names in listings.values() for name in names}):
+        if any(fnmatch.fnmatch(path.lower(), pattern) for pattern in patterns):
+            continue
+        for folder in config.theme.dirs:
+            if os.path.isfile(os.path.join(folder, path)):
+                found.append((path, folder))
+                break
+    _THEME_FILES.clear()
+    _THEME_FILES[key] = found
+    return found
+
+
+def _add_theme_files(files: Any, env: Any, config: Any) -> None:
+    """`Files.add_files_from_theme`, with the theme's folders read once per process."""
+    import jinja2
+    from mkdocs.structure.files import File
+
+    if not isinstance(env.loader, jinja2.FileSystemLoader) \
+            or list(env.loader.searchpath) != list(config.theme.dirs):
+        files.add_files_from_theme(env, config)
+        return
+    for path, folder in _theme_files(config):
+        if files.get_file_from_path(path) is None:
+            files.append(File(path, folder, config.site_dir, config.use_directory_urls))
 
 
 def _read(site: _Site, file: Any) -> Any:
@@ -480,6 +615,8 @@ def page_block_keys(request: Request) -> list[str]:
     keys = []
     for path in sorted(docs.rglob("*.md")):
         src_uri = path.relative_to(docs).as_posix()
+        if request.changed is not None and src_uri not in request.changed:
+            continue  # as in the previous build, whose blocks are kept
         markdown_text, _ = meta.get_data(path.read_text(encoding="utf-8-sig"))
         lengths = request.pieces.get(src_uri)
         texts = split_blocks(markdown_text, lengths) if lengths else None
@@ -503,12 +640,20 @@ def convert_blocks(request: Request, wanted: list[str]) -> int:
     return converter.converted
 
 
+# Plugin events that see every page: with one of them, a page copied from the previous
+# build still goes through them (they may collect every page, as a search index does).
+PAGE_EVENTS = ("pre_page", "page_markdown", "page_content", "page_context", "post_page")
+
+
 def build_version(request: Request) -> Result:
     """One version built through MkDocs' API, reusing converted blocks and unchanged pages
     (see the module's docstring); the same output as `mkdocs_build`.
 
-    A page copied from the previous build still goes through the plugins' `on_page_context`
-    (a search index collects its pages there); only its template is not rendered again."""
+    A page whose Markdown and surroundings are those of the previous build is not rendered:
+    its output is taken from there, and what other pages need of it (title, anchors, links
+    to check) from the previous build's manifest. Where a plugin sees every page, it still
+    does: such a page is converted (from the blocks' cache) and goes through the plugins'
+    events up to `on_page_context`; only its template is not rendered again."""
     from mkdocs.commands import build as mkbuild
     from mkdocs.structure.files import InclusionLevel
 
@@ -519,23 +664,30 @@ def build_version(request: Request) -> Result:
     logger.setLevel(logging.WARNING)
     inclusion = InclusionLevel.is_included
     site: _Site | None = None
+    old_meta: dict[str, Any] = request.previous.get("meta", {}) if request.previous_dir else {}
+    meta: dict[str, dict[str, Any]] = {}
     try:
         site = _open(request)
         config, files, nav = site.config, site.files, site.nav
+        quiet = not any(config.plugins.events.get(event) for event in PAGE_EVENTS)
         cache = Path(request.cache_dir) if request.cache_dir else None
         converter = Converter(config, cache, markdown_digest(config))
         page_keys: dict[str, str] = {}
+        waiting: list[Any] = []  # pages that may need no rendering at all
         for file in files.documentation_pages(inclusion=inclusion):
             config._current_page = file.page
             try:
                 page = _read(site, file)
                 config._current_page = page
-                page_keys[file.src_uri] = hashlib.sha256(
-                    json.dumps([page.markdown, page.meta], sort_keys=True, default=str)
-                    .encode()).hexdigest()
-                _render_page(page, request.pieces.get(file.src_uri), files, converter)
-                page.content = config.plugins.on_page_content(
-                    page.content, page=page, config=config, files=files)
+                page_keys[file.src_uri] = _page_key(page)
+                old = old_meta.get(file.src_uri)
+                if quiet and old is not None and old["key"] == page_keys[file.src_uri] \
+                        and os.path.isfile(os.path.join(request.previous_dir, file.dest_uri)):
+                    _restore_page(page, old, files)
+                    meta[file.src_uri] = old
+                    waiting.append(page)
+                    continue
+                meta[file.src_uri] = _render_one(page, request, files, converter, config)
             except Exception as err:
                 logging.getLogger("mkdocs.commands.build").error(
                     f"Error reading page '{file.src_uri}': {err}")
@@ -552,15 +704,25 @@ def build_version(request: Request) -> Result:
         doc_files = files.documentation_pages(inclusion=inclusion)
         pages = [f.page for f in doc_files if f.page is not None]
         context = _context_key(request, config, files, pages)
-        old_pages = request.previous.get("pages", {}) \
-            if request.previous_dir and request.previous.get("context") == context else {}
+        same_context = bool(request.previous_dir) \
+            and request.previous.get("context") == context
+        if not same_context:  # every page's output changes: render those that waited
+            for page in waiting:
+                config._current_page = page
+                try:
+                    meta[page.file.src_uri] = _render_one(page, request, files, converter,
+                                                          config)
+                finally:
+                    config._current_page = None
+            waiting = []
         rendered = reused = 0
         for file in doc_files:
             assert file.page is not None
             source = os.path.join(request.previous_dir, file.dest_uri)
-            if old_pages.get(file.src_uri) == page_keys.get(file.src_uri) \
+            old = old_meta.get(file.src_uri)
+            if same_context and old is not None and old["key"] == page_keys[file.src_uri] \
                     and os.path.isfile(source):
-                _reuse_page(file.page, config, doc_files, nav, source)
+                _reuse_page(file.page, config, doc_files, nav, source, quiet)
                 reused += 1
                 continue
             mkbuild._build_page(file.page, config, doc_files, nav, env, False,
@@ -571,30 +733,130 @@ def build_version(request: Request) -> Result:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)
+        remove_empty_folders(config.site_dir)
     except Exception as err:
         if site is not None:
             site.config.plugins.on_build_error(error=err)
         raise
     finally:
         logger.removeHandler(handler)
-    manifest = {"context": context, "pages": page_keys, "statics": statics}
+    manifest = {"context": context, "meta": meta, "statics": statics}
+    used = converter.used.union(*(meta[p.file.src_uri]["blocks"] for p in waiting))
     return Result(time.perf_counter() - start, handler.messages, manifest,
                   converter.converted, converter.reused, rendered, reused,
-                  sorted(converter.used), converter.whole)
+                  sorted(used), converter.whole)
 
 
-def _reuse_page(page: Any, config: Any, doc_files: Any, nav: Any, source: str) -> None:
+def _page_key(page: Any) -> str:
+    """A digest of a page's Markdown and metadata, as the plugins leave them."""
+    return hashlib.sha256(json.dumps([page.markdown, page.meta], sort_keys=True, default=str)
+                          .encode()).hexdigest()
+
+
+def _render_one(page: Any, request: Request, files: Any, converter: Converter,
+                config: Any) -> dict[str, Any]:
+    """A page rendered (from blocks) and through the plugins; what a later build needs to
+    know of it when it reuses its output."""
+    _render_page(page, request.pieces.get(page.file.src_uri), files, converter)
+    page.content = config.plugins.on_page_content(page.content, page=page, config=config,
+                                                  files=files)
+    links = [[target.src_uri, anchor, url]
+             for target, found in (page.links_to_anchors or {}).items()
+             for anchor, url in found.items()]
+    return {
+        "key": _page_key(page),
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")),
+        "links": links,
+        "blocks": list(converter.page_blocks),
+    }
+
+
+def _restore_page(page: Any, known: dict[str, Any], files: Any) -> None:
+    """What rendering would have set on a page, as the previous build's manifest has it:
+    its title, its anchors and the links to anchors it checks."""
+    from mkdocs.structure import pages as mkpages
+
+    page.content = ""  # rendered (the title comes from rendering, not the Markdown)
+    page._title_from_render = known["title"]
+    page.present_anchor_ids = set(known["anchors"])
+    if mkpages.log.getEffectiveLevel() > logging.DEBUG:
+        links: dict[Any, dict[str, str]] = {}
+        targets: dict[str, Any] = {}
+        for src, anchor, url in known["links"]:
+            if src not in targets:
+                targets[src] = files.get_file_from_path(src)
+            if targets[src] is not None:
+                links.setdefault(targets[src], {}).setdefault(anchor, url)
+        page.links_to_anchors = links
+
+
+def _reuse_page(page: Any, config: Any, doc_files: Any, nav: Any, source: str,
+                quiet: bool) -> None:
     """`_build_page` for a page whose output is the previous build's: the plugins see its
-    context, and the output is copied rather than rendered."""
+    context (unless none looks), and the output is taken rather than rendered."""
     from mkdocs.commands import build as mkbuild
 
     config._current_page = page
     try:
-        page.active = True
-        context = mkbuild.get_context(nav, doc_files, config, page)
-        config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
-        shutil.copyfile(source, page.file.abs_dest_path)
+        if not quiet:
+            page.active = True
+            context = mkbuild.get_context(nav, doc_files, config, page)
+            config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        _link_or_copy(source, page.file.abs_dest_path)
     finally:
         page.active = False
         config._current_page = None
+
+
+# ---------------------------------------------------------------------------
+# Every version's blocks, converted beforehand; blocks no version uses, removed
+# ---------------------------------------------------------------------------
+
+# Up to this many blocks missing from the cache, the versions' builds convert them (each
+# worker once); past it, they are converted beforehand, each once, on every core.
+FEW_BLOCKS = 32
+
+
+def prepare(requests: list[Request], jobs: int | None) -> int:
+    """Convert every distinct block of the versions to build once, into the cache, spread
+    over the workers; each version's build then finds its blocks there. Returns how many
+    were converted."""
+    cache = Path(requests[0].cache_dir)
+    owner: dict[str, int] = {}
+    # Newest versions first: they hold most blocks.
+    for number in reversed(range(len(requests))):
+        for key in page_block_keys(requests[number]):
+            if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
+                owner[key] = number
+    if len(owner) <= FEW_BLOCKS:
+        return 0  # each version's build converts what it misses (no workers to start)
+    per_version: dict[int, list[str]] = {}
+    for key, number in owner.items():
+        per_version.setdefault(number, []).append(key)
+    chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
+    work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
+            for at in range(0, len(keys), chunk)]
+    return sum(fork_map(_convert_chunk, work, requests, jobs))
+
+
+def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
+    number, keys = item
+    return convert_blocks(requests[number], keys)
+
+
+def prune(cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
+    """Remove the cached blocks that none of these manifests (every version's last build)
+    uses."""
+    used: set[str] = set()
+    for manifest in manifests:
+        for page in manifest.get("meta", {}).values():
+            used.update(page.get("blocks", []))
+    if not cache_dir.is_dir():
+        return
+    for folder in cache_dir.iterdir():
+        if not folder.is_dir():
+            continue
+        for item in folder.iterdir():
+            if folder.name + item.name.removesuffix(".json") not in used:
+                item.unlink(missing_ok=True)

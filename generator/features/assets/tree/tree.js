@@ -1,10 +1,11 @@
 /* Decision tree: walks one version's troubleshooting tree in the browser.
  *
- * Input: the version's tree, written by `kb build` in one packed format (every distinct
- * string once, in a table the nodes point into): as window.kbTreeData (the site page's
- * decision-tree.data.js) or, in a one-file troubleshooter, gzip-compressed and base64-encoded
- * in #kb-tree-packed (with the lookup index for the filter), opened with the browser's
- * DecompressionStream or, where there is none, the small inflater below; output: the
+ * Input: the version's tree, written by `kb build` in one packed format (the first question,
+ * then each topic's part with every distinct string of it once, in a table its nodes point
+ * into): as window.kbTreeData (the site page's decision-tree.data.js) or, in a one-file
+ * troubleshooter, gzip-compressed and base64-encoded in #kb-tree-packed (with the lookup
+ * index for the filter), opened with the browser's DecompressionStream or, where there is
+ * none, the small inflater below; output: the
  * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
  * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
  * Nothing from the fragment is ever inserted into the page: its keys are only compared
@@ -120,17 +121,19 @@
   var NUMBER_FIELDS = { to: true, f: true, v: true };
 
   // The packed data as the build wrote it, unpacked: strings back in place of their
-  // numbers in the table (fields of NUMBER_FIELDS are numbers as they are).
+  // numbers in the table (fields of NUMBER_FIELDS are numbers as they are). Each topic's
+  // part has a table of its own; its nodes follow the head's (its answers point at them
+  // from its own start) and its answers to the first question come before the head's.
   function unpack(packed) {
-    var strings = packed.strings || [];
-    function value(v) {
+    function unpacked(v, strings, offset) {
       if (Array.isArray(v)) {
-        return v.map(value);
+        return v.map(function (item) { return unpacked(item, strings, offset); });
       }
       if (v !== null && typeof v === "object") {
         var o = {};
         Object.keys(v).forEach(function (k) {
-          o[k] = NUMBER_FIELDS[k] ? v[k] : value(v[k]);
+          o[k] = !NUMBER_FIELDS[k] ? unpacked(v[k], strings, offset)
+            : k === "to" ? v[k] + offset : v[k];
         });
         return o;
       }
@@ -138,11 +141,21 @@
     }
     var out = {};
     Object.keys(packed).forEach(function (k) {
-      if (k !== "strings" && k !== "format" && k !== "nodes") {
+      if (k !== "strings" && k !== "format" && k !== "nodes" && k !== "parts") {
         out[k] = packed[k];
       }
     });
-    out.nodes = value(packed.nodes);
+    var all = unpacked(packed.nodes, packed.strings || [], 0);
+    var answers = [];
+    (packed.parts || []).forEach(function (part) {
+      var offset = all.length;
+      answers = answers.concat(unpacked(part.answers, part.strings, offset));
+      all = all.concat(unpacked(part.nodes, part.strings, offset));
+    });
+    if (answers.length) {
+      all[0].a = answers.concat(all[0].a);
+    }
+    out.nodes = all;
     return out;
   }
 

@@ -1,0 +1,163 @@
+"""What builds keep between runs (validated topics, topic pages, the troubleshooter's
+pieces, the engine's pages, folders of earlier builds): an edit in whatever each of them
+depends on gives the site a clean build gives, byte for byte, with and without a MkDocs
+plugin that sees every page; and what is kept is never trusted blindly."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import pickle
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.core.cache import Slots
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
+from generator.features.registry import FEATURES
+from generator.features.tree.export import deflate_chunk, gzip_chunks
+from generator.site.build import BuildReport, build_site
+from generator.site.checks import load_checked
+from tests.conftest import FIXTURES
+from tests.helpers_cli import fixture_repo
+from tests.test_build_blocks import differences
+
+pytestmark = pytest.mark.e2e
+
+BLOCKS = FIXTURES / "catalogues" / "blocks"
+
+
+def build(repo: Path, force: bool = False) -> BuildReport:
+    return build_site(Project(repo), FEATURES, force=force, out=io.StringIO(), jobs=2)
+
+
+def clean_copy(repo: Path, target: Path) -> Path:
+    """The repository's sources alone (no build/, no site/), built from scratch."""
+    shutil.copytree(repo, target, ignore=shutil.ignore_patterns("build", "site", "site.*"))
+    build(target, force=True)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def repository(tmp_path: Path, plugins: bool) -> Path:
+    """The blocks fixture with an entry that includes a file, with Material's search
+    plugin (it sees every page) or with no plugin at all."""
+    repo = fixture_repo(tmp_path, BLOCKS)
+    includes = repo / "catalogue" / "_includes"
+    includes.mkdir()
+    (includes / "tip.md").write_text("Keep **10%** of the disk free.\n", encoding="utf-8")
+    edit(repo / "catalogue" / "demo" / "disk-full.yml", "causes:",
+         'summary: |\n  [!INCLUDE [tip](../_includes/tip.md)]\ncauses:')
+    if not plugins:
+        edit(repo / "mkdocs.yml", "plugins:\n  - search\n", "plugins: []\n")
+    return repo
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a step of an entry", lambda r: edit(
+        r / "catalogue" / "more" / "quota.yml", "Open **Quotas**.", "Open **Quota settings**.")),
+    ("a file an entry includes", lambda r: edit(
+        r / "catalogue" / "_includes" / "tip.md", "10%", "15%")),
+    ("an entry's title", lambda r: edit(
+        r / "catalogue" / "demo" / "slow-disk.yml", "title: The disk is slow",
+        "title: The disk is too slow")),
+    ("a topic's title (the navigation)", lambda r: edit(
+        r / "catalogue" / "more" / "_topic.yml", "title: More errors", "title: Other errors")),
+    ("a version's title", lambda r: edit(
+        r / "catalogue" / "products.yml", "title: Demo 2", "title: Demo Two")),
+    ("the site settings", lambda r: edit(
+        r / "mkdocs.yml", "site_name: Demo knowledge base", "site_name: Demo KB")),
+    ("an entry removed", lambda r: (r / "catalogue" / "demo" / "slow-network.yml").unlink()),
+    ("a topic removed", lambda r: (
+        edit(r / "catalogue" / "demo" / "slow-disk.yml", "[other topic](more.md#quota)",
+             "other topic"),
+        shutil.rmtree(r / "catalogue" / "more"))),
+]
+
+
+@pytest.mark.parametrize("plugins", [False, True], ids=["no plugin", "search plugin"])
+def test_every_edit_builds_what_a_clean_build_does(tmp_path: Path, plugins: bool) -> None:
+    repo = repository(tmp_path, plugins)
+    first = build(repo)
+    assert first.built and first.rendered_pages
+    for number, (what, change) in enumerate(EDITS):
+        change(repo)
+        report = build(repo)
+        assert report.built, what
+        clean = clean_copy(repo, tmp_path / f"clean-{number}")
+        assert differences(repo / "site", clean / "site") == [], what
+        if not plugins and what == "a step of an entry":
+            # One page of each version rendered again, the others taken as they were.
+            assert report.rendered_pages == len(report.built), report
+            assert report.reused_pages > 0
+
+
+def test_an_unchanged_build_does_nothing_and_a_forced_one_starts_afresh(
+        tmp_path: Path) -> None:
+    repo = repository(tmp_path, plugins=False)
+    build(repo)
+    again = build(repo)
+    assert again.unchanged and not again.built
+    forced = build(repo, force=True)
+    assert forced.built and forced.reused_pages == 0 and forced.converted > 0
+
+
+def test_validated_topics_are_kept_with_their_problems(tmp_path: Path) -> None:
+    """A topic taken from the cache reports the warnings it had; an edit is seen."""
+    repo = fixture_repo(tmp_path, BLOCKS)  # its messages have no samples: warnings
+    project = Project(repo)
+    cache = project.build_dir / "cache" / "topics"
+
+    def load() -> tuple[list[str], str]:
+        diagnostics = Diagnostics()
+        catalogue = load_checked(project, diagnostics, FEATURES, markdown=False, cache=cache)
+        assert catalogue is not None, [d.format() for d in diagnostics.sorted()]
+        quota = next(e for t in catalogue.topics for e in t.entries if e.id == "quota")
+        return [d.format() for d in diagnostics.sorted()], quota.title
+
+    first = load()
+    assert any(": warning: " in line for line in first[0]), first
+    stored = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert load() == first
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stored  # read only
+    edit(repo / "catalogue" / "more" / "quota.yml", "title: The quota is reached",
+         "title: The quota is full")
+    assert load()[1] == "The quota is full"
+
+
+def test_a_planted_cache_file_runs_nothing(tmp_path: Path) -> None:
+    """A result kept under build/ only makes the generator's own dataclasses: a file put
+    there to run code is a miss."""
+    slots = Slots(tmp_path / "slots")
+    slots.put("topic", "k1", ("fine", 1))
+    assert slots.get("topic", "k1") == ("fine", 1)
+    assert slots.get("topic", "k2") is None
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return os.system, (f"touch {marker}",)
+
+    (path,) = (tmp_path / "slots").iterdir()
+    path.write_bytes(b"k1\n" + pickle.dumps(Payload()))
+    assert slots.get("topic", "k1") is None
+    assert not marker.exists()
+
+
+def test_compressed_pieces_make_one_gzip_stream() -> None:
+    """The troubleshooter's data is compressed topic by topic; the pieces in a row are one
+    gzip member that any reader opens."""
+    parts = [b'{"a":[', "é".encode() * 5000, b",", re.sub(rb"x", b"y", b"x" * 70000), b"]}"]
+    data = gzip_chunks([(part, deflate_chunk(part)) for part in parts])
+    assert gzip.decompress(data) == b"".join(parts)
+    assert data[:4] == b"\x1f\x8b\x08\x00"
