@@ -30,7 +30,7 @@ from ..core.parallel import fork_map
 from ..core.project import Project, site_settings
 from ..core.versions import Products
 from .checks import load_checked
-from .engines.mkdocs import Request, Result, build_version, convert_blocks, page_block_keys
+from .engines import ENGINES, Engine, Request, Result, choose, load
 from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
@@ -59,14 +59,15 @@ def version_url(site_url: str, moniker: str) -> str:
     return f"{base}{moniker}/" if base else ""
 
 
-def tree_key(project: Project, tree: VersionTree, site_url: str) -> str:
-    """A digest of everything a version's MkDocs build depends on."""
+def tree_key(project: Project, tree: VersionTree, site_url: str,
+             engine: str = "mkdocs") -> str:
+    """A digest of everything a version's build by `engine` depends on."""
     from importlib.metadata import version as dist_version
 
     digest = hashlib.sha256()
-    parts = [CACHE_FORMAT, site_url, json.dumps(tree.nav, sort_keys=True),
+    parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
              json.dumps(tree.extra, sort_keys=True, default=str)]
-    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
+    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "zensical"):
         try:
             parts.append(f"{dist}={dist_version(dist)}")
         except Exception:
@@ -166,16 +167,17 @@ def publish(staging: Path, site: Path) -> None:
 # ---------------------------------------------------------------------------
 
 
-def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
+def inputs_digest(project: Project, features: Sequence[Feature] = (),
+                  engine: str = "mkdocs") -> str:
     """A digest of everything a build reads: mkdocs.yml and the files it names, the
-    catalogue, content/ and overrides/, the generator's own files, the features and the
-    versions of the packages that render."""
+    catalogue, content/ and overrides/, the generator's own files, the features, the engine
+    and the versions of the packages that render."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as dist_version
 
     from ..markdown.xref import configured_maps
 
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest = hashlib.sha256(CACHE_FORMAT.encode() + b"\0" + engine.encode())
     for feature in features:
         parts = [feature.name] + [
             f"{key}={getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
@@ -201,7 +203,7 @@ def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
             if path.is_relative_to(generator_dir) else project.rel(path)
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
-                 "jinja2", "ruamel.yaml", "markdown-it-py"):
+                 "jinja2", "ruamel.yaml", "markdown-it-py", "zensical"):
         try:
             digest.update(f"{dist}={dist_version(dist)}".encode())
         except PackageNotFoundError:
@@ -224,7 +226,7 @@ def _site_stamp(site: Path) -> str:
 
 
 def _request(project: Project, tree: VersionTree, site_url: str, build_root: Path,
-             previous: bool) -> Request:
+             previous: bool, engine: str = "mkdocs") -> Request:
     cache = build_root / "versions"
     manifest: dict[str, Any] = {}
     manifest_file = cache / f"{tree.moniker}.manifest.json"
@@ -238,17 +240,18 @@ def _request(project: Project, tree: VersionTree, site_url: str, build_root: Pat
         str(cache / f"{tree.moniker}.tmp"), tree.nav, tree.extra,
         version_url(site_url, tree.moniker), dict(tree.pieces),
         str(build_root / "cache" / "blocks"),
-        str(cache / tree.moniker) if manifest else "", manifest)
+        str(cache / tree.moniker) if manifest else "", manifest,
+        str(build_root / "engines" / engine / tree.moniker))
 
 
-def _prepare(requests: list[Request], jobs: int | None) -> int:
+def _prepare(engine: Engine, requests: list[Request], jobs: int | None) -> int:
     """Convert every distinct block of the versions to build once, into the cache, spread
     over the workers; each version's build then finds its blocks there."""
     cache = Path(requests[0].cache_dir)
     owner: dict[str, int] = {}
     # Newest versions first: they hold most blocks.
     for number in reversed(range(len(requests))):
-        for key in page_block_keys(requests[number]):
+        for key in engine.page_block_keys(requests[number]):
             if key not in owner and not (cache / key[:2] / f"{key[2:]}.json").is_file():
                 owner[key] = number
     if not owner:
@@ -259,19 +262,20 @@ def _prepare(requests: list[Request], jobs: int | None) -> int:
     chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
     work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
             for at in range(0, len(keys), chunk)]
-    return sum(fork_map(_convert_chunk, work, requests, jobs))
+    return sum(fork_map(_convert_chunk, work, (engine.NAME, requests), jobs))
 
 
-def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
+def _convert_chunk(context: tuple[str, list[Request]], item: tuple[int, list[str]]) -> int:
+    engine, requests = context
     number, keys = item
-    return convert_blocks(requests[number], keys)
+    return load(engine).convert_blocks(requests[number], keys)
 
 
-def _build_one(request: Request) -> Result:
-    return build_version(request)
+def _build_one(engine: str, request: Request) -> Result:
+    return load(engine).build_version(request)
 
 
-def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
+def _build_versions(engine: str, requests: list[Request], jobs: int | None, out: TextIO,
                     index_of: dict[str, int], total: int,
                     sizes: dict[str, int]) -> tuple[dict[str, Result], Diagnostics]:
     """Every requested version built by the engine, in parallel; results by moniker."""
@@ -282,19 +286,20 @@ def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
     if workers == 1 or len(requests) == 1:
         for moniker, request in zip(monikers, requests, strict=True):
             results[moniker] = _finish(index_of[moniker], total, moniker,
-                                       _build_one(request), out)
+                                       _build_one(engine, request), out)
         return results, failures
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Largest versions first, so that no long build starts last and runs alone.
         order = sorted(zip(monikers, requests, strict=True), key=lambda p: -sizes[p[0]])
-        submitted = {moniker: pool.submit(_build_one, request) for moniker, request in order}
+        submitted = {moniker: pool.submit(_build_one, engine, request)
+                     for moniker, request in order}
         for moniker in monikers:  # progress in version order
             try:
                 results[moniker] = _finish(index_of[moniker], total, moniker,
                                            submitted[moniker].result(), out)
             except Exception as err:
                 failures.error(Loc("mkdocs.yml"), f"version '{moniker}'",
-                               f"MkDocs build failed: {err}")
+                               f"{ENGINES[engine]} build failed: {err}")
     return results, failures
 
 
@@ -328,15 +333,19 @@ def build_site(
     out: TextIO = sys.stderr,
     site_dir: Path | None = None,
     only: str | None = None,
+    engine: str | None = None,
 ) -> BuildReport:
     """Validate, render and build every version with `features`, then publish `site/` in
     one step. With `only`, build that version alone into `site_dir` (by default
-    `build/parts/<moniker>/`) as a part for `assemble_parts`."""
+    `build/parts/<moniker>/`) as a part for `assemble_parts`. `engine` overrides the
+    engine mkdocs.yml chooses (`extra.kb.engine`; MkDocs by default)."""
     report = BuildReport()
     started = time.perf_counter()
     build_root = project.build_dir
     site = site_dir or (build_root / "parts" / only if only else project.site)
-    inputs = inputs_digest(project, features)
+    chosen = choose(site_settings(project), project.mkdocs_yml, project.rel(project.mkdocs_yml),
+                    engine)
+    inputs = inputs_digest(project, features, chosen.NAME)
     state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
 
     def stamp_of() -> str:
@@ -384,12 +393,13 @@ def build_site(
     cache.mkdir(parents=True, exist_ok=True)
     if force:
         shutil.rmtree(build_root / "cache" / "blocks", ignore_errors=True)
+        shutil.rmtree(build_root / "engines" / chosen.NAME, ignore_errors=True)
     todo: list[tuple[int, VersionTree, str]] = []
     total = len(trees)
     index_of = {tree.moniker: i for i, tree in enumerate(trees, 1)}
     print(f"kb: building {total} version{'s' if total != 1 else ''}", file=out, flush=True)
     for index, tree in enumerate(trees, 1):
-        key = tree_key(project, tree, site_url)
+        key = tree_key(project, tree, site_url, chosen.NAME)
         key_file = cache / f"{tree.moniker}.key"
         if not force and key_file.is_file() and key_file.read_text() == key \
                 and (cache / tree.moniker).is_dir():
@@ -399,7 +409,8 @@ def build_site(
         todo.append((index, tree, key))
     requests = []
     for _index, tree, _key in todo:
-        request = _request(project, tree, site_url, build_root, previous=not force)
+        request = _request(project, tree, site_url, build_root, previous=not force,
+                           engine=chosen.NAME)
         write_tree(tree, Path(request.docs_dir))
         if Path(request.site_dir).exists():
             shutil.rmtree(request.site_dir)
@@ -407,9 +418,10 @@ def build_site(
     failures = Diagnostics()
     results: dict[str, Result] = {}
     if requests:
-        _prepare(requests, jobs)
+        _prepare(chosen, requests, jobs)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
-        results, failures = _build_versions(requests, jobs, out, index_of, total, sizes)
+        results, failures = _build_versions(chosen.NAME, requests, jobs, out, index_of, total,
+                                            sizes)
     for _index, tree, key in todo:
         if tree.moniker not in results:
             continue
@@ -421,7 +433,7 @@ def build_site(
         report.reused_pages += result.reused_pages
         for message in result.warnings:
             failures.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
-                           f"MkDocs: {message}")
+                           f"{ENGINES[chosen.NAME]}: {message}")
         if result.warnings:
             continue
         built = cache / f"{tree.moniker}.tmp"
@@ -437,7 +449,7 @@ def build_site(
         report.built.append(tree.moniker)
     if failures:
         raise DiagnosticError(failures.sorted())
-    if only is None and report.built:
+    if only is None and any(r.used for r in results.values()):
         _prune_blocks(build_root, products.names)
     staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
     if staging.exists():
@@ -450,6 +462,7 @@ def build_site(
         else:
             shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
             part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
+                    "engine": chosen.NAME,
                     "default": products.default, "default_pages": default_pages}
             (staging / PART_FILE).write_text(json.dumps(part, indent=2) + "\n",
                                              encoding="utf-8")
@@ -524,13 +537,25 @@ def assemble_parts(project: Project, features: Sequence[Feature], parts: Sequenc
         problems.error(Loc(project.rel(project.products_yml)), "products",
                        "products.yml is missing or invalid", "run kb check")
         raise DiagnosticError(problems.items)
-    inputs = inputs_digest(project, features)
     folders: dict[str, Path] = {}
     default_pages: list[str] | None = None
+    digests: dict[str, str] = {}
+    engines: dict[str, str] = {}  # engine -> the first part built with it
     for folder in parts:
         part = read_part(folder)
         moniker = part["moniker"]
         where = Loc(str(folder / PART_FILE))
+        engine = str(part.get("engine") or "mkdocs")
+        if engine not in digests:
+            digests[engine] = inputs_digest(project, features, engine)
+        inputs = digests[engine]
+        engines.setdefault(engine, str(folder))
+        if len(engines) > 1 and engines[engine] == str(folder):
+            first, other = next(iter(engines.items()))
+            problems.error(where, f"version '{moniker}'",
+                           f"built with {ENGINES.get(engine, engine)}, but {other} with "
+                           f"{ENGINES.get(first, first)}",
+                           "build every part with the same engine (kb build --engine)")
         if moniker not in products.names:
             problems.error(where, f"version '{moniker}'", "not a version of products.yml")
         elif moniker in folders:

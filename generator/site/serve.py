@@ -22,10 +22,10 @@ from types import FrameType
 from typing import TextIO
 
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
-from ..core.project import Project
+from ..core.project import Project, site_settings
 from .build import redirect_page, write_tree
 from .checks import load_checked
-from .engines.mkdocs import mkdocs_build
+from .engines import ENGINES, choose
 from .feature import Feature
 from .trees import render_trees
 
@@ -51,6 +51,7 @@ class Preview:
     out: TextIO = field(default=sys.stderr)
     moniker: str = ""
     good: bool = False  # a build succeeded at least once
+    engine: str | None = None  # the engine asked for on the command line
 
     def url(self) -> str:
         return f"http://{HOST}:{self.port}/{self.moniker or self.version}/"
@@ -96,6 +97,8 @@ class Preview:
 
     def _build(self) -> None:
         project = self.project
+        engine = choose(site_settings(project), project.mkdocs_yml,
+                        project.rel(project.mkdocs_yml), self.engine)
         diagnostics = Diagnostics()
         catalogue = load_checked(project, diagnostics, self.features, markdown=False, jobs=1)
         if catalogue is None:
@@ -119,9 +122,14 @@ class Preview:
         write_tree(tree, docs)
         if staging.exists():
             shutil.rmtree(staging)
-        _seconds, warnings = mkdocs_build(str(project.mkdocs_yml), str(docs), str(staging),
-                                          tree.nav, tree.extra, self.url())
-        self.report([f"build/docs/{moniker}: warning: MkDocs: {w}" for w in warnings])
+        _seconds, warnings = engine.plain_build(str(project.mkdocs_yml), str(docs),
+                                                str(staging), tree.nav, tree.extra, self.url())
+        if not staging.is_dir():  # the engine stopped: what it said is the error
+            self.report([f"build/docs/{moniker}: error: {ENGINES[engine.NAME]}: {w}"
+                         for w in warnings])
+            raise DiagnosticError([])
+        self.report([f"build/docs/{moniker}: warning: {ENGINES[engine.NAME]}: {w}"
+                     for w in warnings])
         target = self.root / moniker
         old = work / "old"
         if old.exists():
@@ -143,14 +151,15 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def serve(project: Project, features: Sequence[Feature], version: str, port: int = 8000,
-          out: TextIO = sys.stderr) -> int:
+          out: TextIO = sys.stderr, engine: str | None = None) -> int:
     """Build with `features`, serve and rebuild on change until interrupted; the exit status."""
     from mkdocs.livereload import LiveReloadServer
 
     work = Path(tempfile.mkdtemp(prefix="kb-serve-"))
     root = work / "site"
     root.mkdir()
-    preview = Preview(project, features, version, port or free_port(), root, out)
+    preview = Preview(project, features, version, port or free_port(), root, out,
+                      engine=engine)
     server = None
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:

@@ -31,12 +31,19 @@ def new_entry_url(settings: dict[str, Any]) -> str:
 
 
 def page(title: str) -> str:
-    """The Markdown of the page: a form, the results list, and relative script links."""
+    """The Markdown of the page: a form and the results list; its styles and scripts are
+    named in the front matter (overrides/main.html links them from the page's address)."""
     version = html.escape(title)
     return f"""---
 title: {NAV_TITLE}
 search:
   exclude: true
+kb_styles:
+  - assets/lookup/lookup.css
+kb_scripts:
+  - assets/lookup/lookup-index.js
+  - assets/lookup/lookup.js
+  - assets/lookup/page.js
 ---
 
 # {NAV_TITLE}
@@ -58,10 +65,6 @@ it in **{version}**. Matching runs in your browser: what you paste stays on this
 <p class="kb-lookup__propose" id="kb-lookup-propose" hidden></p>
 <noscript><p>This page needs JavaScript. From a terminal,
 <code>kb lookup -f build.log</code> does the same.</p></noscript>
-<link rel="stylesheet" href="../assets/lookup/lookup.css">
-<script src="../assets/lookup/lookup-index.js"></script>
-<script src="../assets/lookup/lookup.js"></script>
-<script src="../assets/lookup/page.js"></script>
 </div>
 """
 
