@@ -65,8 +65,11 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
     from importlib.metadata import version as dist_version
 
     digest = hashlib.sha256()
+    # The engine's module too: what it does to a version is part of the version's build.
+    code = getattr(load(engine), "__file__", None)
     parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
-             json.dumps(tree.extra, sort_keys=True, default=str)]
+             json.dumps(tree.extra, sort_keys=True, default=str),
+             hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else ""]
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "zensical"):
         try:
             parts.append(f"{dist}={dist_version(dist)}")

@@ -13,8 +13,10 @@ Markdown linked in as `docs/`, and Zensical's own cache (`.cache/`), keyed by co
 that a later build renders again only what changed. Zensical runs in a child process and
 its output is read for warnings; a build that stops is reported, not raised.
 
-What Zensical lacks and the project's pages rely on is added here: `sitemap.xml.gz` beside
-`sitemap.xml`, and no built-in search unless mkdocs.yml asks for MkDocs' search plugin.
+Where Zensical differs from MkDocs + Material by default, the derived configuration keeps the
+site as MkDocs builds it: Material's look (`theme.variant: classic`, unless mkdocs.yml sets
+a variant) and no built-in search unless mkdocs.yml asks for MkDocs' search plugin; and
+`sitemap.xml.gz`, which Zensical does not write, is added beside `sitemap.xml`.
 """
 
 from __future__ import annotations
@@ -90,8 +92,14 @@ def derived_config(config_file: str, nav: list[Any], extra: dict[str, Any],
     data["nav"] = nav
     data["extra"] = extra
     theme = data.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str((root / str(theme["custom_dir"])).resolve())
+    if isinstance(theme, str):
+        theme = data["theme"] = {"name": theme}
+    if isinstance(theme, dict):
+        if theme.get("custom_dir"):
+            theme["custom_dir"] = str((root / str(theme["custom_dir"])).resolve())
+        # Material's look (admonitions with borders, as MkDocs builds them) unless
+        # mkdocs.yml asks for Zensical's newer one (theme.variant: modern).
+        theme.setdefault("variant", "classic")
     data["plugins"] = _plugins(data.get("plugins", None))
     out = StringIO()
     yaml.dump(data, out)
