@@ -64,9 +64,10 @@ def copy_repo(target: Path, content: Path = ROOT) -> Path:
     return target
 
 
-def build_repo(repo: Path) -> Path:
+def build_repo(repo: Path, engine: str | None = None) -> Path:
+    args = ["--engine", engine] if engine else []
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build"], cwd=repo, capture_output=True,
+        [sys.executable, "-m", "generator", "build", *args], cwd=repo, capture_output=True,
         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
@@ -91,6 +92,38 @@ def snapshot_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def snapshot_site(snapshot_repo: Path) -> Path:
     """The SNAPSHOT built with the real `kb build`, for exact output."""
     return build_repo(snapshot_repo)
+
+
+# The site engines (`kb build --engine`); MkDocs + Material for MkDocs is the default.
+ENGINES = ("mkdocs", "zensical")
+
+
+@pytest.fixture(scope="session")
+def snapshot_site_zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SNAPSHOT built with Zensical (`kb build --engine zensical`), in a repository of
+    its own: compared with the MkDocs build, and driven in chromium like it."""
+    repo = copy_repo(tmp_path_factory.mktemp("snapshot-zensical") / "repo", SNAPSHOT)
+    return build_repo(repo, "zensical")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each site engine in turn: tests taking it run once per engine."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def engine_site(engine: str, request: pytest.FixtureRequest) -> Path:
+    """The SNAPSHOT built by `engine` (the builds are shared with the other tests)."""
+    name = "snapshot_site" if engine == "mkdocs" else f"snapshot_site_{engine}"
+    site: Path = request.getfixturevalue(name)
+    return site
+
+
+@pytest.fixture(scope="session")
+def engine_url(engine_site: Path) -> Iterator[str]:
+    """`engine_site` served on 127.0.0.1."""
+    yield from serve(engine_site)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -51,7 +51,11 @@ _DONE = re.compile(r"^(Build started|Build finished in .*|No issues found|\d+ is
 
 def missing() -> str:
     """Why Zensical cannot run here ('' when it can)."""
-    if find_spec("zensical") is None:
+    try:
+        found = find_spec("zensical") is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
         return ("the zensical package is not installed in this environment; run ./dev setup, "
                 "or install the pinned version: pip install -c requirements.lock zensical")
     return ""
@@ -160,22 +164,37 @@ def _prepare(work: Path) -> None:
 
 
 def warnings_of(output: str) -> list[str]:
-    """Zensical's report read as `path:line:col: message` lines (colours removed)."""
+    """Zensical's report read as `path:line:col: message: what` lines (colours removed;
+    `what` is the part of the source line Zensical underlines, e.g. the link's target)."""
     found: list[str] = []
-    message = ""
+    message = place = source = what = ""
+    margin = -1
+
+    def done() -> None:
+        if message:
+            found.append(": ".join(part for part in (place, message, what) if part))
+
     for raw in output.splitlines():
         line = _ANSI.sub("", raw).rstrip()
         head = line.strip()
         if head.startswith(("Warning:", "Error:")):
-            if message:
-                found.append(message)
-            message = head.partition(":")[2].strip()
+            done()
+            message, place, source, what, margin = head.partition(":")[2].strip(), "", "", "", -1
             continue
-        place = _PLACE.search(line)
-        if message and place and not message.startswith(place.group(1)):
-            message = f"{place.group(1)}:{place.group(2)}:{place.group(3)}: {message}"
-    if message:
-        found.append(message)
+        if not message:
+            continue
+        spot = _PLACE.search(line)
+        code = re.match(r"^\s*\d+ │ ", line)
+        if spot and not place:
+            place = f"{spot.group(1)}:{spot.group(2)}:{spot.group(3)}"
+        elif code and not source:
+            margin, source = code.end(), line[code.end():]
+        elif source and not what and margin > 0:
+            marks = re.match(r"^(\s*)([─┬]+)", line[margin:])
+            if marks:
+                start = len(marks.group(1))
+                what = source[start:start + len(marks.group(2))].strip()
+    done()
     return found
 
 
