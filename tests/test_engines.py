@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,20 @@ def set_engine(repo: Path, value: str) -> None:
     config.write_text(config.read_text() + f"extra:\n  kb:\n    engine: {value}\n")
 
 
+def copy_of(repo: Path, tmp_path: Path) -> Path:
+    """A copy of a built repository (its site/ and build/ too)."""
+    return Path(shutil.copytree(repo, tmp_path / "copy", symlinks=True))
+
+
+@pytest.fixture(scope="module")
+def mkdocs_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal fixture built once with the default engine."""
+    repo = fixture_repo(tmp_path_factory.mktemp("mkdocs"))
+    run = kb("build", cwd=repo)
+    assert run.code == 0, run.stderr
+    return repo
+
+
 @pytest.fixture(scope="module")
 def zensical_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal fixture built once with Zensical, chosen by mkdocs.yml."""
@@ -89,16 +104,15 @@ def test_the_setting_builds_with_zensical(zensical_repo: Path) -> None:
 
 def test_the_command_line_overrides_the_setting(zensical_repo: Path, tmp_path: Path) -> None:
     run = kb("build", "--engine", "mkdocs", "--site-dir", str(tmp_path / "out"),
-             cwd=zensical_repo)
+             cwd=copy_of(zensical_repo, tmp_path))
     assert run.code == 0, run.stderr
     page = (tmp_path / "out" / "demo-2" / "demo" / "index.html").read_text()
     assert 'content="mkdocs-' in page and "zensical" not in page
 
 
-def test_unknown_engine_in_mkdocs_yml_leaves_the_site_intact(zensical_repo: Path,
+def test_unknown_engine_in_mkdocs_yml_leaves_the_site_intact(mkdocs_repo: Path,
                                                              tmp_path: Path) -> None:
-    repo = fixture_repo(tmp_path)
-    assert kb("build", cwd=repo).code == 0
+    repo = copy_of(mkdocs_repo, tmp_path)
     before = snapshot(repo / "site")
     set_engine(repo, "zensicle")
     line = len((repo / "mkdocs.yml").read_text().splitlines())
@@ -119,9 +133,8 @@ def test_unknown_engine_on_the_command_line_is_a_usage_error(tmp_path: Path) -> 
     assert not (tmp_path / "repo" / "site").exists()
 
 
-def test_zensical_missing_from_the_environment(tmp_path: Path) -> None:
-    repo = fixture_repo(tmp_path)
-    assert kb("build", cwd=repo).code == 0
+def test_zensical_missing_from_the_environment(mkdocs_repo: Path, tmp_path: Path) -> None:
+    repo = copy_of(mkdocs_repo, tmp_path)
     before = snapshot(repo / "site")
     shim = tmp_path / "shim"
     shim.mkdir()
@@ -140,9 +153,7 @@ def test_zensical_missing_from_the_environment(tmp_path: Path) -> None:
 
 def test_a_zensical_build_failure_leaves_the_site_intact(zensical_repo: Path,
                                                           tmp_path: Path) -> None:
-    repo = fixture_repo(tmp_path)
-    set_engine(repo, "zensical")
-    assert kb("build", cwd=repo).code == 0
+    repo = copy_of(zensical_repo, tmp_path)
     before = snapshot(repo / "site")
     # Jinja has Python's string methods; Zensical's MiniJinja does not.
     (repo / "overrides").mkdir()
@@ -227,6 +238,7 @@ def test_zensical_search_only_where_mkdocs_would_search(tmp_path: Path, plugins:
 
 
 def test_cached_build_after_an_edit_equals_a_clean_build(tmp_path: Path) -> None:
+    # Zensical's cache knows the paths it was made in: this repository builds in place.
     repo = fixture_repo(tmp_path)
     set_engine(repo, "zensical")
     assert kb("build", cwd=repo).code == 0
@@ -248,7 +260,7 @@ def test_cached_build_after_an_edit_equals_a_clean_build(tmp_path: Path) -> None
 def test_parts_built_with_two_engines_are_not_assembled(tmp_path: Path) -> None:
     repo = fixture_repo(tmp_path)
     parts = []
-    for version, engine in zip(VERSIONS, ["mkdocs", "zensical", "mkdocs"], strict=True):
+    for version, engine in [("demo-1", "mkdocs"), ("demo-2", "zensical")]:
         run = kb("build", "--only", version, "--engine", engine, cwd=repo)
         assert run.code == 0, run.stderr
         parts.append(str(repo / "build" / "parts" / version))
