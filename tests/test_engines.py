@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.diagnostics import DiagnosticError
 from generator.site.engines import choose
 from generator.site.engines.zensical import derived_config, warnings_of
 from tests.conftest import FIXTURES, ROOT
