@@ -9,6 +9,7 @@ Nothing here imports the generator.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,22 @@ def python_markdown(text: str) -> str:
     return markdown.markdown(text, extensions=names, extension_configs=configs)
 
 
+# A `|` inside a code span: Markdig (unlike GFM) does not split a table cell there.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_PIPE = "\ue000"
+
+
 def commonmark(text: str) -> str:
-    """HTML as a CommonMark parser (with GFM tables) renders `text`."""
-    return MarkdownIt("commonmark").enable("table").render(text)
+    """HTML as Markdig (a CommonMark parser with pipe tables) renders `text`.
+
+    Pipe tables follow Markdig: a code span takes precedence over a `|` (markdown-it-py
+    splits there, as GFM does), so pipes inside code spans are hidden from the parser.
+    """
+    if _PIPE in text:
+        raise ValueError("text holds U+E000, which the reference uses as a placeholder")
+    hidden = "\n".join(_CODE_SPAN.sub(lambda m: m[0].replace("|", _PIPE), line)
+                       if "|" in line else line for line in text.split("\n"))
+    return MarkdownIt("commonmark").enable("table").render(hidden).replace(_PIPE, "|")
 
 
 def skeleton(html: str) -> list[str]:

@@ -545,7 +545,6 @@ def test_split_front_matter() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("---\ntitle: [x\n---\n", "line 2: invalid YAML: expected ',' or ']'"),
-    ("---\na: 1\na: 2\n---\n", 'line 3: invalid YAML: found duplicate key "a"'),
     ("---\n- a\n---\n", "line 2: front matter must be a mapping of keys to values, found list"),
     ("---\ntitle: x\n", "line 1: front matter opened with '---' is not closed by '---'"),
 ])

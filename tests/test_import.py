@@ -21,7 +21,7 @@ from tests.helpers_cli import fixture_repo, kb
 
 ARTICLE = FIXTURES / "import" / "article"
 EXPECTED = FIXTURES / "import" / "expected"
-SEED = SHARED / "seed" / "000_3ec957c9509555dc.txt"
+SEED = (SHARED / "seed" / "000_3ec957c9509555dc.txt").resolve()  # ../shared may be a link
 REFERENCES = sorted(p for p in (SHARED / "reference").glob("*.md") if p.name != "README.md") \
     if (SHARED / "reference").is_dir() else []
 

@@ -80,3 +80,23 @@ def test_fragments_real_articles_link_to_are_the_ids_docfx_gave() -> None:
         checked += 1
     assert checked >= 10
     assert missing == KNOWN_BROKEN
+
+
+def test_heading_ids_count_the_headings_of_every_zone() -> None:
+    # DocFX renders every moniker zone into the page (`<div range="...">`, hidden by the
+    # version selector), so a heading's id counts the headings of zones another version
+    # shows: the second "Cause" is `cause-1` in every version, also where the first is hidden.
+    from generator.core.diagnostics import Diagnostics, Loc
+    from generator.markdown.docfx import Context, translate
+    from tests.conftest import ROOT
+    from tests.helpers import shipped_like_products
+
+    text = ("# Title\n\n::: moniker range=\"azure-devops\"\n## Cause\nCloud only.\n"
+            "::: moniker-end\n\n## Cause\n\nEverywhere.\n\n## Cause\n")
+    ctx = Context(shipped_like_products(), ROOT, (ROOT / "content",))
+    ids = {}
+    for moniker in ("tfs-2015", "azure-devops"):
+        out = translate(text, Loc("content/page.md", 1, 1), moniker, ctx, Diagnostics())
+        ids[moniker] = re.findall(r"\{ #([\w-]+) \}", out)
+    assert ids == {"tfs-2015": ["title", "cause-1", "cause-2"],
+                   "azure-devops": ["title", "cause", "cause-1", "cause-2"]}

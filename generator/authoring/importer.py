@@ -201,11 +201,9 @@ class Importer:
 
     def front_matter(self, text: str) -> tuple[dict[str, object], str, int]:
         """The front matter; a key written twice keeps its last value, as DocFX does."""
-        try:
-            return docfx.split_front_matter(text)
-        except docfx.FrontMatterError as err:
-            if "duplicate key" not in err.message:
-                raise
+        read = docfx.read_front_matter(text)
+        if not read.repeated:
+            return read.data, read.body, read.removed
         lines = text.split("\n")
         end = next(i for i in range(1, len(lines)) if docfx.FRONT_MATTER_END.match(lines[i]))
         last: dict[str, int] = {}
@@ -218,8 +216,7 @@ class Importer:
             if found and last[found[1]] != index:
                 self.unmapped(index + 1, "front matter", f"key '{found[1]}' is repeated; the "
                               "last value is kept, as DocFX does")
-                lines[index] = ""
-        return docfx.split_front_matter("\n".join(lines))
+        return read.data, read.body, read.removed
 
     def _tree(self, lines: list[Line]) -> Node:
         root = Node(0, "", 0)

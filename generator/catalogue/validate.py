@@ -296,11 +296,16 @@ def build_pages(project: Project, files: list[MarkdownFile], products: Products,
     pages = []
     for page in files:
         try:
-            meta, body, skipped = docfx.split_front_matter(page.text)
-        except ValueError as err:
-            diagnostics.error(Loc(page.path, 1, 1), "front matter", str(err),
+            found = docfx.read_front_matter(page.text)
+        except docfx.FrontMatterError as err:
+            diagnostics.error(Loc(page.path, err.line, 1), "front matter", err.message,
                               "fix the YAML between the '---' lines")
             continue
+        meta, body, skipped = found.data, found.body, found.removed
+        for line, col, key in found.repeated:  # DocFX keeps the last value and warns
+            diagnostics.warning(Loc(page.path, line, col), "front matter",
+                                f"key '{key}' is already defined; its last value is used",
+                                "remove the duplicate key")
         applies = products.everything()
         range_text = meta.get("monikerRange") or meta.get("moniker_range")
         if range_text is not None:

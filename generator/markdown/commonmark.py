@@ -16,11 +16,14 @@ reach MkDocs unchanged.
 
 from __future__ import annotations
 
+import importlib
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.tree import SyntaxTreeNode
 
 # Deeper nesting than this is read as text, as markdown-it does by default: it bounds the
@@ -38,10 +41,57 @@ Node = SyntaxTreeNode
 
 
 def parser() -> MarkdownIt:
-    """A CommonMark parser with GFM tables, as Markdig reads DocFX pages."""
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    """A CommonMark parser with pipe tables, as Markdig reads DocFX pages."""
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    md.block.ruler.at("table", markdig_table, {"alt": ["paragraph", "reference"]})
+    return md
 
 
+def markdig_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it-py's GFM table rule, with cells split as Markdig splits them: a `|`
+    inside a code span belongs to the code (Markdig parses code spans before pipes; GFM
+    splits the cell there). The rule reads `escapedSplit` from its module when it runs; the
+    lock keeps threads that parse at once from restoring it under one another."""
+    with _TABLE_LOCK:
+        original = _table_rule.escapedSplit
+        _table_rule.escapedSplit = markdig_cells
+        try:
+            return bool(_table_rule.table(state, start, end, silent))
+        finally:
+            _table_rule.escapedSplit = original
+
+
+def markdig_cells(row: str) -> list[str]:
+    """A table row's cells: split at each `|` that is neither escaped (`\\|`, read as `|`)
+    nor inside a code span (a backtick run closed by the next run as long)."""
+    cells: list[str] = []
+    current: list[str] = []
+    i, size = 0, len(row)
+    while i < size:
+        char = row[i]
+        if char == "\\" and i + 1 < size:
+            current.append("|" if row[i + 1] == "|" else row[i:i + 2])
+            i += 2
+        elif char == "`":
+            opener = _BACKTICKS.match(row, i)
+            run = opener.end() - i if opener else 1
+            stop = _closing_run(row, i + run, run) or i + run
+            current.append(row[i:stop])
+            i = stop
+        elif char == "|":
+            cells.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(char)
+            i += 1
+    cells.append("".join(current))
+    return cells
+
+
+# The module of markdown-it-py's table rule (the package exports the rule under its name).
+_table_rule: Any = importlib.import_module("markdown_it.rules_block.table")
+_TABLE_LOCK = threading.Lock()
 _PARSER = parser()
 
 
@@ -94,6 +144,104 @@ def escape_cell(text: str) -> str:
     return "".join(out)
 
 
+# CommonMark lets a backslash escape any ASCII punctuation; Python-Markdown only some of it
+# and shows the backslash before the rest (`\<b\>` would even read as an HTML tag there).
+_UNESCAPED = frozenset("\"$%&',/:;<=?@^~")
+_REFERENCES = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
+# Where a backslash is no escape: raw HTML, autolinks and link destinations.
+_RAW = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*"  # autolink
+    r"|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>"  # tag or comment
+    r"|\]\((?:<[^>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)", re.DOTALL)
+
+
+def python_markdown_escapes(text: str) -> str:
+    """Inline text written so that Python-Markdown reads it as CommonMark does.
+
+    Each backslash escape Python-Markdown does not know (`\\<`, `\\&`, `\\"`, `\\$` ...)
+    becomes a character reference, and the `[` of a link CommonMark does not read (a
+    destination with a space in it: `[a](b c)`) is escaped. Code spans (a backtick run up
+    to the next run as long, across lines), raw HTML, autolinks and link destinations are
+    copied as they are.
+    """
+    if "\\" not in text and "](" not in text:
+        return text
+    out: list[str] = []
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        if char == "\\" and i + 1 < size:
+            follower = text[i + 1]
+            if follower in _UNESCAPED:
+                out.append(_REFERENCES.get(follower, f"&#{ord(follower)};"))
+            else:
+                out.append(text[i:i + 2])
+            i += 2
+        elif char == "`":
+            opener = _BACKTICKS.match(text, i)
+            run = opener.end() - i if opener else 1
+            end = _closing_run(text, i + run, run)
+            stop = end if end is not None else i + run
+            out.append(text[i:stop])
+            i = stop
+        elif char in "<]" and (raw := _RAW.match(text, i)) is not None:
+            out.append(raw.group())
+            i = raw.end()
+        else:
+            out.append("\\[" if char == "[" and _unread_link(text, i) else char)
+            i += 1
+    return "".join(out)
+
+
+def _unread_link(text: str, start: int) -> bool:
+    """Whether `[` at `start` opens `[text](destination ...)` that Python-Markdown reads
+    as a link and CommonMark does not: a space in a destination not followed by a title."""
+    depth, i, size = 0, start, len(text)
+    while i < size:  # the matching ']'
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "`":
+            opener = _BACKTICKS.match(text, i)
+            run = opener.end() - i if opener else 1
+            i = _closing_run(text, i + run, run) or i + run
+            continue
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        i += 1
+        if depth == 0:
+            break
+    if depth or not text.startswith("(", i):
+        return False
+    i += 1
+    while i < size and text[i] in " \t\n":
+        i += 1
+    if text.startswith("<", i):
+        return False
+    parens = 0
+    while i < size and not text[i].isspace():  # the destination
+        if text[i] == "\\":
+            i += 1
+        elif text[i] == "(":
+            parens += 1
+        elif text[i] == ")":
+            if not parens:
+                return False
+            parens -= 1
+        i += 1
+    while i < size and text[i] in " \t\n":
+        i += 1
+    return i < size and text[i] not in "\"')"
+
+
+def _closing_run(text: str, start: int, length: int) -> int | None:
+    """The end of the next run of exactly `length` backticks from `start`, if any."""
+    for found in _BACKTICKS.finditer(text, start):
+        if len(found.group()) == length:
+            return found.end()
+    return None
+
+
 def paragraph_line(line: str) -> str:
     """One line of paragraph text, without the indentation, made safe for Python-Markdown."""
     line = line.lstrip(" \t")
@@ -109,7 +257,7 @@ class Writer:
     """Writes a markdown-it-py syntax tree as Python-Markdown Markdown.
 
     Subclasses add block types (`custom`), change inline text (`inline_lines`) and heading
-    ids (`heading_suffix`); the layout rules stay here.
+    ids (`heading_id`); the layout rules stay here.
     """
 
     def document(self, tree: Node, env: dict[str, Any]) -> list[str]:
@@ -154,21 +302,25 @@ class Writer:
 
     def inline_lines(self, node: Node, where: str) -> list[str]:
         """The text of an inline node, line by line (`where`: paragraph, heading or cell)."""
-        return node.content.split("\n")
+        return python_markdown_escapes(node.content).split("\n")
 
     def _paragraph(self, node: Node) -> list[str]:
         lines = self.inline_lines(node.children[0], "paragraph") if node.children else []
         return [paragraph_line(line) for line in lines]
 
-    def heading_suffix(self, node: Node, text: str) -> str:
-        """What follows a heading's text (an attribute list with its id, say)."""
-        return ""
+    def heading_id(self, node: Node) -> str | None:
+        """The id a heading is given (None: the one Python-Markdown's toc makes)."""
+        return None
 
     def _heading(self, node: Node) -> list[str]:
         level = int(node.tag[1])
         lines = self.inline_lines(node.children[0], "heading") if node.children else []
         text = " ".join(line.strip() for line in lines if line.strip())
-        suffix = self.heading_suffix(node, text)
+        given = self.heading_id(node)
+        if not text:  # Python-Markdown would show an attribute list alone as the text
+            attribute = f' id="{given}"' if given else ""
+            return [f"<h{level}{attribute}></h{level}>"]
+        suffix = f" {{ #{given} }}" if given else ""
         if not suffix and text.endswith("#"):
             text = text[:-1] + "\\#"  # Python-Markdown drops a closing '#' even without a space
         return [f"{'#' * level} {text}{suffix}".rstrip()]

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import Node as Node_
 
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
 from ..core.versions import Products, Range, RangeError, parse_range
@@ -57,6 +59,8 @@ BLOCK_INCLUDE = re.compile(
 INLINE = re.compile(
     r"(?P<include>\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)]*)\)\])"
     r"|(?P<video>\[!VIDEO\s+(?P<url>[^\]\s]+)\s*\])"
+    # DocFX's no-loc: a backslash escapes the next character, `"` included.
+    r'|(?P<noloc>:::no-loc\s+text="(?P<noloc_text>(?:[^"\\\n]|\\.)*)":::)'
     r"|(?P<directive>:::(?P<name>[A-Za-z][\w-]*)" + _ATTRS + r":::)",
     re.IGNORECASE,
 )
@@ -194,16 +198,31 @@ def check(text: str, loc: Loc, ctx: Context, diagnostics: Diagnostics) -> None:
     _add_unique(diagnostics, found)
 
 
-def split_front_matter(text: str) -> tuple[dict[str, object], str, int]:
-    """YAML front matter (--- ... ---) -> (mapping, body, number of lines removed)."""
+@dataclass(frozen=True)
+class FrontMatter:
+    """A page's YAML front matter: the mapping, the body after it, how many lines it took,
+    and the keys written more than once (1-based line, column, key): DocFX keeps the last
+    value of a repeated key and warns, and so does this reader."""
+
+    data: dict[str, object]
+    body: str
+    removed: int
+    repeated: tuple[tuple[int, int, str], ...] = ()
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    """YAML front matter (--- ... ---) read as DocFX reads it (FrontMatterError if malformed)."""
     lines = text.split("\n")
     if lines[0].lstrip("\ufeff").rstrip() != "---":
-        return {}, text, 0
+        return FrontMatter({}, text, 0)
     end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
     if end is None:
         raise FrontMatterError("front matter opened with '---' is not closed by '---'", 1)
+    yaml = YAML(typ="safe", pure=True)
     try:
-        data = YAML(typ="safe", pure=True).load("\n".join(lines[1:end]))
+        node = yaml.compose("\n".join(lines[1:end]))
+        repeated = _keep_last(node) if node is not None else []
+        data = yaml.constructor.construct_document(node) if node is not None else None
     except YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -214,7 +233,41 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str, int]:
     if not isinstance(data, dict):
         raise FrontMatterError(
             f"front matter must be a mapping of keys to values, found {type(data).__name__}", 2)
-    return {str(key): value for key, value in data.items()}, "\n".join(lines[end + 1:]), end + 1
+    return FrontMatter({str(key): value for key, value in data.items()},
+                       "\n".join(lines[end + 1:]), end + 1,
+                       tuple((line + 2, col + 1, key) for line, col, key in repeated))
+
+
+def _keep_last(node: Node_) -> list[tuple[int, int, str]]:
+    """Each repeated scalar key of every mapping under `node` keeps its first place and its
+    last value (0-based line and column of each repeat)."""
+    repeated: list[tuple[int, int, str]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            kept: list[tuple[Node_, Node_]] = []
+            first: dict[str, int] = {}
+            for key, value in current.value:
+                if isinstance(key, ScalarNode) and key.value in first:
+                    repeated.append((key.start_mark.line, key.start_mark.column, key.value))
+                    kept[first[key.value]] = (kept[first[key.value]][0], value)
+                    continue
+                if isinstance(key, ScalarNode):
+                    first[key.value] = len(kept)
+                kept.append((key, value))
+            current.value = kept
+            stack.extend(v for _, v in kept)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return sorted(repeated)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str, int]:
+    """YAML front matter (--- ... ---) -> (mapping, body, number of lines removed); a repeated
+    key keeps its last value (`read_front_matter` also says which keys were repeated)."""
+    found = read_front_matter(text)
+    return found.data, found.body, found.removed
 
 
 def iter_zone_ranges(text: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -261,11 +314,19 @@ _NOT_PLAIN = re.compile(r"^(?:[ \t]+\S|[-*+>#|<`~=_:\[]|!!!|\?\?\?|\d{1,9}[.)])|
                         re.MULTILINE)
 
 
+# A backslash escape CommonMark reads and Python-Markdown does not (see
+# commonmark.python_markdown_escapes).
+_FOREIGN_ESCAPE = re.compile(r"\\[\"$%&',/:;<=?@^~]")
+# A link destination with a space: no link for CommonMark, a link for Python-Markdown.
+_SPACED_DESTINATION = re.compile(r"\]\([^)\s]*\s")
+
+
 def _plain(text: str) -> bool:
     """True when `text` is paragraphs of text and nothing else (no DocFX construct, no list,
     quote, heading, fence, table, HTML block or link definition): it translates to itself."""
     return ":::" not in text and "[!" not in text and "\r" not in text \
-        and _NOT_PLAIN.search(text) is None and "xref:" not in text
+        and _NOT_PLAIN.search(text) is None and "xref:" not in text \
+        and _FOREIGN_ESCAPE.search(text) is None and _SPACED_DESTINATION.search(text) is None
 
 
 @functools.lru_cache(maxsize=1)
@@ -311,7 +372,17 @@ class _Translation:
                 lines[0].loc if lines else Loc(path, 1, 1), "markdown",
                 f"blocks are nested more than {commonmark.MAX_NESTING} deep (quotes or lists "
                 "inside one another); what lies deeper is not shown", "flatten the nesting")
-        return _DocfxWriter(self, shown, path).document(tree, env)
+        writer = _DocfxWriter(self, shown, path)
+        if self.headings:  # a version that hides no line: the ids of every zone shown
+            known = {} if len(shown) == len(lines) else \
+                _zone_heading_ids(self._every_zone(lines), shown)
+            writer.ids = writer.heading_ids(tree, known)
+        return writer.document(tree, env)
+
+    def _every_zone(self, lines: list[_Line]) -> list[_Line]:
+        """The lines with every zone shown (problems are reported by the version's pass)."""
+        scratch = _Translation(self.ctx, None, Loc(self.page, 1, 1), False)
+        return scratch._zones(lines, self.ctx.products.everything())
 
     def _shows(self, zone: Range) -> bool:
         return self.moniker is None or self.moniker in zone
@@ -484,13 +555,17 @@ class _DocfxWriter(Writer):
     def diagnostics(self) -> Diagnostics:
         return self.tr.diagnostics
 
-    def document(self, tree: Node, env: dict[str, Any]) -> list[str]:
-        if self.tr.headings:
-            ids = HeadingIds()
-            for node in _walk(tree):
-                if node.type == "heading":
-                    self.ids[id(node)] = ids.add(inline_plain_text(node))
-        return super().document(tree, env)
+    def heading_ids(self, tree: Node, known: dict[int, str]) -> dict[int, str]:
+        """node id -> DocFX's id for each heading of `tree`: the id it has with every zone
+        shown (`known`, by source line), else the next free one."""
+        ids = HeadingIds(known.values())
+        found = {}
+        for node in _walk(tree):
+            if node.type == "heading":
+                line = self.line(node.map[0] if node.map else 0).loc.line
+                found[id(node)] = known[line] if line in known else \
+                    ids.add(inline_plain_text(node))
+        return found
 
     # Locations -------------------------------------------------------------------------
 
@@ -519,7 +594,8 @@ class _DocfxWriter(Writer):
         """The inline content's lines from `first` on, DocFX's inline constructs replaced."""
         start = node.map[0] if node.map else 0
         pieces = node.content.split("\n")
-        return [self.inline(piece, start + k) for k, piece in enumerate(pieces) if k >= first]
+        lines = [self.inline(piece, start + k) for k, piece in enumerate(pieces) if k >= first]
+        return commonmark.python_markdown_escapes("\n".join(lines)).split("\n")
 
     def inline(self, piece: str, index: int) -> str:
         """One line of inline text: includes, videos, images and xrefs replaced outside code
@@ -548,6 +624,8 @@ class _DocfxWriter(Writer):
                 out.append(self._inline_include(found["path"], at, line.zone))
             elif found["video"]:
                 out.append(f"[Video]({found['url']})")
+            elif found["noloc"]:
+                out.append(_literal(re.sub(r"\\(.)", r"\1", found["noloc_text"]).strip()))
             else:
                 out.append(self._directive(found, attributes(found["attrs"]), at))
         rest = text[pos:]
@@ -623,7 +701,7 @@ class _DocfxWriter(Writer):
         if name == "image":
             return self._image(attrs, at)
         if name == "no-loc":  # text kept from translation: the text itself
-            return attrs.get("text", "")
+            return _literal(attrs.get("text", "").strip())
         if name == "image-end":
             self.diagnostics.warning(at, "image",
                                      "':::image-end:::' closes no ':::image type=\"complex\"'",
@@ -684,9 +762,8 @@ class _DocfxWriter(Writer):
                     self._check_image(src, self.at(node, found["src"]))
         return lines
 
-    def heading_suffix(self, node: Node, text: str) -> str:
-        found = self.ids.get(id(node))
-        return f" {{ #{found} }}" if found else ""
+    def heading_id(self, node: Node) -> str | None:
+        return self.ids.get(id(node))
 
     def reference(self, label: str, ref: dict[str, Any]) -> str:
         href = str(ref.get("href", ""))
@@ -724,7 +801,8 @@ class _DocfxWriter(Writer):
             )
         lead: list[str] = []
         if alert["rest"].strip():  # text on the marker line starts the body
-            lead = [self.inline(alert["rest"].strip(), first.map[0] if first.map else 0)]
+            lead = [commonmark.python_markdown_escapes(
+                self.inline(alert["rest"].strip(), first.map[0] if first.map else 0))]
         body = self._rest(lead, inline, node.children[1:])
         if not body and self.tr.moniker is not None:  # with every zone shown, nothing is empty
             self.diagnostics.warning(at, "alert", f"alert [!{alert['kind']}] has no text",
@@ -995,6 +1073,23 @@ _LANGUAGES = {
 }
 
 
+def _zone_heading_ids(every: list[_Line], shown: list[_Line]) -> dict[int, str]:
+    """Source line -> DocFX's id of each heading, computed with every zone shown: DocFX
+    renders every zone into the page (the reader's version selector hides them), so a
+    heading's id counts the headings of every zone before it. Only lines shown count."""
+    tree, _ = commonmark.parse("\n".join(line.text for line in every), _parser())
+    ids = HeadingIds()
+    wanted = {line.loc.line for line in shown}
+    found = {}
+    for node in _walk(tree):
+        if node.type == "heading" and node.map:
+            line = every[min(node.map[0], len(every) - 1)].loc.line
+            heading_id = ids.add(inline_plain_text(node))
+            if line in wanted:
+                found[line] = heading_id
+    return found
+
+
 def _walk(tree: Node) -> Iterator[Node]:
     """Every block node in document order."""
     stack = list(reversed(tree.children))
@@ -1045,6 +1140,16 @@ def _pivot_groups(path: Path) -> dict[str, str]:
 
 _LIST_MARKER = re.compile(r"^(?P<marker>[-*+]|\d{1,9}\.) (?P<rest>\S.*)$")
 _MD_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)+\]\([^)\s]+(?:\s+\"[^\"]*\")?\)(?!\{)")
+
+
+# Characters Python-Markdown reads as markup when unescaped.
+_MARKUP = frozenset("\\`*_{}[]()#+-.!|>")
+
+
+def _literal(text: str) -> str:
+    """`text` as Markdown that shows exactly `text` (no emphasis, link or HTML in it)."""
+    return "".join("&lt;" if c == "<" else "&amp;" if c == "&" else f"\\{c}" if c in _MARKUP
+                   else c for c in text)
 
 
 def _checked(line: str) -> str:

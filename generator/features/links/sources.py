@@ -22,6 +22,7 @@ from ...core.diagnostics import Diagnostics, Loc, did_you_mean
 from ...core.project import Project
 from ...core.versions import Products, Range, RangeError, parse_range
 from ...markdown import docfx
+from ...markdown.paths import rebase
 from ...site.render import link_target
 from .markdown import fenced_lines, markdown_anchors, markdown_links
 
@@ -38,6 +39,19 @@ class SourceLink:
     page: str  # the docs page (e.g. 'azure-rm-endpoint.md') the link is rendered into
     versions: frozenset[str]
     image: bool = False
+    # For a link written in an include: (the include's folder, the including text's folder),
+    # as repository paths. The target is relative to the include; the page gets it rebased.
+    rebased: tuple[str, str] | None = None
+
+    @property
+    def on_page(self) -> str:
+        """The target as the page it is rendered into has it."""
+        if self.rebased is None:
+            return self.target
+        written = self.target.strip()
+        if written.startswith("<") and written.endswith(">"):
+            written = written[1:-1]
+        return rebase(written, *self.rebased)
 
 
 @dataclass(frozen=True)
@@ -136,8 +150,12 @@ def locate(root: Path, loc: Loc, target: str) -> Loc:
 
 
 def text_links(project: Project, products: Products, text: Markdown, page: str,
-               shown: Range, depth: int = 0) -> Iterator[SourceLink]:
-    """The links of one Markdown text (and of the files it includes) rendered into `page`."""
+               shown: Range, depth: int = 0, top: str | None = None) -> Iterator[SourceLink]:
+    """The links of one Markdown text (and of the files it includes) rendered into `page`;
+    `top` is the folder of the text that includes this one, if any."""
+    folder = posixpath.dirname(text.loc.path)
+    top = folder if top is None else top
+    rebased = (folder, top) if folder != top else None
     zoned = _zoned_lines(text.text, products, shown)
     lines = [line for line, _, _ in zoned]
     links = markdown_links(lines, [code for _, _, code in zoned])
@@ -152,7 +170,7 @@ def text_links(project: Project, products: Products, text: Markdown, page: str,
             guess = Loc(text.loc.path, max(text.loc.line, 1) + link.line, link.col + 1)
         yield SourceLink(locate(root, guess.shifted(col=0), link.target)
                          if not _at(root, guess, link.target) else guess,
-                         link.target, page, zone.monikers, link.image)
+                         link.target, page, zone.monikers, link.image, rebased)
     if depth >= MAX_INCLUDE_DEPTH:
         return
     for line, zone, code in zoned:
@@ -162,7 +180,7 @@ def text_links(project: Project, products: Products, text: Markdown, page: str,
         paths = [include["path"]] if include else \
             [m["path"] for m in docfx.INLINE.finditer(line) if m["include"]]
         for written in paths:
-            yield from _included(project, products, text, written, page, zone, depth)
+            yield from _included(project, products, text, written, page, zone, depth, top)
 
 
 def _at(root: Path, loc: Loc, target: str) -> bool:
@@ -173,7 +191,7 @@ def _at(root: Path, loc: Loc, target: str) -> bool:
 
 
 def _included(project: Project, products: Products, text: Markdown, written: str, page: str,
-              zone: Range, depth: int) -> Iterator[SourceLink]:
+              zone: Range, depth: int, top: str) -> Iterator[SourceLink]:
     written = unquote(written.strip().strip("<>").strip())
     rel = posixpath.normpath(posixpath.join(posixpath.dirname(text.loc.path), written))
     path = project.root / rel
@@ -184,7 +202,7 @@ def _included(project: Project, products: Products, text: Markdown, written: str
     except (OSError, UnicodeDecodeError, ValueError):
         return
     yield from text_links(project, products, Markdown(body, Loc(rel, removed + 1, 1)), page,
-                          zone, depth + 1)
+                          zone, depth + 1, top)
 
 
 def _ranged_texts(obj: Any, shown: Range) -> Iterator[tuple[Markdown | Link, Range]]:
@@ -269,7 +287,7 @@ def check_source_links(links: list[SourceLink], index: DocsIndex, products: Prod
         shown = [v for v in order if v in link.versions and v in index.files]
         missing_page: list[str] = []
         missing_anchor: list[str] = []
-        resolved = resolve_source(link.page, link.target)
+        resolved = resolve_source(link.page, link.on_page)
         if resolved.kind == "skip":
             continue
         if resolved.path.startswith(".."):
@@ -306,8 +324,9 @@ def check_source_links(links: list[SourceLink], index: DocsIndex, products: Prod
             else:
                 every = sorted(set().union(*index.files.values()))
                 pool = [p for p in every if p.endswith(".md")] if what == "page" else every
-                suggestion = did_you_mean(resolved.path, pool) or \
-                    f"paths are relative to {link.page}"
+                suggestion = did_you_mean(resolved.path, pool) or (
+                    f"paths in an include are relative to the include, {link.loc.path}"
+                    if link.rebased else f"paths are relative to {link.page}")
             diagnostics.error(link.loc, subject, message, suggestion)
         if missing_anchor:
             frag = unquote(resolved.fragment or "")
@@ -386,7 +405,7 @@ class SourceIndex:
         for link in self.links_of(page):
             if version not in link.versions:
                 continue
-            resolved = resolve_source(page, link.target)
+            resolved = resolve_source(page, link.on_page)
             if resolved.kind == "skip":
                 continue
             frag = unquote(resolved.fragment or "")
@@ -397,7 +416,7 @@ class SourceIndex:
                     for p in options]
             if wanted in site or wanted.rstrip("/") in (s.rstrip("/") for s in site):
                 return link.loc
-            if best is None and (link.target == url or (frag and link.target.endswith(
+            if best is None and (link.on_page == url or (frag and link.on_page.endswith(
                     "#" + fragment))):
                 best = link.loc
         return best
