@@ -30,7 +30,7 @@ from ..core.parallel import fork_map
 from ..core.project import Project, site_settings
 from ..core.versions import Products
 from .checks import load_checked
-from .engines import ENGINES, Engine, Request, Result, choose, load
+from .engines import DEFAULT, ENGINES, Engine, Request, Result, choose, load
 from .feature import Feature, finish_site, finish_version
 from .trees import VersionTree, render_trees
 
@@ -85,6 +85,12 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
     for name, data in tree.files.items():
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+def versions_dir(build_root: Path, engine: str) -> Path:
+    """Where the versions built by `engine` are kept for reuse (one folder per engine, so
+    that builds with either engine reuse their own)."""
+    return build_root / ("versions" if engine == DEFAULT else f"versions-{engine}")
 
 
 def write_tree(tree: VersionTree, docs_dir: Path) -> None:
@@ -230,7 +236,7 @@ def _site_stamp(site: Path) -> str:
 
 def _request(project: Project, tree: VersionTree, site_url: str, build_root: Path,
              previous: bool, engine: str = "mkdocs") -> Request:
-    cache = build_root / "versions"
+    cache = versions_dir(build_root, engine)
     manifest: dict[str, Any] = {}
     manifest_file = cache / f"{tree.moniker}.manifest.json"
     if previous and manifest_file.is_file() and (cache / tree.moniker).is_dir():
@@ -349,7 +355,9 @@ def build_site(
     chosen = choose(site_settings(project), project.mkdocs_yml, project.rel(project.mkdocs_yml),
                     engine)
     inputs = inputs_digest(project, features, chosen.NAME)
-    state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
+    suffix = "" if chosen.NAME == DEFAULT else f"-{chosen.NAME}"
+    state_file = build_root / (f"last-build{suffix}.json" if not only
+                               else f"last-part-{only}{suffix}.json")
 
     def stamp_of() -> str:
         return _site_stamp(site) if not only else _part_stamp(site)
@@ -392,7 +400,7 @@ def build_site(
         trees = [t for t in trees if t.moniker == only]
     settings = site_settings(project)
     site_url = str(settings.get("site_url") or "")
-    cache = build_root / "versions"
+    cache = versions_dir(build_root, chosen.NAME)
     cache.mkdir(parents=True, exist_ok=True)
     if force:
         shutil.rmtree(build_root / "cache" / "blocks", ignore_errors=True)
