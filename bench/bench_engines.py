@@ -8,7 +8,9 @@ engine builds every version with the real `kb build` (`build_site`), three times
   the converted blocks; Zensical: its `.cache/` per version), i.e. the engine run twice;
 - one-entry edit: one catalogue entry changed, everything in build/ kept.
 
-Reported in seconds and as ratios Zensical / MkDocs (below 1: Zensical is faster). Then, in
+Reported in seconds and as ratios Zensical / MkDocs (below 1: Zensical is faster), for the
+whole `kb build` and for the engine's runs alone (the sum of the versions' build times; the
+generator's own work, the same for both, is left out). Then, in
 Chromium (Debian's, through Playwright) over a local server, the time from opening a page to
 the first search result for an error code, on each engine's build of the 1,000 errors (the
 search box each build has: Material's, Zensical's, or the project's own).
@@ -91,6 +93,8 @@ def three_builds(repo: Path, engine: str, edit: Callable[[Path], Path]) -> dict[
         assert best is not None
         seconds, report = best
         figures[name] = {"s": round(seconds, 2), "built": len(report.built),
+                         # the engine's share: its runs, one per version (in parallel)
+                         "engine s": round(sum(report.seconds.values()), 2),
                          "pages rendered": report.rendered_pages,
                          "pages reused": report.reused_pages}
 
@@ -166,7 +170,8 @@ def ratio(a: float | None, b: float | None) -> str:
 
 
 def main(argv: list[str]) -> int:
-    results: dict[str, Any] = {"entries": ENTRIES, "repeat": REPEAT, "cores": os.cpu_count()}
+    results: dict[str, Any] = {"entries": ENTRIES, "repeat": REPEAT, "cores": os.cpu_count(),
+                               "load": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory(prefix="kb-bench-engines-") as tmp:
         cases: dict[str, tuple[Callable[[Path], Path], Callable[[Path], Path]]] = {
             "shipped": (shipped_repo, edit_shipped_entry),
@@ -190,15 +195,17 @@ def main(argv: list[str]) -> int:
 
 
 def report(r: dict[str, Any]) -> None:
-    print(f"2 engines, {r['cores']} cores, best of {r['repeat']} (seconds; ratio = Zensical / "
-          "MkDocs)")
+    print(f"2 engines, {r['cores']} cores, best of {r['repeat']}, load average "
+          f"{r['load']} at the start (seconds; ratio = Zensical / MkDocs)")
     for case in ("shipped", f"{r['entries']} entries"):
         print(f"  {case}:")
         for measure in ("cold", "engine cache", "one-entry edit"):
             m = r[case]["mkdocs"][measure]
             z = r[case]["zensical"][measure]
             print(f"    {measure:15} MkDocs {m['s']:6.2f}  Zensical {z['s']:6.2f}  "
-                  f"ratio {ratio(z['s'], m['s'])}  (pages rendered/reused: MkDocs "
+                  f"ratio {ratio(z['s'], m['s'])};  engine runs alone: MkDocs "
+                  f"{m['engine s']:6.2f}  Zensical {z['engine s']:6.2f}  ratio "
+                  f"{ratio(z['engine s'], m['engine s'])}  (pages rendered/reused: MkDocs "
                   f"{m['pages rendered']}/{m['pages reused']}, Zensical "
                   f"{z['pages rendered']}/{z['pages reused']})")
     search = r["first search result"]
