@@ -124,6 +124,16 @@ def test_unknown_engine_in_mkdocs_yml_leaves_the_site_intact(mkdocs_repo: Path,
     assert snapshot(repo / "site") == before
 
 
+def test_kb_check_names_an_unknown_engine(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    set_engine(repo, "zensicle")
+    line = len((repo / "mkdocs.yml").read_text().splitlines())
+    run = kb("check", cwd=repo)
+    assert run.code == 1
+    assert f"mkdocs.yml:{line}:13: error: extra.kb.engine: unknown engine 'zensicle'" \
+        in run.stdout + run.stderr
+
+
 def test_unknown_engine_on_the_command_line_is_a_usage_error(tmp_path: Path) -> None:
     run = kb("build", "--engine", "sphinx", cwd=fixture_repo(tmp_path))
     assert run.code == 2
