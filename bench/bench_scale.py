@@ -130,7 +130,7 @@ def first_search_result(page: Any, url: str, query: str) -> None:
     box = page.locator("input[type=search], .md-search__input").first
     box.click()
     box.type(query)
-    page.locator(".md-search-result__item, .kb-search-result, .pagefind-ui__result").first \
+    page.locator(".md-search-result__item, .kb-search__item, .pagefind-ui__result").first \
         .wait_for(timeout=60_000)
 
 

@@ -82,11 +82,21 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_repo(copy_repo(tmp_path_factory.mktemp("shipped") / "repo"))
 
 
+# What a team sets in mkdocs.yml for its own knowledge base (the shipped file sets neither):
+# the snapshot has them, so that tests pin the feedback links and addresses they give.
+CONFIGURED = ("\nsite_url: https://kb.example.org/\n"
+              "repo_url: https://github.com/example/kb\n")
+
+
 @pytest.fixture(scope="session")
 def snapshot_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A repository holding the SNAPSHOT with the project's configuration and theme; tests
-    that pin exact output run kb there (and must not change it)."""
-    return copy_repo(tmp_path_factory.mktemp("snapshot") / "repo", SNAPSHOT)
+    """A repository holding the SNAPSHOT with the project's configuration and theme, and a
+    site and repository address set; tests that pin exact output run kb there (and must
+    not change it)."""
+    repo = copy_repo(tmp_path_factory.mktemp("snapshot") / "repo", SNAPSHOT)
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write(CONFIGURED)
+    return repo
 
 
 @pytest.fixture(scope="session")
@@ -116,8 +126,11 @@ def page_errors(engine: str, errors: list[str]) -> list[str]:
 @pytest.fixture(scope="session")
 def snapshot_site_zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SNAPSHOT built with Zensical (`kb build --engine zensical`), in a repository of
-    its own: compared with the MkDocs build, and driven in chromium like it."""
+    its own, configured like `snapshot_repo`: compared with the MkDocs build, and driven in
+    chromium like it."""
     repo = copy_repo(tmp_path_factory.mktemp("snapshot-zensical") / "repo", SNAPSHOT)
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write(CONFIGURED)
     return build_repo(repo, "zensical")
 
 

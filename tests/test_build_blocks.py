@@ -109,7 +109,7 @@ def test_an_edit_rebuilds_its_pages_as_a_clean_build_would(tmp_path: Path) -> No
     for moniker in ("demo-1", "demo-2", "demo-3"):
         assert f"{moniker}: built in " in edited.stderr
         line = next(x for x in edited.stderr.splitlines() if f"{moniker}: built" in x)
-        assert line.endswith("(1 pages rendered, 4 reused)"), line
+        assert line.endswith("(1 pages rendered, 5 reused)"), line
     clean = kb("build", "--force", "--site-dir", str(tmp_path / "clean"), cwd=repo)
     assert clean.code == 0, clean.stderr
     assert differences(repo / "site", tmp_path / "clean") == []

@@ -109,6 +109,19 @@ def test_the_command_line_overrides_the_setting(zensical_repo: Path, tmp_path: P
     assert 'content="mkdocs-' in page and "zensical" not in page
 
 
+def test_a_site_dir_is_replaced_again_not_followed(mkdocs_repo: Path, tmp_path: Path) -> None:
+    repo = copy_of(mkdocs_repo, tmp_path)
+    out = tmp_path / "out"
+    for _ in range(2):
+        run = kb("build", "--force", "--site-dir", str(out), cwd=repo)
+        assert run.code == 0, run.stderr
+    # The second build replaced the link, not wrote through it into the first build.
+    assert out.is_symlink() and (out / "demo-2" / "demo" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == \
+        ["out", "out.builds"]
+    assert len([p for p in (tmp_path / "out.builds").iterdir() if p.is_dir()]) == 1
+
+
 def test_unknown_engine_in_mkdocs_yml_leaves_the_site_intact(mkdocs_repo: Path,
                                                              tmp_path: Path) -> None:
     repo = copy_of(mkdocs_repo, tmp_path)
@@ -164,6 +177,7 @@ def test_a_zensical_build_failure_leaves_the_site_intact(zensical_repo: Path,
                                                           tmp_path: Path) -> None:
     repo = copy_of(zensical_repo, tmp_path)
     before = snapshot(repo / "site")
+    folders = sorted(p.name for p in repo.iterdir() if p.name.startswith("site"))
     # Jinja has Python's string methods; Zensical's MiniJinja does not.
     (repo / "overrides").mkdir()
     (repo / "overrides" / "main.html").write_text(
@@ -179,7 +193,8 @@ def test_a_zensical_build_failure_leaves_the_site_intact(zensical_repo: Path,
         "RuntimeError: unknown method: string has no method named rstrip (in main.html:2)" \
         in run.stderr.splitlines()
     assert snapshot(repo / "site") == before
-    assert sorted(p.name for p in repo.iterdir() if p.name.startswith("site")) == ["site"]
+    # Nothing staged is left beside it.
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith("site")) == folders
 
 
 def test_zensical_warnings_fail_the_build_with_their_place(tmp_path: Path) -> None:
@@ -258,10 +273,10 @@ def test_cached_build_after_an_edit_equals_a_clean_build(tmp_path: Path) -> None
     # The edit is in two versions, one page each: Zensical's cache serves the others.
     assert "[1/3] demo-1: unchanged, reused" in edited.stderr
     assert "[2/3] demo-2: built in" in edited.stderr
-    assert "(1 pages rendered, 3 reused)" in edited.stderr
+    assert "(1 pages rendered, 4 reused)" in edited.stderr
     clean = kb("build", "--force", "--site-dir", str(tmp_path / "clean"), cwd=repo)
     assert clean.code == 0, clean.stderr
-    assert "(4 pages rendered, 0 reused)" in clean.stderr
+    assert "(5 pages rendered, 0 reused)" in clean.stderr
     assert snapshot(repo / "site") == snapshot(tmp_path / "clean")
     assert "pack the rest" in (repo / "site" / "demo-2" / "demo" / "index.html").read_text()
 

@@ -22,14 +22,21 @@ pytestmark = pytest.mark.e2e
 VERSIONS = ["tfs-2013", "tfs-2015", "tfs-2017", "tfs-2018", "azure-devops-2019",
             "azure-devops-2020", "azure-devops-2022", "azure-devops"]
 
+# The site's search index (Pagefind, built from each built page by `kb build`): its files
+# are named by a hash of their bytes, which hold each engine's HTML around the same text.
+PAGEFIND = (r"pagefind/(fragment/en_\w+\.pf_fragment|index/en_\w+\.pf_index"
+            r"|pagefind\.en_\w+\.pf_meta)")
+PAGEFIND_REASON = ("Pagefind's index files, named by a hash of their bytes (the same search "
+                   "box is driven in Chromium on both builds)")
 # Files one engine writes and the other does not (paths inside a version), and why.
 ONLY_IN = {
     "mkdocs": {
         r"assets/javascripts/bundle\.\w+\.min\.js(\.map)?": "Material's theme script",
-        r"assets/javascripts/lunr/.+": "Material's search (lunr) and its languages",
+        r"assets/javascripts/lunr/.+": "Material's search (lunr) and its languages, shipped "
+                                        "with the theme though its search is off",
         r"assets/javascripts/workers/search\.\w+\.min\.js(\.map)?": "Material's search worker",
         r"assets/stylesheets/(main|palette)\.\w+\.min\.css(\.map)?": "Material's styles",
-        r"search/search_index\.json": "Material's search index",
+        PAGEFIND: PAGEFIND_REASON,
     },
     "zensical": {
         r"assets/javascripts/bundle\.\w+\.min\.js": "Zensical's theme script",
@@ -37,7 +44,8 @@ ONLY_IN = {
         r"assets/javascripts/workers/search\.\w+\.min\.js": "Zensical's search worker",
         r"assets/stylesheets/(classic|modern)/(main|palette)\.\w+\.min\.css":
             "Zensical's styles, in both of its looks",
-        r"search\.json": "Zensical's search index",
+        r"search\.json": "Zensical's search index, written though its search is off",
+        PAGEFIND: PAGEFIND_REASON,
     },
 }
 # Theme ids (Material's `__` namespace) that only one engine's pages have, and why.

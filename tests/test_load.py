@@ -37,7 +37,8 @@ def test_duplicate_keys_and_empty_files_are_diagnostics(tmp_path: Path) -> None:
     for name in ("d.yml", "empty.yml", "bin.yml"):
         assert read_yaml(tmp_path / name, name, found) is None
     assert [d.format() for d in found.sorted()] == [
-        "bin.yml:1:1: error: file is not UTF-8 text (invalid start byte); save the file as UTF-8",
+        "bin.yml:1:5: error: file is not UTF-8 text: byte 0xFF (invalid start byte); "
+        "save the file as UTF-8",
         "d.yml:2:1: error: YAML: duplicate key 'id'; keep one of the two values",
         "empty.yml:1:1: error: file is empty; write the fields of the file",
     ]

@@ -102,10 +102,15 @@ def test_an_older_version_has_no_workload_identity_entries(context: Any, snapsho
     assert paste(page, text) == []
     assert "No entry of this knowledge base matches this text for TFS 2018." in \
         page.locator("#kb-lookup-status").inner_text()
-    propose = page.locator("#kb-lookup-propose a")
-    href = propose.get_attribute("href")
+    # The snapshot's configuration names a repository: a prefilled "propose" link, and the
+    # versions that have the entry.
+    href = page.locator("#kb-lookup-propose a").get_attribute("href") or ""
     assert href.startswith("https://github.com/example/kb/issues/new?title=New%20error%3A%20")
     assert "AADSTS70025" in href and "TFS%202018%20(tfs-2018)" in href
+    elsewhere = page.locator(".kb-lookup__elsewhere-link").first
+    elsewhere.wait_for()
+    assert (elsewhere.get_attribute("href") or "").endswith(
+        "/workload-identity/#nofederatedcredentials")
 
 
 def test_pasted_markup_stays_text(context: Any, snapshot_url: str) -> None:

@@ -38,10 +38,13 @@ def index_of(site: Path, version: str) -> dict[str, Any]:
 def test_every_version_has_the_page_and_its_index(engine_site: Path, version: str) -> None:
     page = HTMLParser((engine_site / version / "lookup" / "index.html").read_text())
     assert page.css_first("textarea#kb-lookup-input") is not None
-    # Named in the page's front matter, linked by the theme from the page's address.
+    # Named in the page's front matter, linked by the theme from the page's address. The
+    # shipped index is below the threshold: loaded whole (tests/test_lookup_pieces.py
+    # covers an index in pieces).
     scripts = [s.attributes["src"] for s in page.css("script[src]")
                if "/lookup/" in (s.attributes["src"] or "")]
-    assert scripts == ["../assets/lookup/lookup-index.js", "../assets/lookup/lookup.js",
+    assert scripts == ["../assets/lookup/versions.js", "../assets/lookup/lookup-index.js",
+                       "../assets/lookup/lookup.js", "../assets/lookup/loader.js",
                        "../assets/lookup/page.js"]
     styles = [s.attributes["href"] for s in page.css("link[rel=stylesheet]")
               if "/lookup/" in (s.attributes["href"] or "")]
@@ -52,13 +55,22 @@ def test_every_version_has_the_page_and_its_index(engine_site: Path, version: st
     index = index_of(engine_site, version)
     assert script == f"window.KB_LOOKUP_INDEX = {json.dumps(index, separators=(',', ':'))};\n"
     assert index["moniker"] == version
-    assert index["new_entry_url"].startswith("https://github.com/example/kb/issues/new?")
+    # From the repo_url the snapshot's configuration sets.
+    assert index["new_entry_url"] == \
+        "https://github.com/example/kb/issues/new?title={title}&body={body}"
 
 
 def test_the_page_is_not_in_search(snapshot_site: Path) -> None:
-    search = json.loads((snapshot_site / "azure-devops" / "search" / "search_index.json")
-                        .read_text())
-    assert not [d for d in search["docs"] if d["location"].startswith("lookup/")]
+    """The page is left out of the full-text index (no data-pagefind-body on it)."""
+    page = (snapshot_site / "azure-devops" / "lookup" / "index.html").read_text()
+    assert "data-pagefind-body" not in page
+    topic = (snapshot_site / "azure-devops" / "azure-rm-endpoint" / "index.html").read_text()
+    assert "data-pagefind-body" in topic
+
+
+def test_no_propose_link_without_a_repository(shipped_site: Path) -> None:
+    """The shipped mkdocs.yml names no repository: no placeholder link is offered."""
+    assert index_of(shipped_site, "azure-devops")["new_entry_url"] == ""
 
 
 def test_each_index_holds_only_its_version(snapshot_site: Path) -> None:

@@ -114,12 +114,14 @@ def test_walk_to_each_seed_cause_shows_its_fix(page: Any, snapshot_url: str, sna
 
 
 def test_fix_feedback_opens_a_prefilled_issue(page: Any, snapshot_url: str) -> None:
+    """With repo_url set (the snapshot's configuration), "It didn't fix it" opens a
+    prefilled issue there."""
     open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
-    fixed = page.get_by_role("link", name="It fixed it").get_attribute("href")
+    fixed = page.get_by_role("link", name="It didn't fix it").get_attribute("href")
     url = urlsplit(fixed)
     assert (url.scheme, url.netloc, url.path) == ("https", "github.com", "/example/kb/issues/new")
     query = parse_qs(url.query)
-    assert query["title"] == ["Fixed: Insufficient privileges to complete the operation "
+    assert query["title"] == ["Not fixed: Insufficient privileges to complete the operation "
                               "(privileges#notauthtoadd, azure-devops)"]
     body = query["body"][0]
     assert "Answers: privileges/no/yes" in body

@@ -194,7 +194,8 @@ def test_page_uses_the_shared_assets_and_links_the_single_file(demo: dict[str, b
     # the theme links them from the page's address, whatever the engine.
     assert "\nkb_styles:\n  - assets/kb-tree/tree.css\nkb_scripts:\n" \
         "  - decision-tree.data.js\n  - assets/lookup/lookup-index.js\n" \
-        "  - assets/lookup/lookup.js\n  - assets/kb-tree/tree.js\n---\n" in page
+        "  - assets/lookup/lookup.js\n  - assets/lookup/versions.js\n" \
+        "  - assets/lookup/loader.js\n  - assets/kb-tree/tree.js\n---\n" in page
     assert "<script" not in page and "<link" not in page
 
 

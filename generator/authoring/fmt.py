@@ -513,12 +513,18 @@ def _severity_error() -> Any:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`."""
+    """Write `text` to a temporary file beside `path`, then rename it over `path`.
+
+    A reader, or a later run after this one is killed, finds the old content or the new,
+    never a part. A symbolic link at `path` is replaced by the file, not written through.
+    """
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        if path.exists():
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists() and not path.is_symlink():
             os.chmod(temp, path.stat().st_mode & 0o777)
         else:
             os.chmod(temp, 0o644)

@@ -27,6 +27,7 @@ from ..features.links.sources import resolve_source, source_links
 from ..features.registry import FEATURES
 from ..site.checks import load_checked
 from ..site.render import slug
+from .fmt import write_atomic
 
 INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 4))
 REFERENCE_KEYS = ("cause", "goto")  # fields whose value is the id of a cause, entry or node
@@ -380,7 +381,8 @@ def rename(project: Project, old: str, new: str) -> Plan:
 
 
 def _apply(project: Project, plan: Plan) -> None:
+    """Write the plan: each file in one step (see `write_atomic`), then the moves."""
     for path, text in plan.texts.items():
-        (project.root / path).write_text(text, encoding="utf-8")
+        write_atomic(project.root / path, text)
     for source, target in plan.moves:
         (project.root / source).rename(project.root / target)

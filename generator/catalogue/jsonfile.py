@@ -32,6 +32,10 @@ def read_json(path: Path, rel: str, diagnostics: Diagnostics) -> YamlDoc | None:
         diagnostics.error(Loc(rel, err.lineno, err.colno), "JSON", f"syntax error: {err.msg}",
                           "fix the JSON syntax (commas, quotes, brackets)")
         return None
+    except RecursionError:  # arrays or objects nested thousands deep
+        diagnostics.error(Loc(rel, 1, 1), "JSON", "nested too deeply",
+                          "fix the JSON syntax (commas, quotes, brackets)")
+        return None
     # JSON is YAML: the YAML loader gives the same data with every value's position.
     # Tabs, which YAML refuses in places where JSON allows them, are spaces for it.
     raw = path.read_bytes()

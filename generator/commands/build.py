@@ -27,7 +27,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
         return 0
     from ..features.registry import FEATURES
     from ..site.build import build_site
-    site = Path(args.site_dir).resolve() if args.site_dir else None
+    # The folder holding the site is resolved, not the site: it is a link to replace.
+    site = (Path(args.site_dir).parent.resolve() / Path(args.site_dir).name
+            if args.site_dir else None)
     build_site(project, FEATURES, jobs=args.jobs, force=args.force, site_dir=site,
                only=args.only, engine=args.engine)
     return 0

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cli import UsageError
 from ..core.diagnostics import DiagnosticError, Diagnostics, did_you_mean
@@ -18,23 +18,69 @@ if TYPE_CHECKING:
 ORDER = 15
 
 
-def read_input(args: argparse.Namespace) -> str:
-    """The text to look up: the arguments, a file, or standard input ('-')."""
+CHUNK = 1 << 20
+# Bytes kept from the end of a long input: enough for the matcher's limit in any encoding
+# (each UTF-16 code unit it keeps takes at most 4 bytes), so memory stays bounded.
+KEEP = 4 * (1 << 20) + 4
+
+
+def read_tail(stream: BinaryIO) -> tuple[bytes, int]:
+    """The end of a byte stream (at most KEEP bytes, read in chunks, never all of it at
+    once) and how many whole lines were left out before it."""
+    kept = bytearray()
+    dropped = 0
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        kept += chunk
+        if len(kept) > 2 * KEEP:
+            cut = len(kept) - KEEP
+            if kept[cut - 1:cut] == b"\r":  # never split a \r\n in two
+                cut -= 1
+            head = bytes(kept[:cut])
+            dropped += head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n")
+            del kept[:cut]
+    return bytes(kept), dropped
+
+
+def decode_tail(data: bytes, dropped: int) -> tuple[str, int]:
+    """UTF-8 bytes as text (bad bytes replaced); of a long input only as much of the end as
+    the matcher keeps is decoded, the lines before it counted in `dropped`."""
+    from ..features.lookup.match import MAX_INPUT, units
+
+    if len(data) > MAX_INPUT + 4:
+        cut = len(data) - MAX_INPUT - 4
+        if data[cut - 1:cut] == b"\r":
+            cut -= 1
+        text = data[cut:].decode("utf-8", errors="replace")
+        if units(text) > MAX_INPUT:  # enough: the matcher cuts at a line start after it
+            head = data[:cut]
+            return text, dropped + head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n")
+    return data.decode("utf-8", errors="replace"), dropped
+
+
+def read_input(args: argparse.Namespace) -> tuple[str, int]:
+    """The text to look up (the arguments, a file, or standard input '-'), and how many
+    lines before it were left out because the input is long."""
     if args.file and args.text:
         raise UsageError("give the text as arguments or with -f, not both")
     source = args.file or ("-" if args.text == ["-"] else None)
+    dropped = 0
+    text = ""
     if source == "-":
-        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        text, dropped = decode_tail(*read_tail(sys.stdin.buffer))
     elif source is not None:
         try:
-            text = Path(source).read_bytes().decode("utf-8", errors="replace")
+            with Path(source).open("rb") as handle:
+                text, dropped = decode_tail(*read_tail(handle))
         except OSError as err:
             raise UsageError(f"cannot read {source}: {err.strerror}") from err
     else:
         text = " ".join(args.text)
     if not text.strip():
         raise UsageError("nothing to look up: pass a message, -f FILE, or - for standard input")
-    return text
+    return text, dropped
 
 
 def print_text(found: Lookup, base: str) -> None:
@@ -58,7 +104,8 @@ def print_text(found: Lookup, base: str) -> None:
         for name, value in result.values:
             print(f"   {name} = {value}", file=out)
     if found.truncated:
-        print("(only the last 1 MB of the text was searched)", file=out)
+        print("(only the end of the text was searched: its last 1 MB and 20,000 lines)",
+              file=out)
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
@@ -73,7 +120,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be 1 or more, found {args.limit}")
-    text = read_input(args)
+    text, dropped = read_input(args)
     diagnostics = Diagnostics()
     # A lookup helps most while the catalogue is being fixed (which entry wins, where two
     # overlap), so it runs on whatever validated and says what it left out.
@@ -94,7 +141,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     settings = site_settings(project)
     index = build_index(catalogue, resolve(catalogue, moniker), moniker,
                         new_entry_url(settings))
-    found = Matcher(index).lookup(text, args.limit)
+    found = Matcher(index).lookup(text, args.limit, dropped)
     base = version_url(str(settings.get("site_url") or ""), moniker)
     if args.json:
         data: dict[str, Any] = found.as_json()

@@ -7,17 +7,22 @@ build, serve and checks. Features never import this module.
 from __future__ import annotations
 
 from ..site.feature import Feature
+from .active import check_active, check_settings
 from .anchors import check_published
 from .lookup.checks import check_lookup
 from .lookup.site import contribute as lookup_page
 from .redirects import check_redirects
 from .redirects import contribute as redirect_pages
+from .search.site import contribute as search_assets
+from .search.site import finish_version as search_index
 from .tree.check import check_tree
 from .tree.export import contribute as decision_tree
 
 FEATURES: tuple[Feature, ...] = (
     Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
     Feature("decision tree", contribute=decision_tree, check_topic=check_tree),
+    Feature("search", contribute=search_assets, finish_version=search_index),
     Feature("anchors", check_rendered=check_published),
     Feature("redirects", contribute=redirect_pages, check_project=check_redirects),
+    Feature("active content", check_catalogue=check_active, check_rendered=check_settings),
 )

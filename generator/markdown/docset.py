@@ -140,6 +140,10 @@ def _read_docset(path: Path, folder: str, shown: str, diagnostics: Diagnostics) 
         diagnostics.error(Loc(shown, 1, 1), "docfx.json", f"cannot read the file: {err}",
                           "save it as UTF-8 JSON")
         return None
+    except RecursionError:  # arrays or objects nested thousands deep
+        diagnostics.error(Loc(shown, 1, 1), "docfx.json", "invalid JSON: nested too deeply",
+                          "fix the file, or delete it")
+        return None
     build = data.get("build") if isinstance(data, dict) else None
     content = build.get("content") if isinstance(build, dict) else None
     if content is None:

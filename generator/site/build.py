@@ -27,14 +27,16 @@ from typing import Any, TextIO
 from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.parallel import fork_map
-from ..core.project import Project, site_settings
+from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from .checks import load_checked
+from .csp import apply_policy
 from .engines import DEFAULT, ENGINES, Engine, Request, Result, choose, load
 from .feature import Feature, finish_site, finish_version
+from .publish import check_folders, publish, publish_folder, publishing
 from .trees import VersionTree, render_trees
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"  # 3: pages carry a Content-Security-Policy
 PART_FILE = "kb-part.json"
 
 
@@ -94,13 +96,29 @@ def versions_dir(build_root: Path, engine: str) -> Path:
 
 
 def write_tree(tree: VersionTree, docs_dir: Path) -> None:
-    """Write a version's Markdown tree into a fresh folder."""
-    if docs_dir.exists():
+    """Write a version's Markdown tree into a fresh folder.
+
+    Every path stays inside the folder (DiagnosticError for one that would not) and no
+    file is written through a symbolic link: the folder is made anew, files are created
+    exclusively.
+    """
+    if docs_dir.is_symlink():
+        docs_dir.unlink()
+    elif docs_dir.exists():
         shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     for path, data in tree.files.items():
-        target = docs_dir / path
+        try:
+            target = docs_dir / inside(path)
+        except UnsafePath as err:
+            problem = Diagnostics()
+            problem.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
+                          err.message, err.suggestion)
+            raise DiagnosticError(problem.items) from err
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        with os.fdopen(os.open(target, flags, 0o644), "wb") as handle:
+            handle.write(data)
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -131,10 +149,14 @@ def redirect_page(target: str, title: str) -> str:
 
 
 def versions_json(catalogue: Catalogue | Products) -> str:
-    """versions.json in mike's format (newest first), read by Material's version selector."""
+    """versions.json in mike's format (newest first), read by Material's version selector.
+
+    Material inserts each title as HTML, so titles (plain text) are escaped here.
+    """
     products = catalogue.products if isinstance(catalogue, Catalogue) else catalogue
     items = [
-        {"version": m.name, "title": m.title, "aliases": products.aliases_of(m.name)}
+        {"version": m.name, "title": html.escape(m.title),
+         "aliases": products.aliases_of(m.name)}
         for m in reversed(products.monikers)
     ]
     return json.dumps(items, indent=2) + "\n"
@@ -159,16 +181,6 @@ def assemble(staging: Path, folders: dict[str, Path], products: Products,
             page = staging / alias / url / "index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(redirect_page(rel, products[target].title), encoding="utf-8")
-
-
-def publish(staging: Path, site: Path) -> None:
-    """Replace `site` by `staging`: the old site stays until the new one is complete."""
-    old = site.with_name(f"{site.name}.old-{os.getpid()}")
-    if site.exists():
-        site.rename(old)
-    staging.rename(site)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
@@ -202,10 +214,13 @@ def inputs_digest(project: Project, features: Sequence[Feature] = (),
     for root in roots:
         if root.is_dir():
             files += sorted(f for f in root.rglob("*")
-                            if f.is_file() and "__pycache__" not in f.parts)
+                            if (f.is_file() or f.is_symlink()) and "__pycache__" not in f.parts)
     for path in files:
         try:
-            data = path.read_bytes()
+            # A link is not followed (it may lead out of the repository: loading refuses
+            # it); what it names is the input.
+            data = b"\0link:" + os.readlink(path).encode() if path.is_symlink() \
+                else path.read_bytes()
         except OSError:
             data = b"\0missing"
         name = path.relative_to(generator_dir.parent).as_posix() \
@@ -352,6 +367,7 @@ def build_site(
     started = time.perf_counter()
     build_root = project.build_dir
     site = site_dir or (build_root / "parts" / only if only else project.site)
+    check_folders(project, site)
     chosen = choose(site_settings(project), project.mkdocs_yml, project.rel(project.mkdocs_yml),
                     engine)
     inputs = inputs_digest(project, features, chosen.NAME)
@@ -449,6 +465,7 @@ def build_site(
             continue
         built = cache / f"{tree.moniker}.tmp"
         finish_version(features, project, catalogue, tree.moniker, built)
+        apply_policy(built)  # every page carries its Content-Security-Policy
         final = cache / tree.moniker
         if final.exists():
             shutil.rmtree(final)
@@ -462,26 +479,29 @@ def build_site(
         raise DiagnosticError(failures.sorted())
     if only is None and any(r.used for r in results.values()):
         _prune_blocks(build_root, products.names)
-    staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    try:
-        if only is None:
+    site.parent.mkdir(parents=True, exist_ok=True)
+    if only is None:
+        with publishing(site) as staging:  # one build at a time; leftovers removed
             assemble(staging, {m: cache / m for m in products.names}, products, default_pages)
             finish_site(features, project, catalogue, staging)
-        else:
+            apply_policy(staging, skip=products.names)  # the versions have theirs
+            publish(staging, site)
+    else:
+        staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        try:
             shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
             part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
                     "engine": chosen.NAME,
                     "default": products.default, "default_pages": default_pages}
             (staging / PART_FILE).write_text(json.dumps(part, indent=2) + "\n",
                                              encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    site.parent.mkdir(parents=True, exist_ok=True)
-    publish(staging, site)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish_folder(staging, site)  # a part stays a plain folder, for upload
     state_file.write_text(json.dumps({"inputs": inputs, "site": stamp_of(), "stamp": True,
                                       "versions": [t.moniker for t in trees]}),
                           encoding="utf-8")
@@ -592,17 +612,12 @@ def assemble_parts(project: Project, features: Sequence[Feature], parts: Sequenc
         catalogue = load_checked(project, diagnostics, features, markdown=False)
         if catalogue is None:
             raise DiagnosticError(diagnostics.sorted())
-    staging = site.with_name(f"{site.name}.tmp-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    try:
+    check_folders(project, site)
+    with publishing(site) as staging:  # one build at a time; leftovers removed
         assemble(staging, folders, products, default_pages or [])
         if catalogue is not None:
             finish_site(features, project, catalogue, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    publish(staging, site)
+        apply_policy(staging, skip=products.names)  # the versions have theirs
+        publish(staging, site)
     print(f"kb: {len(folders)} versions assembled into {project.rel(site)}/", file=out,
           flush=True)

@@ -26,7 +26,7 @@ from ..core.project import Project, site_settings
 from .build import redirect_page, write_tree
 from .checks import load_checked
 from .engines import ENGINES, choose
-from .feature import Feature
+from .feature import Feature, finish_version
 from .trees import render_trees
 
 HOST = "127.0.0.1"
@@ -130,6 +130,8 @@ class Preview:
             raise DiagnosticError([])
         self.report([f"build/docs/{moniker}: warning: {ENGINES[engine.NAME]}: {w}"
                      for w in warnings])
+        # What features add to a built version (the search index) comes with each rebuild.
+        finish_version(self.features, project, catalogue, moniker, staging)
         target = self.root / moniker
         old = work / "old"
         if old.exists():

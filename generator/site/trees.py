@@ -13,9 +13,16 @@ from typing import Any
 
 from ..catalogue.model import Catalogue
 from ..catalogue.resolve import resolve
-from ..core.diagnostics import Diagnostic, Diagnostics
+from ..core.diagnostics import Diagnostic, DiagnosticError, Diagnostics, Loc
 from ..core.parallel import fork_map
-from ..core.project import Project, site_settings
+from ..core.project import (
+    Limits,
+    Project,
+    UnsafePath,
+    inside,
+    project_limits,
+    site_settings,
+)
 from ..markdown import docfx
 from .feature import Feature, contribute
 from .render import RenderContext, Shared, render_version
@@ -35,16 +42,39 @@ class VersionTree:
 
 
 def static_content(project: Project) -> dict[str, bytes]:
-    """Files of content/ that MkDocs copies as they are (images and other assets)."""
+    """Files of content/ that MkDocs copies as they are (images and other assets).
+
+    A symbolic link is followed only to a regular file inside the repository; one that
+    leads out of it (or to a device, FIFO or socket), and a file over the size limit, are
+    errors (DiagnosticError with every such file), never published.
+    """
     files: dict[str, bytes] = {}
     if not project.content.is_dir():
         return files
+    problems = Diagnostics()
+    limit = project_limits(project).asset_bytes
     for path in sorted(project.content.rglob("*")):
         rel = path.relative_to(project.content)
-        if not path.is_file() or path.suffix == ".md" \
+        if path.suffix == ".md" or (path.is_dir() and not path.is_symlink()) \
                 or path.name == "toc.yml":  # the navigation's source, not a page asset
             continue
-        files[rel.as_posix()] = path.read_bytes()
+        where = Loc(project.rel(path))
+        try:
+            project.check_readable(path, folder=path.is_dir())
+            if path.is_dir():
+                continue  # a linked folder inside the repository: not walked, as before
+            size = path.stat().st_size
+            if size > limit:
+                problems.error(where, "", f"file is {size:,} bytes, more than the limit of "
+                               f"{limit:,}", f"raise {Limits.setting('asset_bytes')}")
+                continue
+            files[inside(rel.as_posix())] = path.read_bytes()
+        except UnsafePath as err:
+            problems.error(where, "", err.message, err.suggestion)
+        except OSError as err:
+            problems.error(where, "", f"cannot read file: {err.strerror}")
+    if problems:
+        raise DiagnosticError(problems.sorted())
     return files
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,7 +31,30 @@ from .html import VERSION_LINK, Link, Page, other_names, parse_page
 
 HTML_SUFFIXES = (".html", ".htm")
 # Schemes that are not links to check (scripts, mail, phone numbers, inline data).
-NOT_CHECKED = frozenset({"javascript", "mailto", "tel", "data", "about", "blob"})
+NOT_CHECKED = frozenset({"javascript", "vbscript", "mailto", "tel", "data", "about", "blob"})
+# Links that run code, or show a document the site does not control, when followed or
+# loaded; `javascript:void(0)` does nothing (themes use it for buttons) and passes.
+ACTIVE_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+INERT_SCRIPTS = frozenset({"", ";", "void(0)", "void(0);", "void0", "void0;"})
+# Where a data: URL is only an image (or media) and runs nothing.
+PASSIVE_DATA = frozenset({("img", "src"), ("img", "srcset"), ("source", "srcset"),
+                          ("video", "poster"), ("input", "src"), ("source", "src"),
+                          ("video", "src"), ("audio", "src"), ("track", "src"),
+                          ("link", "href")})
+
+
+def active_link(link: Link) -> str | None:
+    """Why following or loading `link` would run code (None when it would not)."""
+    url = re.sub(r"[\x00-\x20]", "", link.url)
+    scheme, colon, rest = url.partition(":")
+    scheme = scheme.lower()
+    if not colon or scheme not in ACTIVE_SCHEMES or "/" in scheme:
+        return None
+    if scheme == "javascript" and rest.lower() in INERT_SCRIPTS:
+        return None
+    if scheme == "data" and (link.tag, link.attr) in PASSIVE_DATA:
+        return None
+    return f"{scheme}: URL would run code or show content the site does not control"
 SELF = "\0"  # the path of a link to its own page ("", "#x", "?q")
 CHUNK = 48  # pages per parsing job: small enough to balance, large enough to be cheap
 
@@ -374,6 +398,12 @@ class SiteChecker:
             elif target.kind == "outside":
                 self.add(page, link, 1, "leads outside the site",
                          "use a path inside the site, relative to this page")
+            elif target.kind == "ignored":
+                why = active_link(link)
+                if why is not None:
+                    self.add(page, link, 1, why,
+                             "link to a page or a web address (https:) instead; kb check "
+                             "shows where the link is written")
             kind = "local" if target.kind in ("local", "outside") else target.kind
             return kind, bool(target.fragment), tuple(self.findings)
         finally:

@@ -19,17 +19,21 @@ from rapidfuzz.distance import LCSseq
 
 from .pattern import (
     ERRORISH,
+    LIT,
+    MARK,
     MARKERS,
     NUMBER,
     TRAILING,
+    Item,
     Line,
+    Plan,
     ascii_lower,
     ascii_words,
     clean_input,
     display,
     fuzzy_tokens,
     normalise_clean,
-    regex_source,
+    plan,
     reliable_words,
     shown,
     split_lines,
@@ -38,7 +42,10 @@ from .pattern import (
 )
 
 INDEX_FORMAT = 1
-MAX_INPUT = 1 << 20  # characters; longer input keeps its end, where errors usually are
+# Longer input keeps its end, where errors usually are. Lengths count UTF-16 code units,
+# as JavaScript does, so that both matchers cut in the same place.
+MAX_INPUT = 1 << 20  # code units
+MAX_LINES = 20_000  # lines: the work per line is what grows with many short lines
 WINDOW = 3  # a message may be wrapped over up to this many lines
 SHORT_INPUT = 50  # non-empty lines; longer input is a log: fuzzy only on error lines
 MAX_WINDOW_CHARS = 4000
@@ -126,10 +133,115 @@ class Lookup:
         }
 
 
-@dataclass
-class _Compiled:
-    regex: re.Pattern[str]
-    groups: list[str]
+WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+class Search:
+    """One template plan looked for in one text: the spans of its groups, or None."""
+
+    def __init__(self, template: Plan, lowered: str, text: str, values: Sequence[str],
+                 literals: Sequence[str]):
+        self.plan = template
+        self.lowered = lowered
+        self.text = text
+        self.values = values
+        self.literals = literals
+        self.marker_at: dict[int, int] | None = None  # position -> index of the marker
+
+    def run(self) -> dict[int, tuple[int, int]] | None:
+        segments, gaps = self.plan.segments, self.plan.gaps
+        size = len(self.lowered)
+        spans: dict[int, tuple[int, int]] = {}
+        last = len(segments) - 1
+        if segments[0]:
+            got = self.find(segments[0], 0, self.plan.word_start,
+                            last == 0 and self.plan.word_end, spans)
+            if got is None:
+                return None
+            position = got
+        else:
+            position = 0
+        for number, gap in enumerate(gaps):
+            segment = segments[number + 1]
+            if not segment:
+                if number + 1 == last:  # a final free placeholder takes the rest
+                    if position >= size:
+                        return None
+                    spans[gap] = (position, size)
+                    position = size
+                    continue
+                if position + 1 > size:
+                    return None
+                spans[gap] = (position, position + 1)
+                position += 1
+                continue
+            start = position
+            got = self.find(segment, position + 1, False,
+                            number + 1 == last and self.plan.word_end, spans, gap, start)
+            if got is None:
+                return None
+            position = got
+        return spans
+
+    def find(self, segment: tuple[Item, ...], start: int, word_start: bool, word_end: bool,
+             spans: dict[int, tuple[int, int]], gap: int = -1,
+             gap_start: int = 0) -> int | None:
+        """Where `segment` ends at its earliest place from `start` on (recording its groups
+        and the gap before it in `spans`), or None."""
+        lowered = self.lowered
+        first = segment[0]
+        probe = first.text
+        at = lowered.find(probe, start)
+        while at >= 0:
+            if not (word_start and at > 0 and lowered[at - 1] in WORD_CHARS):
+                mine: dict[int, tuple[int, int]] = {}
+                end = self.at(segment, at, mine)
+                if end is not None and not (word_end and end < len(lowered)
+                                            and lowered[end] in WORD_CHARS):
+                    spans.update(mine)
+                    if gap >= 0:
+                        spans[gap] = (gap_start, at)
+                    return end
+            at = lowered.find(probe, at + 1)
+        return None
+
+    def at(self, segment: tuple[Item, ...], position: int,
+           spans: dict[int, tuple[int, int]]) -> int | None:
+        """Where `segment` ends if it matches at `position` exactly, else None."""
+        lowered = self.lowered
+        size = len(lowered)
+        for item in segment:
+            if item.kind == LIT:
+                if not lowered.startswith(item.text, position):
+                    return None
+                position += len(item.text)
+            elif item.kind == MARK:
+                if position >= size or lowered[position] != item.text:
+                    return None
+                if item.literal >= 0:
+                    value = self.values[self.marker_index(position)]
+                    if ascii_lower(value) != ascii_lower(self.literals[item.literal]):
+                        return None
+                spans[item.group] = (position, position + 1)
+                position += 1
+            else:  # QUOTE
+                if position >= size or lowered[position] != "'":
+                    return None
+                close = lowered.find("'", position + 1)
+                if close < 0:
+                    return None
+                spans[item.group] = (position + 1, close)
+                position = close + 1
+        return position
+
+    def marker_index(self, position: int) -> int:
+        if self.marker_at is None:
+            found: dict[int, int] = {}
+            for index, char in enumerate(self.text):
+                if char in MARKERS:
+                    found[index] = len(found)
+            self.marker_at = found
+        return self.marker_at[position]
 
 
 def encode(text: str) -> str:
@@ -137,14 +249,44 @@ def encode(text: str) -> str:
     return quote(text, safe="!'()*-._~")
 
 
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def units(text: str) -> int:
+    """The length of `text` in UTF-16 code units (JavaScript's `length`)."""
+    return len(text) + (len(ASTRAL.findall(text)) if not text.isascii() else 0)
+
+
 def clip(text: str) -> tuple[str, int, bool]:
-    """The last MAX_INPUT characters from a line start, lines dropped, and whether cut."""
-    if len(text) <= MAX_INPUT:
-        return text, 0, False
-    start = len(text) - MAX_INPUT
-    cut = text.find("\n", start)
-    cut = start if cut == -1 else cut + 1
-    return text[cut:], len(split_lines(text[:cut])) - 1, True
+    """At most the last MAX_INPUT code units from a line start and the last MAX_LINES lines;
+    how many lines were dropped, and whether any were."""
+    offset, truncated = 0, False
+    if len(text) > MAX_INPUT // 2 and units(text) > MAX_INPUT:
+        data = text.encode("utf-16-le", "surrogatepass")
+        start = len(data) // 2 - MAX_INPUT
+        cut = data.find(b"\n\x00", 2 * start)
+        while cut != -1 and cut % 2:  # a match across two code units
+            cut = data.find(b"\n\x00", cut + 1)
+        cut = start if cut == -1 else cut // 2 + 1
+        offset = len(split_lines(data[:2 * cut].decode("utf-16-le", "surrogatepass"))) - 1
+        text = data[2 * cut:].decode("utf-16-le", "surrogatepass")
+        if text and "\udc00" <= text[0] <= "\udfff":  # half of a character cut in two
+            text = "\ufffd" + text[1:]
+        truncated = True
+    breaks = text.count("\n") + text.count("\r")
+    if breaks >= MAX_LINES:
+        lines = LINE_BREAK.split(text)
+        if len(lines) > MAX_LINES:
+            drop = len(lines) - MAX_LINES
+            found = LINE_BREAK.finditer(text)
+            end = 0
+            for _ in range(drop):
+                end = next(found).end()
+            text = text[end:]
+            offset += drop
+            truncated = True
+    return text, offset, truncated
 
 
 def lower_words(text: str) -> set[str]:
@@ -174,7 +316,7 @@ class Matcher:
     """Matches text against one index; compiles each pattern the first time it is needed."""
 
     index: dict[str, Any]
-    _compiled: dict[int, _Compiled] = field(default_factory=dict)
+    _compiled: dict[int, Plan] = field(default_factory=dict)
     _required: dict[int, frozenset[str]] = field(default_factory=dict)
     anchors: dict[str, list[int]] = field(default_factory=dict)
     always: list[int] = field(default_factory=list)
@@ -222,45 +364,36 @@ class Matcher:
                 reliable_words(self.index["patterns"][number][1]))
         return known
 
-    def compiled(self, number: int) -> _Compiled:
+    def compiled(self, number: int) -> Plan:
         known = self._compiled.get(number)
         if known is None:
-            source, groups = regex_source(self.index["patterns"][number][1], literal_first=True)
-            known = self._compiled[number] = _Compiled(re.compile(source), groups)
+            known = self._compiled[number] = plan(self.index["patterns"][number][1])
         return known
 
     def search(self, number: int, lowered: str, text: str, values: Sequence[str]) -> tuple[
             tuple[str, str], ...] | None:
         """Placeholder values of pattern `number` in `text`, or None if it does not match.
 
-        `lowered` is `text` with ASCII letters lowercased, where the expression runs.
+        `lowered` is `text` with ASCII letters lowercased, where the segments are looked
+        for. Each segment is found at its earliest place after the one before; no choice is
+        ever revisited, so the work grows with the text, not with its power.
         """
-        compiled = self.compiled(number)
-        _entry, _template, names, literals = self.index["patterns"][number][:4]
-        position = 0
-        while True:
-            found = compiled.regex.search(lowered, position)
-            if found is None:
-                return None
-            ok = True
-            out: list[tuple[str, str]] = []
-            literal = placeholder = 0
-            for group, kind in enumerate(compiled.groups, 1):
-                start, end = found.span(group)
-                if kind == "l":
-                    value = values[count_markers(text, start)]
-                    if ascii_lower(value) != ascii_lower(literals[literal]):
-                        ok = False
-                        break
-                    literal += 1
-                else:
-                    name = names[placeholder]
-                    placeholder += 1
-                    if name:
-                        out.append((name, restore(text, start, end, values)))
-            if ok:
-                return tuple(out)
-            position = found.start() + 1
+        found = Search(self.compiled(number), lowered, text, values,
+                       self.index["patterns"][number][3]).run()
+        if found is None:
+            return None
+        names = self.index["patterns"][number][2]
+        out: list[tuple[str, str]] = []
+        placeholder = 0
+        for group, kind in enumerate(self.compiled(number).groups):
+            if kind != "p":
+                continue
+            name = names[placeholder]
+            placeholder += 1
+            if name:
+                start, end = found[group]
+                out.append((name, restore(text, start, end, values)))
+        return tuple(out)
 
     def matches(self, lines: list[Line], fuzzy: bool = True) -> list[Match]:
         """Every match of every window of `lines` (not yet reduced to one per entry)."""
@@ -298,7 +431,7 @@ class Matcher:
                 continue
             part = lines[first:first + count]
             text = TRAILING.sub("", " ".join(line.text for line in part))
-            if count > 1 and len(text) > MAX_WINDOW_CHARS:
+            if count > 1 and (len(text) > MAX_WINDOW_CHARS or units(text) > MAX_WINDOW_CHARS):
                 continue
             values = [v for line in part for v in line.values]
             lowered = ascii_lower(text) if candidates else text
@@ -357,9 +490,13 @@ class Matcher:
             yield Match(patterns[number][0], number, "fuzzy", math.floor(FUZZY_TOP * similarity),
                         common, first, count)
 
-    def lookup(self, text: str, limit: int | None = None) -> Lookup:
-        """Ranked results for pasted text: one per entry, best first."""
+    def lookup(self, text: str, limit: int | None = None, dropped: int = 0) -> Lookup:
+        """Ranked results for pasted text: one per entry, best first.
+
+        `dropped`: lines the caller already left out before `text` (it read only the end).
+        """
         kept, offset, truncated = clip(text)
+        offset, truncated = offset + dropped, truncated or dropped > 0
         raw = split_lines(kept)
         lines = [normalise_clean(r) for r in split_lines(clean_input(kept))]
         best: dict[int, Match] = {}

@@ -36,17 +36,19 @@ QUOTES = str.maketrans(dict.fromkeys("\"`\u00ab\u00b4\u00bb\u2018\u2019\u201a\u2
                                     "\u201e\u201f\u2032\u2033", "'"))
 # Log decorations at the start of a line, removed repeatedly: timestamps, Azure
 # Pipelines' ##[error] and ##vso[...] commands, [error] tags and ERROR: labels.
+# Matched at a position (never searched), so removing many prefixes is linear.
 PREFIX = re.compile(
-    r"^ ?(?:\[?[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+    r" ?(?:\[?[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?\]?"
     r"|##\[[A-Za-z]+\]|##vso\[[^\]]*\]|\[(?:error|warning|info|debug|err|warn)\]"
     r"|(?:error|warning|fatal|err|warn) ?:)",
     re.IGNORECASE | re.ASCII,
 )
 FLAGGED = re.compile(r"err|warn|fatal", re.IGNORECASE | re.ASCII)
-# One alternative per kind of variable part, tried left to right at each position.
+# One alternative per kind of variable part, tried left to right at each position. A URL
+# scheme has at most 32 characters, so that no start position scans a whole line.
 VARIABLE = re.compile(
-    r"((?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.\-]*://[^ ']*[^ '.,;:)\]}>])"
+    r"((?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^ ']*[^ '.,;:)\]}>])"
     r"|((?<![A-Za-z0-9])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}"
     r"-[0-9A-Fa-f]{12}(?![A-Za-z0-9]))"
     r"|([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?"
@@ -63,12 +65,14 @@ VARIABLE_KINDS = (URL, GUID, TIME, PATH, HEXID, NUMBER, MASK)
 PRIVATE = re.compile("[\ue000-\uf8ff]")
 # Where a part of VARIABLE can start (each alternative's first characters, loosely):
 # a digit that starts a word, a date, 8 hex digits that start a word, '***', a path;
-# and, when the line has '://' or ':\' at all, a URL's scheme or a Windows drive.
+# and, when the line has '://' or ':\' at all, a URL (its scheme and '://', so that the
+# scan runs in one search, not once per word) or a Windows drive.
 _STARTS = (r"(?<![A-Za-z0-9])[0-9]|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]"
            r"|(?<![A-Za-z0-9])[A-Fa-f][0-9A-Fa-f]{7}|\*\*\*"
            r"|(?<![A-Za-z0-9_/.~])(?:/|~/|\.\.?/)")
 STARTS = re.compile(_STARTS)
-STARTS_ANY_LETTER = re.compile(_STARTS + r"|(?<![A-Za-z0-9])[A-Za-z]|[A-Za-z]:\\")
+STARTS_ANY_LETTER = re.compile(_STARTS + r"|(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.\-]{0,31}://"
+                               r"|[A-Za-z]:\\")
 SPECIAL = re.compile("[\ue001-\ue007\ue010-\ue015]")
 WORDS = re.compile(r"[A-Za-z0-9_]+")
 TRAILING = re.compile(r"[ .,;:!?]+$")
@@ -118,13 +122,16 @@ def normalise_line(raw: str, template: bool = False) -> Line:
 def normalise_clean(text: str) -> Line:
     """A cleaned line without its log prefixes, its variable parts masked."""
     prefixed = False
+    start = 0
     while True:
-        text = text.lstrip(" ")
-        found = PREFIX.match(text)
-        if found is None or found.end() == 0:
+        while start < len(text) and text[start] == " ":
+            start += 1
+        found = PREFIX.match(text, start)
+        if found is None or found.end() == start:
             break
-        text = text[found.end():]
+        start = found.end()
         prefixed = prefixed or bool(FLAGGED.search(found.group()))
+    text = text[start:]
     raw_words = tuple(ascii_words(text))
     text, values = mask_variables(text)
     text = text.strip(" ")
@@ -323,6 +330,69 @@ def regex_source(template: str, literal_first: bool = False) -> tuple[str, list[
     if template and WORD.match(template[-1]):
         source += "(?![A-Za-z0-9_])"
     return source, groups
+
+
+# The parts of a template's fixed text: literal characters, one marker character (a typed
+# placeholder, or a literal marker whose value must equal the template's), a quoted
+# placeholder ('...': the text up to the next quote).
+LIT, MARK, QUOTE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: int
+    text: str  # LIT: the characters; MARK: the marker; QUOTE: "'"
+    group: int = -1  # the capture group it fills (-1: none)
+    literal: int = -1  # MARK of a literal marker: which literal value it must have
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A template as the matchers run it, with work linear in the text: fixed segments
+    between free placeholders, each found at its earliest place after the one before.
+
+    `segments[i]` is followed by the free placeholder (group) `gaps[i]`; a free placeholder
+    takes the fewest characters (at least one) that let the rest match, except a final one,
+    which takes the rest of the text. This finds what `regex_source`'s expression finds,
+    without backtracking; literal markers are checked where they are, not afterwards.
+    """
+
+    segments: tuple[tuple[Item, ...], ...]
+    gaps: tuple[int, ...]
+    groups: tuple[str, ...]  # per group: "p" a placeholder, "l" a literal marker
+    word_start: bool  # the template starts with a word character: no word character before
+    word_end: bool  # ... ends with one: no word character after
+
+
+def plan(template: str) -> Plan:
+    """The segments of a normalised template (see `Plan`)."""
+    template = ascii_lower(template)
+    segments: list[list[Item]] = [[]]
+    gaps: list[int] = []
+    groups: list[str] = []
+    literals = 0
+    for char in template:
+        if char == P_ANY or char == MASK:
+            gaps.append(len(groups))
+            groups.append("p")
+            segments.append([])
+        elif char == P_QUOTED:
+            segments[-1].append(Item(QUOTE, "'", len(groups)))
+            groups.append("p")
+        elif char in TYPED_MARKER:
+            segments[-1].append(Item(MARK, TYPED_MARKER[char], len(groups)))
+            groups.append("p")
+        elif char in MARKERS:
+            segments[-1].append(Item(MARK, char, len(groups), literals))
+            groups.append("l")
+            literals += 1
+        elif segments[-1] and segments[-1][-1].kind == LIT:
+            segments[-1][-1] = Item(LIT, segments[-1][-1].text + char)
+        else:
+            segments[-1].append(Item(LIT, char))
+    return Plan(tuple(tuple(s) for s in segments), tuple(gaps), tuple(groups),
+                bool(template) and bool(WORD.match(template[0])),
+                bool(template) and bool(WORD.match(template[-1])))
 
 
 def windows(lines: list[Line], size: int) -> Iterator[tuple[int, int]]:

@@ -1,39 +1,69 @@
 """Lookup in the site: the "paste your error" page and its index, in every version.
 
 Input: the catalogue, one version's view and the site settings; output: a
-Contribution (lookup.md, lookup.json, the index as a script, the matcher and the page
-script) that the build adds to the version before MkDocs runs.
+Contribution (lookup.md, lookup.json, the index as a script, and past a size threshold
+the index in pieces (see `pieces`), the matcher, its loader and the page script) that the
+build adds to the version before the engine runs. The search box reads the same files.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Any
 
 from ...catalogue.model import Catalogue
+from ...core import links
 from ...core.project import Project
 from ...site.feature import Contribution
+from . import pieces
 from .index import build_index, index_json, index_script
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "lookup"
 PAGE = "lookup.md"
 NAV_TITLE = "Paste your error"
-STATIC = ("lookup.js", "page.js", "lookup.css")
+STATIC = ("lookup.js", "loader.js", "page.js", "lookup.css")
+WHOLE = "lookup-index.js"
+VERSIONS = "versions.js"
 
 
 def new_entry_url(settings: dict[str, Any]) -> str:
-    """The "propose a new entry" URL template of mkdocs.yml (extra.kb.new_entry_url)."""
+    """The "propose a new entry" URL template (see core.links), or '' when none is set."""
+    return links.new_entry_url(settings)
+
+
+def pieces_threshold(settings: dict[str, Any]) -> int:
+    """extra.kb.lookup_pieces_above of mkdocs.yml: an index larger than this many bytes of
+    JSON is loaded in pieces (default 256 KiB)."""
     extra = settings.get("extra") or {}
     kb = extra.get("kb") if isinstance(extra, dict) else None
-    url = kb.get("new_entry_url") if isinstance(kb, dict) else None
-    return url if isinstance(url, str) else ""
+    value = kb.get("lookup_pieces_above") if isinstance(kb, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
+        else pieces.THRESHOLD
 
 
-def page(title: str) -> str:
+def index_scripts(split: bool) -> list[str]:
+    """The scripts a page loads, relative to the version's assets/lookup/ folder."""
+    return [VERSIONS, pieces.MANIFEST.removeprefix("assets/lookup/") if split else WHOLE,
+            "lookup.js", "loader.js"]
+
+
+def versions_script(catalogue: Catalogue, moniker: str, split: bool) -> str:
+    """The versions of the site, for "found in other versions" (oldest first), and whether
+    this version's index is in pieces."""
+    value = {"current": moniker, "split": split,
+             "versions": [[m.name, m.title] for m in catalogue.products.monikers]}
+    return "window.KB_LOOKUP_VERSIONS = " + json.dumps(value, separators=(",", ":")) + ";\n"
+
+
+def page(title: str, split: bool = False) -> str:
     """The Markdown of the page: a form and the results list; its styles and scripts are
-    named in the front matter (overrides/main.html links them from the page's address)."""
+    named in the front matter (overrides/main.html links them from the page's address, in
+    either engine)."""
     version = html.escape(title)
+    scripts = "\n".join(f"  - assets/lookup/{name}"
+                         for name in [*index_scripts(split), "page.js"])
     return f"""---
 title: {NAV_TITLE}
 search:
@@ -41,9 +71,7 @@ search:
 kb_styles:
   - assets/lookup/lookup.css
 kb_scripts:
-  - assets/lookup/lookup-index.js
-  - assets/lookup/lookup.js
-  - assets/lookup/page.js
+{scripts}
 ---
 
 # {NAV_TITLE}
@@ -65,6 +93,7 @@ it in **{version}**. Matching runs in your browser: what you paste stays on this
 <p class="kb-lookup__propose" id="kb-lookup-propose" hidden></p>
 <noscript><p>This page needs JavaScript. From a terminal,
 <code>kb lookup -f build.log</code> does the same.</p></noscript>
+<p class="kb-lookup__elsewhere" id="kb-lookup-elsewhere" hidden></p>
 </div>
 """
 
@@ -72,11 +101,16 @@ it in **{version}**. Matching runs in your browser: what you paste stays on this
 def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
                settings: dict[str, Any]) -> Contribution:
     """The page, its index and its scripts for one version."""
-    data = index_json(build_index(catalogue, view, moniker, new_entry_url(settings)))
+    index = build_index(catalogue, view, moniker, new_entry_url(settings))
+    data = index_json(index)
+    split = pieces.files(index, pieces_threshold(settings))
     files = {
-        PAGE: page(catalogue.products[moniker].title).encode("utf-8"),
+        PAGE: page(catalogue.products[moniker].title, bool(split)).encode("utf-8"),
         "lookup.json": (data + "\n").encode("utf-8"),
-        "assets/lookup/lookup-index.js": index_script(data).encode("utf-8"),
+        f"assets/lookup/{WHOLE}": index_script(data).encode("utf-8"),
+        f"assets/lookup/{VERSIONS}":
+            versions_script(catalogue, moniker, bool(split)).encode("utf-8"),
+        **split,
     }
     for name in STATIC:
         files[f"assets/lookup/{name}"] = (ASSETS / name).read_bytes()

@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from ...catalogue.model import Catalogue
+from ...core import links
 from ...core.project import Project
 from ...markdown import docfx
 from ...site.feature import Contribution
-from ...site.render import RenderContext, Shared
+from ...site.render import RenderContext, Shared, yaml_scalar
+from ...site.render import plain as plain_text
 from ..lookup.index import build_index, index_json
 from .derive import ROOT, CauseEnd, Choice, DecisionTree, NotCovered, Question, derive
 from .markup import Markup, cause_plans, page_url, plain
@@ -42,6 +44,8 @@ SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
 LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
 LOOKUP_SCRIPT = "assets/lookup/lookup.js"
+VERSIONS_SCRIPT = "assets/lookup/versions.js"
+LOADER_SCRIPT = "assets/lookup/loader.js"
 NAV_PAGE = "Troubleshooter"
 NAV_FILE = "Troubleshooter in one file"
 
@@ -62,15 +66,12 @@ class SiteInfo:
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], moniker: str) -> SiteInfo:
-        extra = settings.get("extra") or {}
-        kb = extra.get("kb") if isinstance(extra, dict) else None
-        kb = kb if isinstance(kb, dict) else {}
-        site_url = str(settings.get("site_url") or "")
+        site_url = links.site_url(settings)
         return cls(
             name=str(settings.get("site_name") or "Troubleshooting knowledge base"),
             url=f"{site_url.rstrip('/')}/{moniker}/" if site_url else "",
-            feedback=str(kb.get("feedback_url") or ""),
-            new_entry=str(kb.get("new_entry_url") or ""),
+            feedback=links.issue_url(settings),
+            new_entry=links.new_entry_url(settings),
             directory_urls=bool(settings.get("use_directory_urls", True)),
         )
 
@@ -258,21 +259,24 @@ def page_markdown(tree: DecisionTree, info: SiteInfo,
     return "\n".join([
         "---",
         'title: "Troubleshooter"',
-        f'description: "{title}: a guided troubleshooter for {tree.title}."',
+        "description: " + yaml_scalar(
+            html.escape(f"{title}: a guided troubleshooter for {tree.title}.")),
         "hide:",
         "  - toc",
         # Linked by overrides/main.html from the page's address, whatever the engine; the
-        # lookup page's matcher and index serve the message filter.
+        # lookup page's matcher and index serve the message filter, the site's versions
+        # and the index loader "found in other versions".
         "kb_styles:",
         f"  - {STYLES}",
         "kb_scripts:",
-        *(f"  - {path}" for path in (DATA_SCRIPT, LOOKUP_INDEX, LOOKUP_SCRIPT, SCRIPT)),
+        *(f"  - {path}" for path in (DATA_SCRIPT, LOOKUP_INDEX, LOOKUP_SCRIPT, VERSIONS_SCRIPT,
+                                     LOADER_SCRIPT, SCRIPT)),
         "---",
         "",
         f"# {title}",
         "",
         "Answer a few questions, starting from the message you see, to get the steps that "
-        f"fix it in {tree.title}. Your answers stay in this page's address, so you can "
+        f"fix it in {plain_text(tree.title)}. Your answers stay in this page's address, so you can "
         "bookmark the result or send it to a colleague; nothing is recorded.",
         "",
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "

@@ -16,7 +16,8 @@ its output is read for warnings; a build that stops is reported, not raised.
 Where Zensical differs from MkDocs + Material by default, the derived configuration keeps the
 site as MkDocs builds it: Material's look (`theme.variant: classic`, unless mkdocs.yml sets
 a variant) and no built-in search unless mkdocs.yml asks for MkDocs' search plugin; and
-`sitemap.xml.gz`, which Zensical does not write, is added beside `sitemap.xml`.
+`sitemap.xml.gz`, which Zensical does not write, is added beside `sitemap.xml`; without a
+site_url, the 404 page's links get the version's folder, as MkDocs gives them.
 """
 
 from __future__ import annotations
@@ -251,6 +252,25 @@ def sitemap_gz(site: Path) -> None:
             packed.write(data)
 
 
+def error_page_links(site: Path, moniker: str) -> None:
+    """The links of the version's 404 page from the version's folder, as MkDocs gives them.
+
+    Without a site_url, both engines give the 404 page links from the server's root (it is
+    shown at any address); `overrides/404.html` puts the version's folder into `base_url`,
+    which MkDocs' `url` filter follows and Zensical's does not (its navigation links stay
+    `/page/`): those get the folder here."""
+    page = site / "404.html"
+    if not moniker or not page.is_file():
+        return
+    text = page.read_text(encoding="utf-8")
+    prefix = f"/{moniker}/"
+    fixed = re.sub(r'(\s(?:href|src)=")/(?!/)([^"]*)"',
+                   lambda m: m.group(0) if f"/{m.group(2)}".startswith(prefix)
+                   else f'{m.group(1)}{prefix}{m.group(2)}"', text)
+    if fixed != text:
+        page.write_text(fixed, encoding="utf-8")
+
+
 def _build(work: Path, docs_dir: str, site_dir: str, config_file: str, nav: list[Any],
            extra: dict[str, Any], site_url: str) -> Result:
     """One Zensical run in `work`, its site moved to `site_dir`."""
@@ -270,6 +290,9 @@ def _build(work: Path, docs_dir: str, site_dir: str, config_file: str, nav: list
         return Result(time.perf_counter() - start,
                       [f"the build stopped: {failure_of(output)}"], {})
     sitemap_gz(out)
+    if not site_url:
+        kb = extra.get("kb_build")
+        error_page_links(out, str(kb.get("moniker") or "") if isinstance(kb, dict) else "")
     target = Path(site_dir)
     if target.exists():
         shutil.rmtree(target)

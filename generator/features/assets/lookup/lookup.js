@@ -9,7 +9,8 @@
   "use strict";
 
   var INDEX_FORMAT = 1;
-  var MAX_INPUT = 1 << 20;
+  var MAX_INPUT = 1 << 20;  // UTF-16 code units
+  var MAX_LINES = 20000;
   var WINDOW = 3;
   var SHORT_INPUT = 50;
   var MAX_WINDOW_CHARS = 4000;
@@ -41,15 +42,16 @@
   var PRIVATE = /[\ue000-\uf8ff]/g;
   var SPACES = /[\t\v\f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
   var QUOTES = /["`\u00ab\u00b4\u00bb\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]/g;
+  // Matched at a position (sticky, never searched), so removing many prefixes is linear.
   var PREFIX = new RegExp(
-    "^ ?(?:\\[?[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?" +
+    " ?(?:\\[?[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?" +
       "(?:Z|[+-][0-9]{2}:?[0-9]{2})?\\]?" +
       "|##\\[[A-Za-z]+\\]|##vso\\[[^\\]]*\\]|\\[(?:error|warning|info|debug|err|warn)\\]" +
       "|(?:error|warning|fatal|err|warn) ?:)",
-    "i");
+    "iy");
   var FLAGGED = /err|warn|fatal/i;
   var VARIABLE = new RegExp(
-    "((?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.\\-]*://[^ ']*[^ '.,;:)\\]}>])" +
+    "((?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+.\\-]{0,31}://[^ ']*[^ '.,;:)\\]}>])" +
       "|((?<![A-Za-z0-9])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}" +
       "-[0-9A-Fa-f]{12}(?![A-Za-z0-9]))" +
       "|([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?" +
@@ -67,7 +69,6 @@
   var TOKEN = /[A-Za-z0-9_]+|[\ue001-\ue004\ue006\ue007]/g;
   var WORDS = /[A-Za-z0-9_]+/g;
   var ERRORISH = /error|fail|exception|denied|invalid|unauthori[sz]ed|forbidden|aadsts|not found|expired|cannot|could not|unable/i;
-  var SYNTAX = "^$\\.*+?()[]{}|/";
   var WORD = /[A-Za-z0-9_]/;
 
   // A-Z lowercased, nothing else: the same length, the same in every matcher.
@@ -103,13 +104,16 @@
 
   function normaliseClean(text) {
     var prefixed = false;
+    var start = 0;
     for (;;) {
-      text = text.replace(/^ +/, "");
+      while (start < text.length && text[start] === " ") start++;
+      PREFIX.lastIndex = start;
       var found = PREFIX.exec(text);
       if (found === null || found[0].length === 0) break;
-      text = text.slice(found[0].length);
+      start += found[0].length;
       prefixed = prefixed || FLAGGED.test(found[0]);
     }
+    text = text.slice(start);
     var rawWords = words(text);
     var values = [];
     text = text.replace(VARIABLE, function (match) {
@@ -151,39 +155,145 @@
     return tokens(out);
   }
 
-  function hex(c) {
-    return "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-  }
+  // A template as the matchers run it (see Plan in pattern.py): fixed segments between
+  // free placeholders; segments[i] is followed by the free placeholder (group) gaps[i].
+  var LIT = 0, MARK = 1, QUOTE = 2;
 
-  function regexSource(template) {
+  function plan(template) {
     template = asciiLower(template);
-    var out = "";
-    var groups = [];
-    var last = template.length - 1;
+    var segments = [[]], gaps = [], groups = [], literals = 0;
     for (var i = 0; i < template.length; i++) {
       var c = template[i];
+      var segment = segments[segments.length - 1];
       if (c === P_ANY || c === MASK) {
-        out += i === last ? "(.+)" : "(.+?)";
+        gaps.push(groups.length);
         groups.push("p");
+        segments.push([]);
       } else if (c === P_QUOTED) {
-        out += "'([^']*)'";
+        segment.push({ kind: QUOTE, text: "'", group: groups.length, literal: -1 });
         groups.push("p");
       } else if (Object.prototype.hasOwnProperty.call(TYPED_MARKER, c)) {
-        out += "(" + hex(TYPED_MARKER[c]) + ")";
+        segment.push({ kind: MARK, text: TYPED_MARKER[c], group: groups.length, literal: -1 });
         groups.push("p");
       } else if (isMarker(c.charCodeAt(0))) {
-        out += "(" + hex(c) + ")";
+        segment.push({ kind: MARK, text: c, group: groups.length, literal: literals++ });
         groups.push("l");
-      } else if (SYNTAX.indexOf(c) >= 0) {
-        out += "\\" + c;
+      } else if (segment.length && segment[segment.length - 1].kind === LIT) {
+        segment[segment.length - 1].text += c;
       } else {
-        out += c;
+        segment.push({ kind: LIT, text: c, group: -1, literal: -1 });
       }
     }
-    if (template && WORD.test(template[0])) out = "(?<![A-Za-z0-9_])" + out;
-    if (template && WORD.test(template[last])) out += "(?![A-Za-z0-9_])";
-    return { source: out, groups: groups };
+    var last = template.length - 1;
+    return { segments: segments, gaps: gaps, groups: groups,
+      wordStart: template.length > 0 && WORD.test(template[0]),
+      wordEnd: template.length > 0 && WORD.test(template[last]) };
   }
+
+  function isWord(c) {
+    return c !== undefined && WORD.test(c);
+  }
+
+  function Search(compiled, lowered, text, values, literals) {
+    this.plan = compiled;
+    this.lowered = lowered;
+    this.text = text;
+    this.values = values;
+    this.literals = literals;
+    this.markerAt = null;
+  }
+
+  Search.prototype.run = function () {
+    var segments = this.plan.segments, gaps = this.plan.gaps;
+    var size = this.lowered.length;
+    var spans = {};
+    var last = segments.length - 1;
+    var position = 0;
+    if (segments[0].length) {
+      position = this.find(segments[0], 0, this.plan.wordStart, last === 0 && this.plan.wordEnd,
+        spans, -1, 0);
+      if (position === null) return null;
+    }
+    for (var number = 0; number < gaps.length; number++) {
+      var gap = gaps[number];
+      var segment = segments[number + 1];
+      if (!segment.length) {
+        if (number + 1 === last) {  // a final free placeholder takes the rest
+          if (position >= size) return null;
+          spans[gap] = [position, size];
+          position = size;
+          continue;
+        }
+        if (position + 1 > size) return null;
+        spans[gap] = [position, position + 1];
+        position += 1;
+        continue;
+      }
+      position = this.find(segment, position + 1, false,
+        number + 1 === last && this.plan.wordEnd, spans, gap, position);
+      if (position === null) return null;
+    }
+    return spans;
+  };
+
+  // Where `segment` ends at its earliest place from `start` on (recording its groups and
+  // the gap before it in `spans`), or null.
+  Search.prototype.find = function (segment, start, wordStart, wordEnd, spans, gap, gapStart) {
+    var lowered = this.lowered;
+    var probe = segment[0].text;
+    var at = lowered.indexOf(probe, start);
+    while (at >= 0) {
+      if (!(wordStart && at > 0 && isWord(lowered[at - 1]))) {
+        var mine = {};
+        var end = this.at(segment, at, mine);
+        if (end !== null && !(wordEnd && end < lowered.length && isWord(lowered[end]))) {
+          for (var key in mine) spans[key] = mine[key];
+          if (gap >= 0) spans[gap] = [gapStart, at];
+          return end;
+        }
+      }
+      at = lowered.indexOf(probe, at + 1);
+    }
+    return null;
+  };
+
+  // Where `segment` ends if it matches at `position` exactly, else null.
+  Search.prototype.at = function (segment, position, spans) {
+    var lowered = this.lowered;
+    var size = lowered.length;
+    for (var i = 0; i < segment.length; i++) {
+      var item = segment[i];
+      if (item.kind === LIT) {
+        if (!lowered.startsWith(item.text, position)) return null;
+        position += item.text.length;
+      } else if (item.kind === MARK) {
+        if (position >= size || lowered[position] !== item.text) return null;
+        if (item.literal >= 0) {
+          var value = this.values[this.markerIndex(position)];
+          if (asciiLower(value) !== asciiLower(this.literals[item.literal])) return null;
+        }
+        spans[item.group] = [position, position + 1];
+        position += 1;
+      } else {
+        if (position >= size || lowered[position] !== "'") return null;
+        var close = lowered.indexOf("'", position + 1);
+        if (close < 0) return null;
+        spans[item.group] = [position + 1, close];
+        position = close + 1;
+      }
+    }
+    return position;
+  };
+
+  Search.prototype.markerIndex = function (position) {
+    if (this.markerAt === null) {
+      this.markerAt = new Map();
+      for (var i = 0; i < this.text.length; i++) {
+        if (isMarker(this.text.charCodeAt(i))) this.markerAt.set(i, this.markerAt.size);
+      }
+    }
+    return this.markerAt.get(position);
+  };
 
   function countMarkers(text, end) {
     var n = 0;
@@ -214,13 +324,46 @@
     return prev[b.length];
   }
 
+  // At most the last MAX_INPUT code units from a line start and the last MAX_LINES lines.
   function clip(text) {
-    if (text.length <= MAX_INPUT) return { text: text, offset: 0, truncated: false };
-    var start = text.length - MAX_INPUT;
-    var cut = text.indexOf("\n", start);
-    cut = cut === -1 ? start : cut + 1;
-    return { text: text.slice(cut), offset: splitLines(text.slice(0, cut)).length - 1,
-      truncated: true };
+    var offset = 0, truncated = false;
+    if (text.length > MAX_INPUT) {
+      var start = text.length - MAX_INPUT;
+      var cut = text.indexOf("\n", start);
+      cut = cut === -1 ? start : cut + 1;
+      offset = splitLines(text.slice(0, cut)).length - 1;
+      text = text.slice(cut);
+      var first = text.charCodeAt(0);
+      if (first >= 0xdc00 && first <= 0xdfff) text = "\ufffd" + text.slice(1);  // half a character
+      truncated = true;
+    }
+    var breaks = 0;
+    for (var i = 0; i < text.length && breaks < MAX_LINES; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 10 || c === 13) breaks++;
+    }
+    if (breaks >= MAX_LINES) {
+      var total = splitLines(text).length;
+      if (total > MAX_LINES) {
+        var drop = total - MAX_LINES;
+        var BREAK = /\r\n|\r|\n/g;
+        var end = 0;
+        for (var k = 0; k < drop; k++) {
+          BREAK.exec(text);
+          end = BREAK.lastIndex;
+        }
+        text = text.slice(end);
+        offset += drop;
+        truncated = true;
+      }
+    }
+    return { text: text, offset: offset, truncated: truncated };
+  }
+
+  // The first `count` characters (code points, as Python counts them): a character beyond
+  // U+FFFF is never cut in two, which encodeURIComponent would refuse.
+  function head(text, count) {
+    return Array.from(text).slice(0, count).join("");
   }
 
   function encode(text) {
@@ -303,39 +446,28 @@
   Matcher.prototype.compiled = function (n) {
     var known = this.compiledCache.get(n);
     if (!known) {
-      var built = regexSource(this.index.patterns[n][1]);
-      known = { regex: new RegExp(built.source, "gud"), groups: built.groups };
+      known = plan(this.index.patterns[n][1]);
       this.compiledCache.set(n, known);
     }
     return known;
   };
 
-  // `lowered` is `text` with ASCII letters lowercased, where the expression runs.
+  // `lowered` is `text` with ASCII letters lowercased, where the segments are looked for.
+  // Each segment is found at its earliest place after the one before; no choice is ever
+  // revisited, so the work grows with the text, not with its power.
   Matcher.prototype.search = function (n, lowered, text, values) {
     var compiled = this.compiled(n);
     var pattern = this.index.patterns[n];
-    var names = pattern[2], literals = pattern[3];
-    var regex = compiled.regex;
-    var position = 0;
-    for (;;) {
-      regex.lastIndex = position;
-      var found = regex.exec(lowered);
-      if (found === null) return null;
-      var ok = true, out = [], literal = 0, placeholder = 0;
-      for (var g = 1; g <= compiled.groups.length; g++) {
-        var span = found.indices[g];
-        if (compiled.groups[g - 1] === "l") {
-          var value = values[countMarkers(text, span[0])];
-          if (asciiLower(value) !== asciiLower(literals[literal])) { ok = false; break; }
-          literal++;
-        } else {
-          var name = names[placeholder++];
-          if (name) out.push([name, restore(text, span[0], span[1], values)]);
-        }
-      }
-      if (ok) return out;
-      position = found.index + 1;
+    var names = pattern[2];
+    var spans = new Search(compiled, lowered, text, values, pattern[3]).run();
+    if (spans === null) return null;
+    var out = [], placeholder = 0;
+    for (var g = 0; g < compiled.groups.length; g++) {
+      if (compiled.groups[g] !== "p") continue;
+      var name = names[placeholder++];
+      if (name) out.push([name, restore(text, spans[g][0], spans[g][1], values)]);
     }
+    return out;
   };
 
   Matcher.prototype.matches = function (lines, fuzzy) {
@@ -367,7 +499,7 @@
       if (!candidates.size && !near) continue;
       var part = lines.slice(first, first + count);
       var text = part.map(function (l) { return l.text; }).join(" ").replace(TRAILING, "");
-      if (count > 1 && text.length > MAX_WINDOW_CHARS) continue;
+      if (count > 1 && text.length > MAX_WINDOW_CHARS) continue;  // UTF-16 code units
       var values = [];
       part.forEach(function (l) { values.push.apply(values, l.values); });
       var ordered = Array.from(candidates).sort(function (x, y) { return x - y; });
@@ -515,9 +647,9 @@
       return l.prefixed || ERRORISH.test(l.text);
     }).slice(0, 5);
     var shown = (picked.length ? picked : filled.slice(0, 5)).map(function (l) {
-      return display(l.text).slice(0, 300);
+      return head(display(l.text), 300);
     });
-    var title = "New error: " + (shown.length ? shown[0].slice(0, 80) : "");
+    var title = "New error: " + (shown.length ? head(shown[0], 80) : "");
     var body = "Version: " + this.index.title + " (" + this.index.moniker + ")\n\nMessage:\n\n" +
       shown.map(function (s) { return "    " + s; }).join("\n") +
       "\n\nWhat I was doing when it appeared:\n\n";

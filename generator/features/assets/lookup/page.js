@@ -1,6 +1,7 @@
-// The "paste your error" page: reads the version's index (lookup-index.js), runs the
-// matcher (lookup.js) on what the reader pastes, and lists the entries found. Every
-// text, pasted or from the catalogue, goes into the page with textContent, never as HTML.
+// The "paste your error" page: reads the version's index (whole, or the pieces a text
+// needs, through loader.js), runs the matcher (lookup.js) on what the reader pastes, and
+// lists the entries found; when none is found, the versions that have one. Every text,
+// pasted or from the catalogue, goes into the page with textContent, never as HTML.
 (function () {
   "use strict";
   var form = document.getElementById("kb-lookup-form");
@@ -8,11 +9,15 @@
   var status = document.getElementById("kb-lookup-status");
   var list = document.getElementById("kb-lookup-results");
   var propose = document.getElementById("kb-lookup-propose");
-  if (!form || !window.KBLookup || !window.KB_LOOKUP_INDEX) {
+  var elsewhere = document.getElementById("kb-lookup-elsewhere");
+  var versions = window.KB_LOOKUP_VERSIONS;
+  var base = "../assets/lookup/";
+  var source = form && window.KBLookup && window.KBLookupIndex && versions &&
+    window.KBLookupIndex.open(base, versions.current);
+  if (!source) {
     if (status) status.textContent = "The lookup index of this version could not be loaded.";
     return;
   }
-  var matcher = new window.KBLookup.Matcher(window.KB_LOOKUP_INDEX);
   var fromDisk = window.location.protocol === "file:";
   var KINDS = { exact: "exact message", pattern: "message pattern", code: "error code",
     fuzzy: "similar message" };
@@ -63,16 +68,50 @@
     return item;
   }
 
+  // Other versions in which the text finds an entry, each linked to that entry there.
+  function showElsewhere(text, runNumber) {
+    elsewhere.textContent = "Looking in the other versions…";
+    elsewhere.hidden = false;
+    window.KBLookupIndex.elsewhere("../", versions.current, versions.versions, text,
+      function (found) {
+        if (runNumber !== runs) return;
+        elsewhere.textContent = "";
+        if (!found.length) {
+          elsewhere.textContent = "No other version of this knowledge base has a match either.";
+          return;
+        }
+        elsewhere.appendChild(document.createTextNode("Found in other versions: "));
+        found.forEach(function (hit, i) {
+          if (i) elsewhere.appendChild(document.createTextNode(", "));
+          var url = "../../" + hit.moniker + "/" + hit.result.topic +
+            (fromDisk ? "/index.html" : "/") + "#" + hit.result.entry;
+          elsewhere.appendChild(link(hit.title + " (" + hit.result.title + ")", url,
+            "kb-lookup__elsewhere-link"));
+        });
+        elsewhere.appendChild(document.createTextNode("."));
+      });
+  }
+
+  var runs = 0;
   function run() {
     var text = input.value;
+    var runNumber = ++runs;
     list.textContent = "";
     propose.textContent = "";
     propose.hidden = true;
+    elsewhere.textContent = "";
+    elsewhere.hidden = true;
     if (!text.trim()) {
       status.textContent = "Paste an error message or a log first.";
       return;
     }
-    var found = matcher.lookup(text, 10);
+    status.textContent = "Looking…";
+    source.matcherFor(text, function (matcher) {
+      if (runNumber === runs) showFound(matcher.lookup(text, 10), text, runNumber);
+    });
+  }
+
+  function showFound(found, text, runNumber) {
     var version = found.version_title;
     if (found.results.length) {
       status.textContent = (found.results.length === 1 ? "1 entry matches"
@@ -82,6 +121,7 @@
     } else {
       status.textContent = "No entry of this knowledge base matches this text for " +
         version + ".";
+      showElsewhere(text, runNumber);
     }
     if (found.propose_url) {
       propose.appendChild(document.createTextNode(

@@ -104,7 +104,7 @@
     shown = fragment(pos);
     var url = location.href.split("#")[0] + shown;
     try {
-      history.pushState(null, "", url);
+      history.pushState({ kbTree: true }, "", url);
     } catch (err) {
       location.hash = shown; // some browsers refuse pushState on file: pages
     }
@@ -350,7 +350,24 @@
     return out.subarray(0, size);
   }
 
+  // Which of a choice's messages the reader picked it by: the one that holds most of the
+  // words they filtered with (codes included), so crumbs name what they were looking at.
+  function saidFor(choice, typed) {
+    var words = String(typed || "").toLowerCase().match(/[a-z0-9_]{3,}/g);
+    var all = [choice.l].concat(choice.m || []);
+    if (!words || all.length < 2) return "";
+    var best = "", score = 0;
+    all.forEach(function (message) {
+      var text = String(message).toLowerCase();
+      var n = words.filter(function (w) { return text.indexOf(w) >= 0; }).length;
+      if (n > score) { best = message; score = n; }
+    });
+    return best === choice.l ? "" : best;
+  }
+
   function answer(key) {
+    var filter = document.getElementById("kb-filter");
+    var typed = filter ? filter.value : "";
     if (!load()) {
       return;
     }
@@ -359,11 +376,14 @@
     if (!choice) {
       return;
     }
-    if (!(trail[pos] && trail[pos].key === key)) {
+    var said = saidFor(choice, typed);
+    if (trail[pos] && trail[pos].key === key) {
+      trail[pos].said = said;
+    } else {
       remember();
       memory[n] = key;
       trail = trail.slice(0, pos);
-      trail.push({ node: n, key: key });
+      trail.push({ node: n, key: key, said: said });
       // Answers given before at the questions ahead are offered again.
       var next = choice.to;
       var seen = {};
@@ -418,6 +438,13 @@
       return; // already shown, or an ordinary anchor of the page
     }
     var steps = parse(hash);
+    // Back and forward through this page's own answers keep the later ones; an address
+    // opened or pasted (a shared link) shows exactly its own path.
+    var own = history.state && history.state.kbTree;
+    if (!own) {
+      memory = {};
+      trail = [];
+    }
     var same = steps.length <= trail.length;
     for (var i = 0; same && i < steps.length; i++) {
       same = trail[i].key === steps[i].key && trail[i].node === steps[i].node;
@@ -597,7 +624,7 @@
       b.setAttribute("data-action", "jump");
       b.setAttribute("data-step", String(i));
       b.appendChild(el("span", "kb-crumb-q", node.p || "The causes known for this error"));
-      b.appendChild(el("span", "kb-crumb-a", choice.l));
+      b.appendChild(el("span", "kb-crumb-a", trail[i].said || choice.l));
       if (later) {
         b.appendChild(el("span", "kb-hint", " (kept from before)"));
       }
@@ -679,6 +706,7 @@
       count.textContent = input.value
         ? found + " of " + total + (total === 1 ? " message matches." : " messages match.")
         : "";
+      elsewhere(found ? "" : input.value, other);
     });
     input.addEventListener("keydown", function (event) {
       var visible = visibleAnswers();
@@ -693,10 +721,49 @@
         visible[0].focus();
       }
     });
+    var other = el("p", "kb-elsewhere");
+    other.hidden = true;
     box.appendChild(label);
     box.appendChild(input);
     box.appendChild(count);
+    box.appendChild(other);
     return box;
+  }
+
+  // No message of this version matches what the reader typed: once they stop typing, the
+  // versions of the site whose messages match it, linked to the entry there (on the site
+  // only: the one-file troubleshooter has no other versions).
+  var elsewhereTimer = 0;
+  function elsewhere(text, out) {
+    clearTimeout(elsewhereTimer);
+    out.textContent = "";
+    out.hidden = true;
+    var versions = window.KB_LOOKUP_VERSIONS;
+    if (!text.trim() || !window.KBLookupIndex || !versions) {
+      return;
+    }
+    var base = app.getAttribute("data-base") || "";
+    var disk = location.protocol === "file:";
+    elsewhereTimer = setTimeout(function () {
+      window.KBLookupIndex.elsewhere(base, versions.current, versions.versions, text,
+        function (found) {
+          if (!found.length) {
+            return;
+          }
+          out.appendChild(document.createTextNode("Found in other versions: "));
+          found.forEach(function (hit, i) {
+            if (i) {
+              out.appendChild(document.createTextNode(", "));
+            }
+            var a = el("a", "kb-elsewhere-link", hit.title + " (" + hit.result.title + ")");
+            a.href = base + "../" + hit.moniker + "/" + hit.result.topic +
+              (disk ? "/index.html" : "/") + "#" + hit.result.entry;
+            out.appendChild(a);
+          });
+          out.appendChild(document.createTextNode("."));
+          out.hidden = false;
+        });
+    }, 500);
   }
 
   function visibleAnswers() {
@@ -758,18 +825,26 @@
     var entry = node.e || "";
     var path = keys(pos).join("/");
     var body = copyText(node, panel);
-    if (node.t === "c" && data.feedback) {
+    if (node.t === "c") {
+      // "It fixed it" sends nothing and needs no account: a static site has nowhere to
+      // count it (README: "Feedback" says how a team can add analytics).
       box.appendChild(el("p", "kb-outcome-q", "Did this fix it?"));
-      [["It fixed it", "Fixed"], ["It didn't fix it", "Not fixed"]].forEach(function (pair) {
-        var a = el("a", "kb-button", pair[0]);
+      var fixed = button("It fixed it", "fixed");
+      box.appendChild(fixed);
+      if (data.feedback) {
+        var a = el("a", "kb-button", "It didn't fix it");
         a.href = fill(data.feedback, {
-          title: pair[1] + ": " + node.et + " (" + entry + "#" + node.c + ", " + data.moniker + ")",
+          title: "Not fixed: " + node.et + " (" + entry + "#" + node.c + ", " + data.moniker + ")",
           body: body, entry: entry, version: data.moniker, path: path
         });
         a.target = "_blank";
         a.rel = "noopener noreferrer";
         box.appendChild(a);
-      });
+      }
+      var thanks = el("p", "kb-thanks", "Glad it helped. Nothing was sent: thank you for reading.");
+      thanks.hidden = true;
+      thanks.setAttribute("role", "status");
+      box.appendChild(thanks);
     } else if (node.t === "n") {
       var template = node.e ? data.feedback : data.newEntry || data.feedback;
       if (template) {
@@ -951,6 +1026,14 @@
       return;
     }
     var action = target.getAttribute("data-action");
+    if (action === "fixed") {
+      var note = target.parentNode.querySelector(".kb-thanks");
+      if (note) {
+        note.hidden = false;
+      }
+      target.disabled = true;
+      return;
+    }
     if (action === "answer") {
       answer(target.getAttribute("data-key"));
     } else if (action === "jump") {
@@ -1010,6 +1093,11 @@
   window.addEventListener("hashchange", fromLocation);
 
   function start() {
+    try {
+      history.replaceState({ kbTree: true }, "", location.href);
+    } catch (err) {
+      // some browsers refuse it on file: pages
+    }
     trail = parse(location.hash);
     pos = trail.length;
     shown = location.hash.indexOf("#/") === 0 ? location.hash : "";

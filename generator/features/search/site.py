@@ -1,0 +1,142 @@
+"""Search in the site: the search box's assets, the "not in this version" page, and after
+MkDocs built a version, its Pagefind index and the list of its pages.
+
+Input: the catalogue, one version's view and the site settings (contribute), or the
+version's built folder (finish_version); output: files in the version's docs tree, then
+`pagefind/` and `assets/search/pages.js` in the built folder. The search box itself is in
+overrides/main.html; its script reads the lookup index the lookup feature writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ...catalogue.model import Catalogue
+from ...core.project import Project
+from ...site.feature import Contribution
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "search"
+STATIC = ("search.js", "search.css")
+MISSING_PAGE = "not-in-this-version.md"
+PAGES_SCRIPT = "assets/search/pages.js"
+# What Pagefind leaves out of the text it indexes, and how much more some parts count.
+EXCLUDE = [".headerlink", ".kb-feedback", ".kb-applies", "script", "style", "noscript"]
+WEIGHTS = {".admonition.failure": "4.0"}  # the message boxes: what readers paste
+PAGEFIND_CONFIG: dict[str, Any] = {"exclude_selectors": EXCLUDE, "force_language": "en"}
+
+
+def indexer_stamp() -> bytes:
+    """What the Pagefind index depends on besides the pages, so a change rebuilds it."""
+    try:
+        pagefind = dist_version("pagefind")
+    except PackageNotFoundError:
+        pagefind = "missing"
+    return (json.dumps({"pagefind": pagefind, "config": PAGEFIND_CONFIG, "weights": WEIGHTS},
+                       sort_keys=True) + "\n").encode("utf-8")
+
+
+def missing_page() -> str:
+    """Where switching to a version that lacks the page lands; kb.js fills in the list."""
+    return """---
+title: Not in this version
+search:
+  exclude: true
+---
+
+# Not in this version
+
+<div class="kb-missing" id="kb-missing" markdown>
+
+The page you were reading isn't part of the guide for this version.
+
+<p class="kb-missing__status" id="kb-missing-status" role="status">Looking for the versions
+that have it…</p>
+<ul class="kb-missing__versions" id="kb-missing-versions"></ul>
+
+[Go to the home page of this version](index.md) or search this version with the search box above.
+
+</div>
+"""
+
+
+def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
+               settings: dict[str, Any]) -> Contribution:
+    """The search box's script and styles, and the "not in this version" page."""
+    files = {f"assets/search/{name}": (ASSETS / name).read_bytes() for name in STATIC}
+    files["assets/search/indexer.json"] = indexer_stamp()
+    files[MISSING_PAGE] = missing_page().encode("utf-8")
+    return Contribution(files=files)
+
+
+def page_list(built: Path) -> dict[str, str]:
+    """Directory URLs of the version's pages (relative to the version) -> their titles."""
+    pages: dict[str, str] = {}
+    for path in sorted(built.rglob("index.html")):
+        rel = path.relative_to(built).as_posix()
+        if rel.startswith(("assets/", "pagefind/")):
+            continue
+        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        node = tree.css_first("[data-pagefind-body] h1") or tree.css_first("h1")
+        if node is None:
+            continue
+        for link in node.css(".headerlink"):
+            link.decompose()
+        pages[rel.removesuffix("index.html")] = node.text().strip()
+    return pages
+
+
+def pages_script(catalogue: Catalogue, moniker: str, pages: dict[str, str]) -> str:
+    """The version's pages as a script (pages of other versions load it with a tag)."""
+    value = {"title": catalogue.products[moniker].title, "pages": pages,
+             "versions": [[m.name, m.title] for m in catalogue.products.monikers]}
+    data = json.dumps(value, separators=(",", ":"), sort_keys=True)
+    key = json.dumps(moniker)
+    return f"(window.KB_PAGES = window.KB_PAGES || {{}})[{key}] = {data};\n"
+
+
+def prepared(html: str) -> str:
+    """A page as Pagefind should read it: message boxes weighted higher."""
+    tree = LexborHTMLParser(html)
+    changed = False
+    for selector, weight in WEIGHTS.items():
+        for node in tree.css(selector):
+            node.attrs["data-pagefind-weight"] = weight
+            changed = True
+    return tree.html or html if changed else html
+
+
+async def _index(built: Path) -> None:
+    from pagefind.index import PagefindIndex
+
+    # The index is written where the configuration says when the block ends (and only
+    # there: never into the working directory).
+    config = {**PAGEFIND_CONFIG, "output_path": str(built / "pagefind")}
+    async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
+        for path in sorted(built.rglob("*.html")):
+            rel = path.relative_to(built).as_posix()
+            if rel.startswith(("assets/", "pagefind/")):
+                continue
+            text = path.read_text(encoding="utf-8")
+            if "data-pagefind-body" not in text:
+                continue
+            await index.add_html_file(content=prepared(text), url="/" + rel.removesuffix(
+                "index.html"))
+
+
+def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
+    """Index the built version with Pagefind and list its pages."""
+    # Pagefind's Python API is asynchronous; its own thread and event loop keep it apart
+    # from any loop the caller runs (a browser driver's, in tests).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _index(built)).result()
+    (built / PAGES_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+    (built / PAGES_SCRIPT).write_text(pages_script(catalogue, moniker, page_list(built)),
+                                      encoding="utf-8")

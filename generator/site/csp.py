@@ -1,0 +1,105 @@
+"""CSP: a Content-Security-Policy on every built page, whatever engine built it.
+
+Input: a built folder (one version's, or the site's own pages around the versions);
+output: each HTML page with a `<meta http-equiv="Content-Security-Policy">` before
+anything else in its head. The policy lets a page run scripts from the site's own files
+and the inline scripts the theme put around the content, each allowed by the SHA-256 of
+its text; nothing else: no inline event handler (`onerror=`), no `javascript:` URL, no
+script from another host, no inline script inside the page's content (`<article>`, where
+Markdown ends up). A page that brings its own policy (the single-file troubleshooter)
+keeps it.
+
+Run on a version's folder once it is built and before it is kept for reuse, so a reused
+version keeps its policy; and on the site's own pages (the redirects at the root).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+# Everything from the site itself; images and media may come from https: hosts (content may
+# show a screenshot hosted elsewhere), scripts never. Styles may be inline (the theme and
+# features set them), which runs no code.
+POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+          "img-src 'self' data: https:; media-src 'self' https:; font-src 'self' data:; "
+          "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+EXECUTABLE = frozenset({"", "text/javascript", "application/javascript", "module",
+                        "text/ecmascript", "application/ecmascript"})
+HAS_POLICY = re.compile(r"<meta\s[^>]*http-equiv\s*=\s*[\"']?content-security-policy",
+                        re.IGNORECASE)
+HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
+CHARSET = re.compile(r"<meta\s+charset\s*=\s*[\"']?[\w-]+[\"']?\s*/?>", re.IGNORECASE)
+
+
+def script_hashes(page: str) -> list[str]:
+    """CSP sources for the page's inline scripts outside its content, in page order."""
+    tree = LexborHTMLParser(page)
+    out: list[str] = []
+    for node in tree.css("script"):
+        attrs = node.attributes
+        if "src" in attrs:
+            continue
+        if (attrs.get("type") or "").strip().lower() not in EXECUTABLE:
+            continue  # data (JSON) is never run
+        if _in_content(node):
+            continue
+        digest = hashlib.sha256((node.text(deep=True) or "").encode("utf-8")).digest()
+        source = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+        if source not in out:
+            out.append(source)
+    return out
+
+
+def _in_content(node: object) -> bool:
+    parent = getattr(node, "parent", None)
+    while parent is not None:
+        if getattr(parent, "tag", "") == "article":
+            return True
+        parent = getattr(parent, "parent", None)
+    return False
+
+
+def policy(page: str) -> str:
+    hashes = script_hashes(page)
+    return POLICY.format(hashes="".join(f" {h}" for h in hashes))
+
+
+def with_policy(page: str) -> str | None:
+    """`page` with its policy as the first element of its head; None when it has one or
+    has no head."""
+    if HAS_POLICY.search(page):
+        return None
+    head = HEAD.search(page)
+    if head is None:
+        return None
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
+    charset = CHARSET.search(page, head.end())
+    at = charset.end() if charset is not None and charset.start() - head.end() < 200 \
+        else head.end()
+    return page[:at] + meta + page[at:]
+
+
+def apply_policy(folder: Path, skip: Iterable[str] = ()) -> int:
+    """Add the policy to every HTML page under `folder` (not under the subfolders named in
+    `skip`, which have theirs); how many pages got one."""
+    skipped = {folder / name for name in skip}
+    done = 0
+    for path in sorted(folder.rglob("*.html")):
+        if any(path.is_relative_to(s) for s in skipped) or path.is_symlink():
+            continue
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        updated = with_policy(text)
+        if updated is None:
+            continue
+        # A new file, not a rewrite in place: built files may be hard links of a cache.
+        temporary = path.with_name(f".{path.name}.csp")
+        temporary.write_text(updated, encoding="utf-8", errors="surrogateescape")
+        temporary.replace(path)
+        done += 1
+    return done
