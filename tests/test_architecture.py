@@ -155,3 +155,13 @@ def test_each_package_says_what_it_holds_and_may_import() -> None:
         doc = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text()))
         assert doc, f"generator/{name}/__init__.py has no docstring"
         assert "import" in doc.lower(), f"generator/{name}/__init__.py: say what it may import"
+
+
+def test_only_the_engines_package_imports_an_engine() -> None:
+    graph = project_graph()
+    engines = {m for m in graph if m.startswith("generator.site.engines.")} - \
+        {"generator.site.engines.base"}
+    assert engines >= {"generator.site.engines.mkdocs", "generator.site.engines.zensical"}
+    importers = sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets & engines
+                       if a != "generator.site.engines")
+    assert importers == []

@@ -1,4 +1,5 @@
-"""The "paste your error" page in Debian's chromium: over HTTP, from disk, and safe."""
+"""The "paste your error" page in Debian's chromium: over HTTP, from disk (built by each
+engine), and safe."""
 
 from __future__ import annotations
 
@@ -51,16 +52,16 @@ def paste(page: Any, text: str) -> list[str]:
     return [a.get_attribute("href") for a in page.locator(".kb-lookup__link").all()]
 
 
-def test_a_pasted_log_finds_the_entry_over_http(context: Any, snapshot_url: str) -> None:
+def test_a_pasted_log_finds_the_entry_over_http(context: Any, engine_url: str) -> None:
     page = context.new_page()
-    page.goto(snapshot_url + "azure-devops/lookup/")
+    page.goto(engine_url + "azure-devops/lookup/")
     links = paste(page, LOG)
     assert links[0] == f"../azure-rm-endpoint/#{ANCHOR}"
     first = page.locator(".kb-lookup__result").first
     assert "Line 5:" in first.inner_text()
     assert "AADSTS7000215: Invalid client secret provided." in first.inner_text()
     page.locator(".kb-lookup__link").first.click()
-    page.wait_for_url(f"{snapshot_url}azure-devops/azure-rm-endpoint/#{ANCHOR}")
+    page.wait_for_url(f"{engine_url}azure-devops/azure-rm-endpoint/#{ANCHOR}")
     assert page.locator(f"h2#{ANCHOR}").is_visible()
     hosts = {urlsplit(url).hostname for url in context.requests_seen
              if not url.startswith(("data:", "blob:"))}
@@ -68,7 +69,7 @@ def test_a_pasted_log_finds_the_entry_over_http(context: Any, snapshot_url: str)
 
 
 def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
-                                                           snapshot_site: Path) -> None:
+                                                           engine_site: Path) -> None:
     blocked: list[str] = []
 
     def only_files(route: Any) -> None:
@@ -80,7 +81,7 @@ def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
 
     context.route("**/*", only_files)
     page = context.new_page()
-    page.goto((snapshot_site / "azure-devops" / "lookup" / "index.html").as_uri())
+    page.goto((engine_site / "azure-devops" / "lookup" / "index.html").as_uri())
     links = paste(page, LOG)
     # From disk, links name index.html: a folder URL would show a directory listing.
     assert links[0] == f"../azure-rm-endpoint/index.html#{ANCHOR}"

@@ -35,19 +35,24 @@ def index_of(site: Path, version: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("version", ALL)
-def test_every_version_has_the_page_and_its_index(snapshot_site: Path, version: str) -> None:
-    page = HTMLParser((snapshot_site / version / "lookup" / "index.html").read_text())
+def test_every_version_has_the_page_and_its_index(engine_site: Path, version: str) -> None:
+    page = HTMLParser((engine_site / version / "lookup" / "index.html").read_text())
     assert page.css_first("textarea#kb-lookup-input") is not None
-    scripts = [s.attributes["src"] for s in page.css("article script[src]")]
-    # The shipped index is below the threshold: loaded whole (tests/test_lookup_pieces.py
+    # Named in the page's front matter, linked by the theme from the page's address. The
+    # shipped index is below the threshold: loaded whole (tests/test_lookup_pieces.py
     # covers an index in pieces).
+    scripts = [s.attributes["src"] for s in page.css("script[src]")
+               if "/lookup/" in (s.attributes["src"] or "")]
     assert scripts == ["../assets/lookup/versions.js", "../assets/lookup/lookup-index.js",
                        "../assets/lookup/lookup.js", "../assets/lookup/loader.js",
                        "../assets/lookup/page.js"]
+    styles = [s.attributes["href"] for s in page.css("link[rel=stylesheet]")
+              if "/lookup/" in (s.attributes["href"] or "")]
+    assert styles == ["../assets/lookup/lookup.css"]
     nav = [a.text().strip() for a in page.css("nav.md-nav--primary a.md-nav__link")]
     assert "Paste your error" in nav
-    script = (snapshot_site / version / "assets" / "lookup" / "lookup-index.js").read_text()
-    index = index_of(snapshot_site, version)
+    script = (engine_site / version / "assets" / "lookup" / "lookup-index.js").read_text()
+    index = index_of(engine_site, version)
     assert script == f"window.KB_LOOKUP_INDEX = {json.dumps(index, separators=(',', ':'))};\n"
     assert index["moniker"] == version
     # From the repo_url the snapshot's configuration sets.

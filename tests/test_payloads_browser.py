@@ -86,6 +86,12 @@ def y(value: str, braces: bool = True) -> str:
 def write_repo(root: Path) -> Path:
     repo = root / "repo"
     subprocess.run(["cp", "-r", str(MINIMAL), str(repo)], check=True)
+    # The project's theme (overrides/): it links the lookup and troubleshooter pages' scripts
+    # (named in their front matter) and prints the header's search box.
+    subprocess.run(["cp", "-r", str(ROOT / "overrides"), str(repo / "overrides")], check=True)
+    mkdocs_yml = repo / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace(
+        "  font: false\n", "  font: false\n  custom_dir: overrides\n", 1))
     catalogue = repo / "catalogue"
     subprocess.run(["rm", "-rf", str(catalogue / "demo")], check=True)
     titles = ["".join(payload(n) for n in range(k, len(PAYLOADS), 3)) for k in range(3)]

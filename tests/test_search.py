@@ -1,5 +1,6 @@
 """The site's search box, in Debian's chromium over the built site: error messages,
-codes and fragments find their entry first, in every version where it applies."""
+codes and fragments find their entry first, in every version where it applies; the tests
+taking `engine_url` run on the builds of both engines."""
 
 from __future__ import annotations
 
@@ -124,8 +125,8 @@ def aadsts_sample(catalogue: Catalogue) -> list[tuple[str, Entry]]:
     return [found[int(i * step)] for i in range(SAMPLE)]
 
 
-def test_typed_messages_find_their_entry_first(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/azure-rm-endpoint/")
+def test_typed_messages_find_their_entry_first(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/azure-rm-endpoint/")
     for text, anchor in TYPED:
         page.fill("#__kb-search-input", "")
         page.keyboard.press("/")
@@ -185,18 +186,18 @@ def test_aadsts_messages_codes_and_fragments_first_in_every_version(
     assert wrong == []
 
 
-def test_first_result_is_the_right_section(browser: Any, snapshot_url: str) -> None:
+def test_first_result_is_the_right_section(browser: Any, engine_url: str) -> None:
     wrong = []
     for version in WITH_TOPIC:
         context = browser.new_context()
         try:
             tab = context.new_page()
-            tab.goto(snapshot_url + f"{version}/")
+            tab.goto(engine_url + f"{version}/")
             found = first_links(tab, [q for q, _ in QUERIES])
         finally:
             context.close()
         wrong += [f"{version}: {q}" for (q, expected), got in zip(QUERIES, found, strict=True)
-                  if got != snapshot_url + f"{version}/{expected}"]
+                  if got != engine_url + f"{version}/{expected}"]
     assert wrong == KNOWN_WRONG
 
 

@@ -14,7 +14,9 @@ ORDER = 21
 def run(args: argparse.Namespace, project: Project) -> int:
     from ..features.registry import FEATURES
     from ..site.build import assemble_parts
-    site = Path(args.site_dir).resolve() if args.site_dir else None
+    # The folder holding the site is resolved, not the site: it is a link to replace.
+    site = (Path(args.site_dir).parent.resolve() / Path(args.site_dir).name
+            if args.site_dir else None)
     assemble_parts(project, FEATURES, [Path(p) for p in args.parts], site_dir=site)
     return 0
 

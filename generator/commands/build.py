@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.project import Project
+from ..site.engines import ENGINES
 
 ORDER = 20
 
@@ -26,17 +27,20 @@ def run(args: argparse.Namespace, project: Project) -> int:
         return 0
     from ..features.registry import FEATURES
     from ..site.build import build_site
-    site = Path(args.site_dir).resolve() if args.site_dir else None
+    # The folder holding the site is resolved, not the site: it is a link to replace.
+    site = (Path(args.site_dir).parent.resolve() / Path(args.site_dir).name
+            if args.site_dir else None)
     build_site(project, FEATURES, jobs=args.jobs, force=args.force, site_dir=site,
-               only=args.only)
+               only=args.only, engine=args.engine)
     return 0
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "build", help="build the site for every version into site/",
-        description="Validate, render one Markdown tree per version, build each with MkDocs "
-                    "(in parallel), then replace site/ in one step. A failed build leaves "
+        description="Validate, render one Markdown tree per version, build each with the "
+                    "site engine (MkDocs + Material for MkDocs, or Zensical; in parallel), then "
+                    "replace site/ in one step. A failed build leaves "
                     "the previous site/ as it was. Work is kept in build/ and reused: each "
                     "distinct block of Markdown is converted once, an unchanged version is "
                     "reused whole, a changed one renders only its changed pages, and with "
@@ -54,6 +58,10 @@ def register(sub: Any) -> None:
     parser.add_argument("--site-dir", metavar="DIR",
                         help="write the site (or with --only, the part) here instead of "
                              "site/")
+    parser.add_argument("--engine", choices=sorted(ENGINES),
+                        help="the site engine for this build, instead of the one mkdocs.yml "
+                             "chooses (extra.kb.engine; default: mkdocs, i.e. MkDocs + "
+                             "Material for MkDocs)")
     parser.add_argument("--list-versions", action="store_true",
                         help="print the versions of products.yml as a JSON list (for a CI "
                              "matrix) and build nothing")

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..cli import UsageError, print_diagnostics, summary
-from ..core.diagnostics import Diagnostic, Diagnostics
+from ..core.diagnostics import Diagnostic, DiagnosticError, Diagnostics
 from ..core.project import Project
 
 ORDER = 10
@@ -23,6 +23,12 @@ def run(args: argparse.Namespace, project: Project) -> int:
     diagnostics = Diagnostics()
     load_checked(project, diagnostics, FEATURES)
     placeholders(project, diagnostics)  # 'TODO:' texts that kb new wrote
+    try:  # the engine mkdocs.yml names (extra.kb.engine) is known and installed
+        from ..core.project import site_settings
+        from ..site.engines import choose
+        choose(site_settings(project), project.mkdocs_yml, project.rel(project.mkdocs_yml))
+    except DiagnosticError as err:
+        diagnostics.extend(err.diagnostics)
     base = args.base or args.changed_since
     changed: set[str] = set()
     try:

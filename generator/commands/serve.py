@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..core.project import Project
+from ..site.engines import ENGINES
 
 ORDER = 25
 
@@ -14,7 +15,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from ..features.registry import FEATURES  # imported here: `kb` starts fast
     from ..site.serve import default_version, serve
 
-    return serve(project, FEATURES, args.version or default_version(project), args.port)
+    return serve(project, FEATURES, args.version or default_version(project), args.port,
+                 engine=args.engine)
 
 
 def register(sub: Any) -> None:
@@ -34,4 +36,7 @@ def register(sub: Any) -> None:
                              "default version of products.yml)")
     parser.add_argument("--port", type=int, default=8000,
                         help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    parser.add_argument("--engine", choices=sorted(ENGINES),
+                        help="the site engine, instead of the one mkdocs.yml chooses "
+                             "(extra.kb.engine; default: mkdocs)")
     parser.set_defaults(handler=run)

@@ -35,7 +35,7 @@ from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from .checks import load_checked
 from .csp import apply_policy
-from .engines.mkdocs import Request, Result, build_version, prepare, prune
+from .engines import DEFAULT, ENGINES, Request, Result, choose, load
 from .feature import Feature, finish_site, finish_version
 from .publish import check_folders, publish, publish_folder, publishing
 from .trees import VersionTree, render_trees
@@ -93,14 +93,17 @@ def tree_digests(tree: VersionTree) -> dict[str, str]:
 
 
 def tree_key(project: Project, tree: VersionTree, site_url: str,
-             digests: dict[str, str] | None = None) -> str:
-    """A digest of everything a version's MkDocs build depends on."""
+             digests: dict[str, str] | None = None, engine: str = DEFAULT) -> str:
+    """A digest of everything a version's build by `engine` depends on."""
     from importlib.metadata import version as dist_version
 
     digest = hashlib.sha256()
-    parts = [CACHE_FORMAT, site_url, json.dumps(tree.nav, sort_keys=True),
-             json.dumps(tree.extra, sort_keys=True, default=str)]
-    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
+    # The engine's module too: what it does to a version is part of the version's build.
+    code = getattr(load(engine), "__file__", None)
+    parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
+             json.dumps(tree.extra, sort_keys=True, default=str),
+             hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else ""]
+    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "zensical"):
         try:
             parts.append(f"{dist}={dist_version(dist)}")
         except Exception:
@@ -115,6 +118,12 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
     for name, known in (digests or tree_digests(tree)).items():
         digest.update(name.encode() + b"\0" + known.encode())
     return digest.hexdigest()
+
+
+def versions_dir(build_root: Path, engine: str) -> Path:
+    """Where the versions built by `engine` are kept for reuse (one folder per engine, so
+    that builds with either engine reuse their own)."""
+    return build_root / ("versions" if engine == DEFAULT else f"versions-{engine}")
 
 
 def write_tree(tree: VersionTree, docs_dir: Path) -> None:
@@ -309,16 +318,17 @@ def assemble(staging: Path, folders: dict[str, Path], products: Products,
 # ---------------------------------------------------------------------------
 
 
-def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
+def inputs_digest(project: Project, features: Sequence[Feature] = (),
+                  engine: str = "mkdocs") -> str:
     """A digest of everything a build reads: mkdocs.yml and the files it names, the
-    catalogue, content/ and overrides/, the generator's own files, the features and the
-    versions of the packages that render."""
+    catalogue, content/ and overrides/, the generator's own files, the features, the engine
+    and the versions of the packages that render."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as dist_version
 
     from ..markdown.xref import configured_maps
 
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest = hashlib.sha256(CACHE_FORMAT.encode() + b"\0" + engine.encode())
     for feature in features:
         parts = [feature.name] + [
             f"{key}={getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
@@ -354,7 +364,7 @@ def inputs_digest(project: Project, features: Sequence[Feature] = ()) -> str:
             found = file_digest(path)
         digest.update(name.encode() + b"\0" + found.encode())
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
-                 "jinja2", "ruamel.yaml", "markdown-it-py"):
+                 "jinja2", "ruamel.yaml", "markdown-it-py", "zensical"):
         try:
             digest.update(f"{dist}={dist_version(dist)}".encode())
         except PackageNotFoundError:
@@ -377,8 +387,8 @@ def _site_stamp(site: Path) -> str:
 
 
 def _request(project: Project, tree: VersionTree, site_url: str, build_root: Path,
-             previous: bool, digests: dict[str, str]) -> Request:
-    cache = build_root / "versions"
+             previous: bool, digests: dict[str, str], engine: str = DEFAULT) -> Request:
+    cache = versions_dir(build_root, engine)
     manifest: dict[str, Any] = {}
     manifest_file = cache / f"{tree.moniker}.manifest.json"
     if previous and manifest_file.is_file() and (cache / tree.moniker).is_dir():
@@ -391,14 +401,15 @@ def _request(project: Project, tree: VersionTree, site_url: str, build_root: Pat
         str(cache / f"{tree.moniker}.tmp"), tree.nav, tree.extra,
         version_url(site_url, tree.moniker), dict(tree.pieces),
         str(build_root / "cache" / "blocks"),
-        str(cache / tree.moniker) if manifest else "", manifest, digests)
+        str(cache / tree.moniker) if manifest else "", manifest,
+        work_dir=str(build_root / "engines" / engine / tree.moniker), digests=digests)
 
 
-def _build_one(request: Request) -> Result:
-    return build_version(request)
+def _build_one(engine: str, request: Request) -> Result:
+    return load(engine).build_version(request)
 
 
-def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
+def _build_versions(engine: str, requests: list[Request], jobs: int | None, out: TextIO,
                     index_of: dict[str, int], total: int,
                     sizes: dict[str, int]) -> tuple[dict[str, Result], Diagnostics]:
     """Every requested version built by the engine, in parallel; results by moniker."""
@@ -409,19 +420,20 @@ def _build_versions(requests: list[Request], jobs: int | None, out: TextIO,
     if workers == 1 or len(requests) == 1:
         for moniker, request in zip(monikers, requests, strict=True):
             results[moniker] = _finish(index_of[moniker], total, moniker,
-                                       _build_one(request), out)
+                                       _build_one(engine, request), out)
         return results, failures
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Largest versions first, so that no long build starts last and runs alone.
         order = sorted(zip(monikers, requests, strict=True), key=lambda p: -sizes[p[0]])
-        submitted = {moniker: pool.submit(_build_one, request) for moniker, request in order}
+        submitted = {moniker: pool.submit(_build_one, engine, request)
+                     for moniker, request in order}
         for moniker in monikers:  # progress in version order
             try:
                 results[moniker] = _finish(index_of[moniker], total, moniker,
                                            submitted[moniker].result(), out)
             except Exception as err:
                 failures.error(Loc("mkdocs.yml"), f"version '{moniker}'",
-                               f"MkDocs build failed: {err}")
+                               f"{ENGINES[engine]} build failed: {err}")
     return results, failures
 
 
@@ -434,17 +446,23 @@ def build_site(
     out: TextIO = sys.stderr,
     site_dir: Path | None = None,
     only: str | None = None,
+    engine: str | None = None,
 ) -> BuildReport:
     """Validate, render and build every version with `features`, then publish `site/` in
     one step. With `only`, build that version alone into `site_dir` (by default
-    `build/parts/<moniker>/`) as a part for `assemble_parts`."""
+    `build/parts/<moniker>/`) as a part for `assemble_parts`. `engine` overrides the
+    engine mkdocs.yml chooses (`extra.kb.engine`; MkDocs by default)."""
     report = BuildReport()
     started = time.perf_counter()
     build_root = project.build_dir
     site = site_dir or (build_root / "parts" / only if only else project.site)
     check_folders(project, site)
-    inputs = inputs_digest(project, features)
-    state_file = build_root / ("last-build.json" if not only else f"last-part-{only}.json")
+    chosen = choose(site_settings(project), project.mkdocs_yml, project.rel(project.mkdocs_yml),
+                    engine)
+    inputs = inputs_digest(project, features, chosen.NAME)
+    suffix = "" if chosen.NAME == DEFAULT else f"-{chosen.NAME}"
+    state_file = build_root / (f"last-build{suffix}.json" if not only
+                               else f"last-part-{only}{suffix}.json")
     lap = report.lap("inputs", started)
 
     def stamp_of() -> str:
@@ -497,8 +515,11 @@ def build_site(
         trees = [t for t in trees if t.moniker == only]
     settings = site_settings(project)
     site_url = str(settings.get("site_url") or "")
-    cache = build_root / "versions"
+    cache = versions_dir(build_root, chosen.NAME)
     cache.mkdir(parents=True, exist_ok=True)
+    if force:
+        shutil.rmtree(build_root / "cache" / "blocks", ignore_errors=True)
+        shutil.rmtree(build_root / "engines" / chosen.NAME, ignore_errors=True)
     todo: list[tuple[int, VersionTree, str]] = []
     total = len(trees)
     index_of = {tree.moniker: i for i, tree in enumerate(trees, 1)}
@@ -506,7 +527,7 @@ def build_site(
     digests: dict[str, dict[str, str]] = {}
     for index, tree in enumerate(trees, 1):
         digests[tree.moniker] = tree_digests(tree)
-        key = tree_key(project, tree, site_url, digests[tree.moniker])
+        key = tree_key(project, tree, site_url, digests[tree.moniker], chosen.NAME)
         key_file = cache / f"{tree.moniker}.key"
         if not force and key_file.is_file() and key_file.read_text() == key \
                 and (cache / tree.moniker).is_dir():
@@ -517,9 +538,12 @@ def build_site(
     requests = []
     for _index, tree, _key in todo:
         request = _request(project, tree, site_url, build_root, not force,
-                           digests[tree.moniker])
+                           digests[tree.moniker], chosen.NAME)
         work, spare = Path(request.site_dir), cache / f"{tree.moniker}.spare"
-        if not work.exists() and spare.is_dir():
+        if chosen.NAME != DEFAULT:
+            # Only MkDocs' engine builds into a folder it finds full (it clears it first).
+            shutil.rmtree(work, ignore_errors=True)
+        elif not work.exists() and spare.is_dir():
             spare.rename(work)  # the build before last: its folders are reused
         changed = sync_tree(tree, Path(request.docs_dir), digests[tree.moniker], force)
         request = dataclasses.replace(request, changed=changed)
@@ -528,10 +552,11 @@ def build_site(
     results: dict[str, Result] = {}
     lap = report.lap("write", lap)
     if requests:
-        prepare(requests, jobs)
+        chosen.prepare(requests, jobs)
         lap = report.lap("convert", lap)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
-        results, failures = _build_versions(requests, jobs, out, index_of, total, sizes)
+        results, failures = _build_versions(chosen.NAME, requests, jobs, out, index_of, total,
+                                            sizes)
         lap = report.lap("engine", lap)
     for _index, tree, key in todo:
         if tree.moniker not in results:
@@ -544,7 +569,7 @@ def build_site(
         report.reused_pages += result.reused_pages
         for message in result.warnings:
             failures.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
-                           f"MkDocs: {message}")
+                           f"{ENGINES[chosen.NAME]}: {message}")
         if result.warnings:
             continue
         built = cache / f"{tree.moniker}.tmp"
@@ -572,7 +597,7 @@ def build_site(
                 manifests = {}  # a version whose manifest is lost: keep everything
                 break
         if manifests:
-            prune(build_root / "cache" / "blocks", list(manifests.values()))
+            chosen.prune(build_root / "cache" / "blocks", list(manifests.values()))
     lap = report.lap("finish", lap)
     site.parent.mkdir(parents=True, exist_ok=True)
     if only is None:
@@ -589,6 +614,7 @@ def build_site(
         try:
             shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
             part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
+                    "engine": chosen.NAME,
                     "default": products.default, "default_pages": default_pages}
             (staging / PART_FILE).write_text(json.dumps(part, indent=2) + "\n",
                                              encoding="utf-8")
@@ -663,13 +689,25 @@ def assemble_parts(project: Project, features: Sequence[Feature], parts: Sequenc
         problems.error(Loc(project.rel(project.products_yml)), "products",
                        "products.yml is missing or invalid", "run kb check")
         raise DiagnosticError(problems.items)
-    inputs = inputs_digest(project, features)
     folders: dict[str, Path] = {}
     default_pages: list[str] | None = None
+    digests: dict[str, str] = {}
+    engines: dict[str, str] = {}  # engine -> the first part built with it
     for folder in parts:
         part = read_part(folder)
         moniker = part["moniker"]
         where = Loc(str(folder / PART_FILE))
+        engine = str(part.get("engine") or "mkdocs")
+        if engine not in digests:
+            digests[engine] = inputs_digest(project, features, engine)
+        inputs = digests[engine]
+        engines.setdefault(engine, str(folder))
+        if len(engines) > 1 and engines[engine] == str(folder):
+            first, other = next(iter(engines.items()))
+            problems.error(where, f"version '{moniker}'",
+                           f"built with {ENGINES.get(engine, engine)}, but {other} with "
+                           f"{ENGINES.get(first, first)}",
+                           "build every part with the same engine (kb build --engine)")
         if moniker not in products.names:
             problems.error(where, f"version '{moniker}'", "not a version of products.yml")
         elif moniker in folders:

@@ -34,10 +34,10 @@ from typing import IO, Any, TextIO
 
 from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
-from ..core.project import Project
+from ..core.project import Project, site_settings
 from .build import redirect_page, write_tree
 from .checks import load_checked
-from .engines.mkdocs import Request, build_version
+from .engines import DEFAULT, ENGINES, Request, choose
 from .feature import Feature, finish_version
 from .trees import render_trees
 
@@ -96,6 +96,7 @@ class Preview:
     finishing: threading.Lock = field(default_factory=threading.Lock)
     background: bool = True  # features finish a build after its pages reload
     pages: str = ""  # what the last build rendered and copied
+    engine: str | None = None  # the engine asked for on the command line
 
     @property
     def root(self) -> Path:
@@ -150,6 +151,8 @@ class Preview:
 
     def _build(self) -> None:
         project = self.project
+        engine = choose(site_settings(project), project.mkdocs_yml,
+                        project.rel(project.mkdocs_yml), self.engine)
         diagnostics = Diagnostics()
         catalogue = load_checked(project, diagnostics, self.features, markdown=False, jobs=1)
         if catalogue is None:
@@ -172,13 +175,17 @@ class Preview:
         write_tree(tree, docs)
         if staging.exists():
             shutil.rmtree(staging)
-        previous = self._previous(target)
-        result = build_version(Request(
+        previous = self._previous(target, engine.NAME)
+        result = engine.build_version(Request(
             str(project.mkdocs_yml), str(docs), str(staging), tree.nav, tree.extra,
             # No site address: pages do not depend on the port, so the next start reuses them.
             "", dict(tree.pieces), str(project.build_dir / "cache" / "blocks"),
             str(target) if previous else "", previous))
-        self.report([f"build/docs/{moniker}: warning: MkDocs: {w}" for w in result.warnings])
+        name = ENGINES[engine.NAME]
+        if not staging.is_dir():  # the engine stopped: what it said is the error
+            self.report([f"build/docs/{moniker}: error: {name}: {w}" for w in result.warnings])
+            raise DiagnosticError([])
+        self.report([f"build/docs/{moniker}: warning: {name}: {w}" for w in result.warnings])
         self.pages = (f"{result.rendered} page{'s' if result.rendered != 1 else ''} rendered, "
                       f"{result.reused_pages} unchanged")
         engine_files = _files(staging)
@@ -192,7 +199,9 @@ class Preview:
             target.parent.mkdir(parents=True, exist_ok=True)
             staging.rename(target)
             shutil.rmtree(old, ignore_errors=True)
-            (self.work / MANIFEST).write_text(json.dumps(result.manifest), encoding="utf-8")
+            (self.work / MANIFEST).write_text(
+                json.dumps({"engine": engine.NAME, "manifest": result.manifest}),
+                encoding="utf-8")
         title = catalogue.products[moniker].title
         versions = [{"version": moniker, "title": title, "aliases": []}]
         (self.root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n",
@@ -205,13 +214,17 @@ class Preview:
         else:
             self._finish(catalogue, moniker, engine_files)
 
-    def _previous(self, target: Path) -> dict[str, Any]:
-        """The served build's manifest, when that build is there to copy pages from."""
+    def _previous(self, target: Path, engine: str) -> dict[str, Any]:
+        """The served build's manifest, when `engine` made that build and it is there to copy
+        pages from."""
         try:
-            manifest = json.loads((self.work / MANIFEST).read_text(encoding="utf-8"))
+            kept = json.loads((self.work / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return manifest if isinstance(manifest, dict) and target.is_dir() else {}
+        if not isinstance(kept, dict) or kept.get("engine") != engine or not target.is_dir():
+            return {}
+        manifest = kept.get("manifest")
+        return manifest if isinstance(manifest, dict) else {}
 
     def _carry_over(self, target: Path, staging: Path, engine_files: set[str]) -> None:
         """Until features finish the new build, it keeps what they added to the last one
@@ -292,17 +305,20 @@ def _server_class() -> Any:
 
 
 def serve(project: Project, features: Sequence[Feature], version: str, port: int = 8000,
-          out: TextIO = sys.stderr) -> int:
+          out: TextIO = sys.stderr, engine: str | None = None) -> int:
     """Build with `features`, serve and rebuild on change until interrupted; the exit status."""
     from ..catalogue.validate import project_products
 
     products = project_products(project)
     moniker = (products.resolve_alias(version) if products is not None else None) or version
+    if engine is not None and engine != DEFAULT:
+        moniker = f"{moniker}-{engine}"  # each engine's preview in a folder of its own
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     server = None
     try:
         with workplace(project, moniker) as (work, kept):
-            preview = Preview(project, features, version, port or free_port(), work, out)
+            preview = Preview(project, features, version, port or free_port(), work, out,
+                              engine=engine)
             where = project.rel(work) if kept else str(work)
             preview.say(f"building {version} into {where}")
             server = _server_class()(builder=preview.rebuild, host=HOST, port=preview.port,

@@ -3,7 +3,7 @@
 Input: the catalogue, one version's view and the site settings; output: a
 Contribution (lookup.md, lookup.json, the index as a script, and past a size threshold
 the index in pieces (see `pieces`), the matcher, its loader and the page script) that the
-build adds to the version before MkDocs runs. The search box reads the same files.
+build adds to the version before the engine runs. The search box reads the same files.
 """
 
 from __future__ import annotations
@@ -58,14 +58,20 @@ def versions_script(catalogue: Catalogue, moniker: str, split: bool) -> str:
 
 
 def page(title: str, split: bool = False) -> str:
-    """The Markdown of the page: a form, the results list, and relative script links."""
+    """The Markdown of the page: a form and the results list; its styles and scripts are
+    named in the front matter (overrides/main.html links them from the page's address, in
+    either engine)."""
     version = html.escape(title)
-    scripts = "\n".join(f'<script src="../assets/lookup/{name}"></script>'
-                         for name in index_scripts(split))
+    scripts = "\n".join(f"  - assets/lookup/{name}"
+                         for name in [*index_scripts(split), "page.js"])
     return f"""---
 title: {NAV_TITLE}
 search:
   exclude: true
+kb_styles:
+  - assets/lookup/lookup.css
+kb_scripts:
+{scripts}
 ---
 
 # {NAV_TITLE}
@@ -88,9 +94,6 @@ it in **{version}**. Matching runs in your browser: what you paste stays on this
 <noscript><p>This page needs JavaScript. From a terminal,
 <code>kb lookup -f build.log</code> does the same.</p></noscript>
 <p class="kb-lookup__elsewhere" id="kb-lookup-elsewhere" hidden></p>
-<link rel="stylesheet" href="../assets/lookup/lookup.css">
-{scripts}
-<script src="../assets/lookup/page.js"></script>
 </div>
 """
 

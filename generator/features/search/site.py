@@ -61,7 +61,7 @@ The page you were reading isn't part of the guide for this version.
 that have it…</p>
 <ul class="kb-missing__versions" id="kb-missing-versions"></ul>
 
-[Go to the home page of this version](../) or search this version with the search box above.
+[Go to the home page of this version](index.md) or search this version with the search box above.
 
 </div>
 """

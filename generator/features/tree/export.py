@@ -63,6 +63,8 @@ SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
 LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
 LOOKUP_SCRIPT = "assets/lookup/lookup.js"
+VERSIONS_SCRIPT = "assets/lookup/versions.js"
+LOADER_SCRIPT = "assets/lookup/loader.js"
 NAV_PAGE = "Troubleshooter"
 NAV_FILE = "Troubleshooter in one file"
 
@@ -361,15 +363,19 @@ def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
     return gzip_chunks(chunks)
 
 
-def _topic_links(topics: list[tuple[str, str]], back: str) -> list[str]:
-    """The per-topic single files, listed on the page (folded: there may be many); `back`
-    leads from the page to the version's root."""
+def _topic_links(topics: list[tuple[str, str]]) -> list[str]:
+    """The per-topic single files, listed on the page (folded: there may be many)."""
     if not topics:
         return []
-    items = "".join(f'<li><a href="{back}{html.escape(TOPIC_FILE.format(topic=ident), True)}">'
-                    f"{html.escape(name)}</a></li>" for ident, name in topics)
-    return ["<details class=\"kb-tree-topics\"><summary>One file per topic</summary>",
-            f"<ul>{items}</ul>", "</details>", ""]
+    # Markdown links: every engine resolves them from the page's source file.
+    items = [f"- [{_link_text(name)}]({TOPIC_FILE.format(topic=ident)})" for ident, name in topics]
+    return ["<details class=\"kb-tree-topics\" markdown>",
+            "<summary>One file per topic</summary>", "", *items, "", "</details>", ""]
+
+
+def _link_text(text: str) -> str:
+    """Text shown as it is inside a Markdown link's label."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", html.escape(text, quote=False))
 
 
 def page_markdown(version: str, info: SiteInfo,
@@ -389,33 +395,30 @@ def page_markdown(version: str, info: SiteInfo,
             html.escape(f"{title}: a guided troubleshooter for {version}.")),
         "hide:",
         "  - toc",
+        # Linked by overrides/main.html from the page's address, whatever the engine; the
+        # lookup page's matcher and index serve the message filter, the site's versions
+        # and the index loader "found in other versions".
+        "kb_styles:",
+        f"  - {STYLES}",
+        "kb_scripts:",
+        *(f"  - {path}" for path in (DATA_SCRIPT, LOOKUP_INDEX, LOOKUP_SCRIPT, VERSIONS_SCRIPT,
+                                     LOADER_SCRIPT, SCRIPT)),
         "---",
         "",
         f"# {title}",
         "",
         "Answer a few questions, starting from the message you see, to get the steps that "
         f"fix it in {plain_text(version)}. Your answers stay in this page's address, so you "
-        "can "
-        "bookmark the result or send it to a colleague; nothing is recorded.",
+        "can bookmark the result or send it to a colleague; nothing is recorded.",
         "",
         f"To use it offline, [open the troubleshooter as one file]({SINGLE_FILE}) and save "
         "it: it works without this site and without a network.",
         "",
-        *_topic_links(topics, back),
+        *_topic_links(topics),
         f'<div id="kb-tree" class="kb-tree" data-base="{back}" data-search-exclude>',
         "<noscript><p>This troubleshooter needs JavaScript. Without it, browse the topics "
         "in the navigation.</p></noscript>",
         "</div>",
-        "",
-        f'<link rel="stylesheet" href="{back}{STYLES}">',
-        f'<script src="{back}{DATA_SCRIPT}"></script>',
-        # The lookup page's matcher and index, for the message filter.
-        f'<script src="{back}{LOOKUP_INDEX}"></script>',
-        f'<script src="{back}{LOOKUP_SCRIPT}"></script>',
-        # The site's versions and the index loader: "found in other versions".
-        f'<script src="{back}assets/lookup/versions.js"></script>',
-        f'<script src="{back}assets/lookup/loader.js"></script>',
-        f'<script src="{back}{SCRIPT}"></script>',
         "",
     ])
 

@@ -27,12 +27,14 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from ...core.parallel import fork_map
+from .base import Request, Result
 
+NAME = "mkdocs"
 ENGINE_FORMAT = "2"
 # The packages whose code decides what a page becomes.
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments", "jinja2")
@@ -67,6 +69,18 @@ def mkdocs_build(config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
     finally:
         logger.removeHandler(handler)
     return time.perf_counter() - start, handler.messages
+
+
+def missing() -> str:
+    """Why MkDocs cannot run here ('' when it can)."""
+    from importlib.util import find_spec
+
+    absent = [name for name in ("mkdocs", "material") if find_spec(name) is None]
+    return (f"{', '.join(absent)} is not installed; run ./dev setup, or install the pinned "
+            "packages: pip install -c requirements.lock -e .") if absent else ""
+
+
+plain_build = mkdocs_build
 
 
 def _load_config(config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
@@ -305,41 +319,6 @@ def _render_page(page: Any, lengths: tuple[int, ...] | None, files: Any,
 # ---------------------------------------------------------------------------
 # A version's build
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Request:
-    """One version's build: where things are, and what the build may reuse."""
-
-    config_file: str
-    docs_dir: str
-    site_dir: str
-    nav: list[Any]
-    extra: dict[str, Any]
-    site_url: str
-    pieces: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    cache_dir: str = ""  # the blocks' cache; '' for none
-    previous_dir: str = ""  # the version's previous build, if any
-    previous: dict[str, Any] = field(default_factory=dict)  # its manifest
-    # The docs folder's files by digest (sha256), when the caller knows them, and those
-    # that changed since the previous build (None: unknown, every one may have).
-    digests: dict[str, str] = field(default_factory=dict)
-    changed: frozenset[str] | None = None
-
-
-@dataclass
-class Result:
-    """What a version's build did; `manifest` is what the next build may reuse."""
-
-    seconds: float
-    warnings: list[str]
-    manifest: dict[str, Any]
-    converted: int = 0
-    reused_blocks: int = 0
-    rendered: int = 0
-    reused_pages: int = 0
-    used: list[str] = field(default_factory=list)
-    whole: list[str] = field(default_factory=list)
 
 
 def _versions() -> list[str]:
