@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 from bench_build import synthetic_repo
-from bench_scale import CHROMIUM, edit_one_entry, quiet_build, serving
+from bench_scale import CHROMIUM, edit_one_entry, serving
 
 from generator.core.project import Project
+from generator.features.registry import FEATURES
+from generator.site.build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -42,6 +44,12 @@ ENGINES = ("mkdocs", "zensical")
 ENTRIES = int(os.environ.get("KB_BENCH_ENTRIES", "1000"))
 REPEAT = max(1, int(os.environ.get("KB_BENCH_REPEAT", "1")))
 REPO_PARTS = ("mkdocs.yml", "catalogue", "content", "overrides")
+
+
+def quiet_build(project: Project, **kwargs: Any) -> Any:
+    """`kb build` in this process, its progress sent nowhere."""
+    with open(os.devnull, "w") as out:
+        return build_site(project, FEATURES, out=out, **kwargs)
 
 
 def shipped_repo(target: Path) -> Path:

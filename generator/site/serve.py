@@ -154,7 +154,11 @@ class Preview:
         engine = choose(site_settings(project), project.mkdocs_yml,
                         project.rel(project.mkdocs_yml), self.engine)
         diagnostics = Diagnostics()
-        catalogue = load_checked(project, diagnostics, self.features, markdown=False, jobs=1)
+        # Validated topics and rendered topic pages are kept by their sources, in the caches
+        # kb build keeps too: a rebuild redoes only the topics an edit touched.
+        caches = project.build_dir / "cache"
+        catalogue = load_checked(project, diagnostics, self.features, markdown=False, jobs=1,
+                                 cache=caches / "topics")
         if catalogue is None:
             raise DiagnosticError(diagnostics.sorted())
         moniker = catalogue.products.resolve_alias(self.version)
@@ -166,7 +170,8 @@ class Preview:
             raise DiagnosticError(problem.items)
         self.moniker = moniker
         self.report([d.format() for d in diagnostics.sorted()])  # warnings
-        trees, problems = render_trees(project, catalogue, self.features, [moniker], jobs=1)
+        trees, problems = render_trees(project, catalogue, self.features, [moniker], jobs=1,
+                                       cache=caches / "pages")
         if problems.has_errors():
             raise DiagnosticError(problems.sorted())  # with its warnings, as they came
         self.report([d.format() for d in problems.sorted()])
