@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -167,3 +168,30 @@ def test_a_second_preview_of_the_same_version_works_in_a_folder_of_its_own(
         assert "The disk is full" in fetch(other.url + "demo/")
     assert not work.exists()
     assert "The disk is full" in fetch(url + "demo/")  # the first one is still serving
+
+
+@pytest.mark.browser
+def test_the_open_page_shows_the_problem_and_clears_it_when_fixed(
+        served: tuple[Server, Path, str], browser: Any) -> None:
+    """In Chromium: the page reloads by itself after a failed build and shows the problem
+    over the last good build; after the fix it reloads again without it."""
+    _server, repo, url = served
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url + "demo/")
+        assert "The disk is full" in page.inner_text("article")
+        assert page.locator(".kb-serve-error").count() == 0
+        entry = repo / "catalogue" / "demo" / "disk-full.yml"
+        good = entry.read_text()
+        entry.write_text(good.replace("id: disk-full", "id: disk-full\nid: again"))
+        box = page.locator(".kb-serve-error")
+        box.wait_for(timeout=60_000)
+        assert "duplicate key 'id'" in box.inner_text()
+        assert "The disk is full" in page.inner_text("article")  # the last good build
+        entry.write_text(good.replace("The disk is full", "The disk is now fine"))
+        page.wait_for_function("document.querySelector('.kb-serve-error') === null "
+                               "&& document.body.innerText.includes('The disk is now fine')",
+                               timeout=60_000)
+    finally:
+        context.close()
