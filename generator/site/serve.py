@@ -58,6 +58,10 @@ def _files(folder: Path) -> set[str]:
             if p.is_file() and not p.is_symlink()}
 
 
+def _link_or_copy_path(source: str, target: str) -> None:
+    _link_or_copy(Path(source), Path(target))
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -93,7 +97,11 @@ class Preview:
     moniker: str = ""
     good: bool = False  # a build succeeded at least once
     problems: list[str] = field(default_factory=list)  # shown over pages while not []
+    # `swapping` guards the served folder while a build replaces it or a feature's output
+    # is put in; `finishing` lets one feature run at a time; `generation` counts the builds.
+    swapping: threading.Lock = field(default_factory=threading.Lock)
     finishing: threading.Lock = field(default_factory=threading.Lock)
+    generation: int = 0
     background: bool = True  # features finish a build after its pages reload
     pages: str = ""  # what the last build rendered and copied
     engine: str | None = None  # the engine asked for on the command line
@@ -194,7 +202,9 @@ class Preview:
         self.pages = (f"{result.rendered} page{'s' if result.rendered != 1 else ''} rendered, "
                       f"{result.reused_pages} unchanged")
         engine_files = _files(staging)
-        with self.finishing:  # a feature still finishing the served build is waited for
+        with self.swapping:  # features finish on a copy: a rebuild never waits for them
+            self.generation += 1
+            generation = self.generation
             self._carry_over(target, staging, engine_files)
             old = self.work / "old"
             if old.exists():
@@ -214,10 +224,11 @@ class Preview:
         (self.root / "index.html").write_text(redirect_page(f"{moniker}/", title),
                                               encoding="utf-8")
         if self.background:
-            threading.Thread(target=self._finish, args=(catalogue, moniker, engine_files),
+            threading.Thread(target=self._finish,
+                             args=(catalogue, moniker, engine_files, generation),
                              daemon=True).start()
         else:
-            self._finish(catalogue, moniker, engine_files)
+            self._finish(catalogue, moniker, engine_files, generation)
 
     def _previous(self, target: Path, engine: str) -> dict[str, Any]:
         """The served build's manifest, when `engine` made that build and it is there to copy
@@ -244,19 +255,37 @@ class Preview:
                     and not source.is_symlink():
                 _link_or_copy(source, staging / rel)
 
-    def _finish(self, catalogue: Catalogue, moniker: str, engine_files: set[str]) -> None:
-        """What features add to a built version (the search index), on the served folder."""
+    def _finish(self, catalogue: Catalogue, moniker: str, engine_files: set[str],
+                generation: int) -> None:
+        """What features add to a built version (the search index): made on a copy of the
+        served folder, then put into it, unless a newer build has replaced it meanwhile (that
+        build is finished in turn)."""
         with self.finishing:
-            target = self.root / moniker
+            target, copy = self.root / moniker, self.work / "finishing"
+            shutil.rmtree(copy, ignore_errors=True)
+            with self.swapping:
+                if generation != self.generation:
+                    return
+                shutil.copytree(target, copy, copy_function=_link_or_copy_path)
+            for rel in _files(copy) - engine_files:  # features make theirs anew
+                (copy / rel).unlink()
             started = time.perf_counter()
             try:
-                finish_version(self.features, self.project, catalogue, moniker, target)
+                finish_version(self.features, self.project, catalogue, moniker, copy)
+                added = sorted(_files(copy) - engine_files)
+                with self.swapping:
+                    if generation != self.generation:
+                        return
+                    for rel in added:
+                        (target / rel).unlink(missing_ok=True)
+                        _link_or_copy(copy / rel, target / rel)
+                    (self.work / ADDED).write_text(json.dumps(added), encoding="utf-8")
             except Exception as err:  # the pages are served; say what is missing
                 self.say(f"warning: finishing {moniker} failed: "
                          f"{err.__class__.__name__}: {err}")
                 return
-            added = sorted(_files(target) - engine_files)
-            (self.work / ADDED).write_text(json.dumps(added), encoding="utf-8")
+            finally:
+                shutil.rmtree(copy, ignore_errors=True)
             if added:
                 self.say(f"finished {moniker} (search index) in "
                          f"{time.perf_counter() - started:.1f} s")
