@@ -114,12 +114,20 @@ def test_serves_one_version_and_rebuilds_on_change(served: tuple[Server, Path, s
     assert "livereload" in page  # the page reloads itself after a rebuild
     root = url.removesuffix("demo-2/")
     assert "demo-2/" in fetch(root)  # the root sends readers to the version
+    # The search index follows the pages (made after they are served).
+    server.wait_for(lambda text: text.startswith("kb serve: finished demo-2 (search index)"))
+    entry_file = url + "pagefind/pagefind-entry.json"
+    first_index = fetch(entry_file)
+    assert '"languages"' in first_index
     entry = repo / "catalogue" / "demo" / "disk-full.yml"
     entry.write_text(entry.read_text().replace("The disk is full", "The volume is full"))
     poll(url + "demo/", lambda text: "The volume is full" in text)
     # Only the edited page is rendered again; the others are copied from the served build.
     rebuilt = server.wait_for(lambda text: text.startswith("kb serve: built demo-2 in "))
     assert rebuilt.endswith(" unchanged)") and "(1 page rendered, " in rebuilt, rebuilt
+    assert '"languages"' in fetch(entry_file)  # the last index, until the new one is made
+    server.wait_for(lambda text: text.startswith("kb serve: finished demo-2 (search index)"))
+    assert '"languages"' in fetch(entry_file)
     # The preview works in build/serve/ (and shares the converted blocks of kb build).
     assert not (repo / "site").exists()
     assert sorted(p.name for p in (repo / "build").iterdir()) == ["cache", "serve"]
