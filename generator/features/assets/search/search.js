@@ -21,6 +21,7 @@
   var MAX_ERRORS = 5;
   var MAX_PAGES = 6;
   var ELSEWHERE_AFTER = 500; // ms without typing before other versions are asked
+  var PAGEFIND_AFTER = 120; // ms without typing before the full-text search runs
   var KINDS = { exact: "exact message", pattern: "message", code: "error code",
     fuzzy: "similar message", phrase: "words of the message" };
 
@@ -412,11 +413,15 @@
         found.results = withPhrases(matcher.index, corrected.text, found.results);
         showErrors(view, found, corrected.changed);
       });
-      runPagefind(view);
+      // Full text after a pause in typing: Pagefind's work would delay the next keystroke's
+      // paint, the error matcher's would not.
+      clearTimeout(pagefindTimer);
+      pagefindTimer = setTimeout(function () { runPagefind(view); }, PAGEFIND_AFTER);
     });
   }
 
   // One Pagefind search at a time: while one runs, only the latest query waits.
+  var pagefindTimer = null;
   var pagefindBusy = false;
   var pagefindNext = null;
   function runPagefind(view) {
