@@ -29,8 +29,6 @@ downloaded; whole-version single file < 3 MB, per-topic < 150 KB.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import multiprocessing
 import os
@@ -39,9 +37,8 @@ import resource
 import shutil
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +51,7 @@ from generator.site.build import build_site, version_url, write_tree
 from generator.site.checks import load_checked
 from generator.site.engines.mkdocs import Request, build_version, mkdocs_build
 from generator.site.trees import render_trees
+from tests.conftest import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -181,23 +179,8 @@ def artefacts(version: Path) -> dict[str, int]:
     return sizes
 
 
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """The site over HTTP on 127.0.0.1 (a free port), for as long as the block runs."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+# The tests' server on 127.0.0.1 (a free port), as a with-block yielding its base URL.
+serving = contextlib.contextmanager(serve)
 
 
 def first_search_result(page: Any, url: str, query: str) -> None:

@@ -13,17 +13,17 @@ folder first. Run: `./dev bench search`.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.conftest import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -59,11 +59,6 @@ PROBE = """() => {
 }"""
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def site_dir(tmp: Path) -> Path:
     if (ROOT / "site" / "versions.json").is_file():
         return ROOT / "site"
@@ -79,15 +74,11 @@ def site_dir(tmp: Path) -> Path:
 def measure(site: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     handlers: list[float] = []
     events: list[float] = []
     long_tasks: list[float] = []
     keys = 0
-    try:
+    with contextlib.contextmanager(serve)(site) as base:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                  args=["--no-sandbox", "--disable-gpu"])
@@ -108,8 +99,6 @@ def measure(site: Path) -> dict[str, Any]:
                            if name in ("keydown", "keypress", "input", "keyup") and d > FRAME_MS]
                 long_tasks += got["long"]
             browser.close()
-    finally:
-        server.shutdown()
     handlers.sort()
     return {
         "keystrokes": keys,

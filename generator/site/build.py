@@ -31,6 +31,7 @@ from typing import Any, TextIO
 from ..catalogue.model import Catalogue
 from ..core.cache import file_digest
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
+from ..core.files import link_or_copy
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from .checks import load_checked
@@ -224,13 +225,6 @@ def sync_tree(tree: VersionTree, docs_dir: Path, digests: dict[str, str],
     return frozenset(written)
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
 def mirror(source: Path, target: Path) -> None:
     """Make `target` hold exactly the files of `source`, as hard links (copies where the
     file system has none), touching only what differs; folders left empty are removed."""
@@ -249,7 +243,7 @@ def mirror(source: Path, target: Path) -> None:
                 pass
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(dst)
-            _link_or_copy(src, dst)
+            link_or_copy(src, dst)
     for folder, _dirs, names in os.walk(target, topdown=False):
         for name in names:
             if os.path.join(folder, name) not in wanted:
@@ -612,7 +606,7 @@ def build_site(
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         try:
-            shutil.copytree(cache / only, staging / only, copy_function=_link_or_copy)
+            shutil.copytree(cache / only, staging / only, copy_function=link_or_copy)
             part = {"format": CACHE_FORMAT, "moniker": only, "inputs": inputs,
                     "engine": chosen.NAME,
                     "default": products.default, "default_pages": default_pages}

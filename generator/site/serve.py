@@ -18,7 +18,6 @@ import contextlib
 import fcntl
 import html
 import json
-import os
 import shutil
 import signal
 import socket
@@ -34,6 +33,7 @@ from typing import IO, Any, TextIO
 
 from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
+from ..core.files import link_or_copy
 from ..core.project import Project, site_settings
 from .build import redirect_page, write_tree
 from .checks import load_checked
@@ -56,18 +56,6 @@ def free_port() -> int:
 def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
             if p.is_file() and not p.is_symlink()}
-
-
-def _link_or_copy_path(source: str, target: str) -> None:
-    _link_or_copy(Path(source), Path(target))
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def overlay(problems: Sequence[str]) -> bytes:
@@ -253,7 +241,7 @@ class Preview:
             source = target / rel
             if isinstance(rel, str) and rel not in engine_files and source.is_file() \
                     and not source.is_symlink():
-                _link_or_copy(source, staging / rel)
+                link_or_copy(source, staging / rel)
 
     def _finish(self, catalogue: Catalogue, moniker: str, engine_files: set[str],
                 generation: int) -> None:
@@ -266,7 +254,7 @@ class Preview:
             with self.swapping:
                 if generation != self.generation:
                     return
-                shutil.copytree(target, copy, copy_function=_link_or_copy_path)
+                shutil.copytree(target, copy, copy_function=link_or_copy)
             for rel in _files(copy) - engine_files:  # features make theirs anew
                 (copy / rel).unlink()
             started = time.perf_counter()
@@ -278,7 +266,7 @@ class Preview:
                         return
                     for rel in added:
                         (target / rel).unlink(missing_ok=True)
-                        _link_or_copy(copy / rel, target / rel)
+                        link_or_copy(copy / rel, target / rel)
                     (self.work / ADDED).write_text(json.dumps(added), encoding="utf-8")
             except Exception as err:  # the pages are served; say what is missing
                 self.say(f"warning: finishing {moniker} failed: "

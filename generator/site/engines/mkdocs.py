@@ -24,13 +24,13 @@ import json
 import logging
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from ...core.files import link_or_copy
 from ...core.parallel import fork_map
 from .base import Request, Result
 
@@ -405,16 +405,6 @@ def remove_empty_folders(folder: str) -> None:
             os.rmdir(where)
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    """`target` made the same file as `source`: a hard link where the file system allows
-    (outputs are never written into once written: a build writes new files), else a copy."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def _copy_statics(files: Any, site_dir: str, request: Request,
                   statics: dict[str, str]) -> int:
     """MkDocs' `copy_static_files`, taking unchanged files from the previous build; returns
@@ -434,7 +424,7 @@ def _copy_statics(files: Any, site_dir: str, request: Request,
         statics[file.dest_uri] = digest
         source = os.path.join(request.previous_dir, file.dest_uri)
         if old.get(file.dest_uri) == digest and os.path.isfile(source):
-            _link_or_copy(source, os.path.join(site_dir, file.dest_uri))
+            link_or_copy(source, os.path.join(site_dir, file.dest_uri))
             taken += 1
         else:
             file.copy_file(dirty=False)
@@ -782,7 +772,7 @@ def _reuse_page(page: Any, config: Any, doc_files: Any, nav: Any, source: str,
             page.active = True
             context = mkbuild.get_context(nav, doc_files, config, page)
             config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        _link_or_copy(source, page.file.abs_dest_path)
+        link_or_copy(source, page.file.abs_dest_path)
     finally:
         page.active = False
         config._current_page = None

@@ -37,6 +37,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from ...core.files import link_or_copy
 from .base import Request, Result
 
 NAME = "zensical"
@@ -137,11 +138,7 @@ def link_tree(source: Path, target: Path) -> int:
         rel = Path(folder).relative_to(source)
         (target / rel).mkdir(parents=True, exist_ok=True)
         for name in files:
-            src, dst = os.path.join(folder, name), target / rel / name
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copy2(src, dst)
+            link_or_copy(os.path.join(folder, name), target / rel / name)
             pages += name.endswith(".md")
     return pages
 
