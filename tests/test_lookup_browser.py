@@ -92,13 +92,13 @@ def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
     assert all(url.startswith("file:") for url in context.requests_seen)
 
 
-def test_an_older_version_has_no_workload_identity_entries(context: Any, snapshot_url: str) -> None:
+def test_an_older_version_has_no_workload_identity_entries(context: Any, engine_url: str) -> None:
     text = "##[error]AADSTS70025: Client application has no configured federated identity " \
            "credentials."
     page = context.new_page()
-    page.goto(snapshot_url + "azure-devops/lookup/")
+    page.goto(engine_url + "azure-devops/lookup/")
     assert paste(page, text)[0] == "../workload-identity/#nofederatedcredentials"
-    page.goto(snapshot_url + "tfs-2018/lookup/")
+    page.goto(engine_url + "tfs-2018/lookup/")
     assert paste(page, text) == []
     assert "No entry of this knowledge base matches this text for TFS 2018." in \
         page.locator("#kb-lookup-status").inner_text()
@@ -113,11 +113,11 @@ def test_an_older_version_has_no_workload_identity_entries(context: Any, snapsho
         "/workload-identity/#nofederatedcredentials")
 
 
-def test_pasted_markup_stays_text(context: Any, snapshot_url: str) -> None:
+def test_pasted_markup_stays_text(context: Any, engine_url: str) -> None:
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(snapshot_url + "azure-devops/lookup/")
+    page.goto(engine_url + "azure-devops/lookup/")
     attack = ("AADSTS7000222: The provided client secret keys for app "
               "'<img src=x onerror=\"window.kbInjected=1;alert(1)\">' are expired\n"
               "<script>window.kbInjected=2</script>Insufficient privileges to complete the "

@@ -1,8 +1,9 @@
 """What readers see, in Debian's chromium over the built site: the version on screen at
 every scroll position, version switching that explains, "found in other versions",
 feedback links, contrast in light and dark mode, the title, the 404 page, the
-troubleshooter's crumbs and shared links. Screenshots of each kind of page, light and
-dark, desktop and mobile, are saved under build/test-artefacts/screenshots/."""
+troubleshooter's crumbs and shared links; in the site each engine builds (`engine_url`).
+Screenshots of each kind of page, light and dark, desktop and mobile, by each engine, are
+saved under build/test-artefacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -65,14 +66,14 @@ PAGES: list[tuple[str, str, str]] = [
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(("name", "path", "state"), PAGES)
-def test_contrast_and_screenshots(browser: Any, snapshot_url: str, name: str, path: str,
-                                  state: str, scheme: str) -> None:
+def test_contrast_and_screenshots(browser: Any, engine: str, engine_url: str, name: str,
+                                  path: str, state: str, scheme: str) -> None:
     problems = []
     for size, viewport in SIZES.items():
         context = browser.new_context(viewport=viewport, color_scheme=scheme)
         try:
             tab = context.new_page()
-            tab.goto(snapshot_url + path)
+            tab.goto(engine_url + path)
             settled(tab)
             if state == "lookup":
                 tab.fill("#kb-lookup-input", "AADSTS7000215: Invalid client secret is provided.")
@@ -86,7 +87,7 @@ def test_contrast_and_screenshots(browser: Any, snapshot_url: str, name: str, pa
                 tab.fill("#__kb-search-input", "insuficient privilages")
                 tab.locator("#__kb-search-results .kb-search__pages a").first.wait_for()
             SHOTS.mkdir(parents=True, exist_ok=True)
-            tab.screenshot(path=str(SHOTS / f"{name}-{scheme}-{size}.png"))
+            tab.screenshot(path=str(SHOTS / f"{engine}-{name}-{scheme}-{size}.png"))
             problems += [f"{size}: {p}" for p in low_contrast(tab)]
         finally:
             context.close()
@@ -94,12 +95,12 @@ def test_contrast_and_screenshots(browser: Any, snapshot_url: str, name: str, pa
 
 
 @pytest.mark.parametrize("size", ["desktop", "mobile"])
-def test_version_stays_in_the_header_when_scrolled(browser: Any, snapshot_url: str,
+def test_version_stays_in_the_header_when_scrolled(browser: Any, engine_url: str,
                                                    size: str) -> None:
     context = browser.new_context(viewport=SIZES[size])
     try:
         tab = context.new_page()
-        tab.goto(snapshot_url + "tfs-2018/azure-rm-endpoint/#privileges")
+        tab.goto(engine_url + "tfs-2018/azure-rm-endpoint/#privileges")
         settled(tab)
         tab.mouse.wheel(0, 3000)
         tab.wait_for_timeout(400)
@@ -113,8 +114,8 @@ def test_version_stays_in_the_header_when_scrolled(browser: Any, snapshot_url: s
         context.close()
 
 
-def test_switching_to_a_version_without_the_page_says_so(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + DEEP)
+def test_switching_to_a_version_without_the_page_says_so(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + DEEP)
     page.locator(".md-version__current").wait_for()
     page.locator(".md-version__current").focus()
     page.locator(".md-version__link", has_text="TFS 2013").click()
@@ -127,21 +128,21 @@ def test_switching_to_a_version_without_the_page_says_so(page: Any, snapshot_url
 
 
 def test_switching_to_a_version_with_the_page_keeps_the_anchor(page: Any,
-                                                               snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/azure-rm-endpoint/#privileges")
+                                                               engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/azure-rm-endpoint/#privileges")
     page.locator(".md-version__current").focus()
     page.locator(".md-version__link", has_text="TFS 2018").click()
-    page.wait_for_url(snapshot_url + "tfs-2018/azure-rm-endpoint/#privileges")
+    page.wait_for_url(engine_url + "tfs-2018/azure-rm-endpoint/#privileges")
 
 
-def test_banner_link_keeps_the_anchor(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "tfs-2018/azure-rm-endpoint/#privileges")
+def test_banner_link_keeps_the_anchor(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "tfs-2018/azure-rm-endpoint/#privileges")
     page.locator(".kb-version-link").click()
-    page.wait_for_url(snapshot_url + "azure-devops/azure-rm-endpoint/#privileges")
+    page.wait_for_url(engine_url + "azure-devops/azure-rm-endpoint/#privileges")
 
 
-def test_lookup_page_names_the_versions_that_match(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "tfs-2013/lookup/")
+def test_lookup_page_names_the_versions_that_match(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "tfs-2013/lookup/")
     page.fill("#kb-lookup-input", "Insufficient privileges to complete the operation.")
     page.click("#kb-lookup-submit")
     first = page.locator(".kb-lookup__elsewhere-link").first
@@ -150,22 +151,22 @@ def test_lookup_page_names_the_versions_that_match(page: Any, snapshot_url: str)
     assert "No entry" in page.locator("#kb-lookup-status").inner_text()
 
 
-def test_the_browser_title_names_page_site_and_version_once(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/")
+def test_the_browser_title_names_page_site_and_version_once(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/")
     assert page.title() == "Troubleshooting knowledge base (Azure DevOps Services)"
-    page.goto(snapshot_url + "tfs-2018/azure-rm-endpoint/")
+    page.goto(engine_url + "tfs-2018/azure-rm-endpoint/")
     title = page.title()
     assert title.count("Troubleshooting knowledge base") == 1
     assert title.endswith("(TFS 2018)")
 
 
-def test_404_page_offers_search_and_home(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/404.html")
+def test_404_page_offers_search_and_home(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/404.html")
     assert page.locator("h1").inner_text() == "Page not found"
     assert page.locator("#__kb-search-input").count() == 1
     home = page.locator("a.kb-notfound__home")
     home.click()
-    page.wait_for_url(snapshot_url + "azure-devops/")
+    page.wait_for_url(engine_url + "azure-devops/")
 
 
 def test_feedback_links_need_a_repository(page: Any, site_url: str) -> None:
@@ -193,8 +194,8 @@ def test_feedback_urls_come_from_repo_url_and_refuse_other_schemes() -> None:
     assert links.issue_url({}) == "" and links.site_url({"site_url": "ftp://x/"}) == ""
 
 
-def test_crumb_names_the_message_filtered_for(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/troubleshooter/")
+def test_crumb_names_the_message_filtered_for(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     page.fill("#kb-filter", "AADSTS7000222")
     page.locator(".kb-answer:visible").first.click()
@@ -202,8 +203,8 @@ def test_crumb_names_the_message_filtered_for(page: Any, snapshot_url: str) -> N
     assert "7000222" in crumb.inner_text()
 
 
-def test_a_shared_link_shows_only_its_own_answers(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/troubleshooter/")
+def test_a_shared_link_shows_only_its_own_answers(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     walk_to_a_fix(page)
     here = page.url
@@ -217,19 +218,19 @@ def test_a_shared_link_shows_only_its_own_answers(page: Any, snapshot_url: str) 
     assert "kept from before" not in page.locator("#kb-tree").inner_text()
 
 
-def test_file_url_pages_show_the_version(browser: Any, snapshot_site: Path) -> None:
+def test_file_url_pages_show_the_version(browser: Any, engine_site: Path) -> None:
     context = browser.new_context(viewport=SIZES["mobile"])
     try:
         tab = context.new_page()
-        tab.goto((snapshot_site / "tfs-2018" / "azure-rm-endpoint" / "index.html").as_uri())
+        tab.goto((engine_site / "tfs-2018" / "azure-rm-endpoint" / "index.html").as_uri())
         badge = tab.locator(".kb-version-badge")
         assert badge.is_visible() and badge.inner_text() == "TFS 2018"
     finally:
         context.close()
 
 
-def test_troubleshooter_names_the_versions_that_match(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "tfs-2018/troubleshooter/")
+def test_troubleshooter_names_the_versions_that_match(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "tfs-2018/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     page.fill("#kb-filter", "AADSTS70025: Client application has no configured federated "
                             "identity credentials")

@@ -201,18 +201,18 @@ def test_first_result_is_the_right_section(browser: Any, engine_url: str) -> Non
     assert wrong == KNOWN_WRONG
 
 
-def test_nothing_found_for_excluded_topic(page: Any, snapshot_url: str) -> None:
-    page.goto(snapshot_url + "tfs-2013/")
+def test_nothing_found_for_excluded_topic(page: Any, engine_url: str) -> None:
+    page.goto(engine_url + "tfs-2013/")
     links = page.evaluate("q => window.KBSearch.run(q)", "Insufficient privileges")
     assert not [link for link in links if "/tfs-2013/azure-rm-endpoint/" in link]
 
 
 def test_version_specific_step_is_found_only_where_it_applies(page: Any,
-                                                              snapshot_url: str) -> None:
-    page.goto(snapshot_url + "azure-devops/")
+                                                              engine_url: str) -> None:
+    page.goto(engine_url + "azure-devops/")
     newest = page.evaluate("q => window.KBSearch.run(q)", "Rotate secret")
-    assert newest[0] == snapshot_url + "azure-devops/azure-rm-endpoint/#autoCreatedSecretExpiration"
-    page.goto(snapshot_url + "tfs-2018/")
+    assert newest[0] == engine_url + "azure-devops/azure-rm-endpoint/#autoCreatedSecretExpiration"
+    page.goto(engine_url + "tfs-2018/")
     older = page.evaluate("q => window.KBSearch.run(q)", "Rotate secret")
     assert not [link for link in older if "rotate" in link.lower()]
 
@@ -241,12 +241,12 @@ def test_only_the_versions_entries_are_found(page: Any, site_url: str,
     assert f"/{moniker}/" not in href
 
 
-def test_from_disk_the_lookup_part_still_works(browser: Any, snapshot_site: Path) -> None:
+def test_from_disk_the_lookup_part_still_works(browser: Any, engine_site: Path) -> None:
     context = browser.new_context()
     try:
         context.route(re.compile(r"^https?://"), lambda route: route.abort())
         tab = context.new_page()
-        tab.goto((snapshot_site / "azure-devops" / "index.html").as_uri())
+        tab.goto((engine_site / "azure-devops" / "index.html").as_uri())
         links = tab.evaluate("q => window.KBSearch.run(q)", "AADSTS7000215")
         assert links and links[0].endswith(
             "azure-rm-endpoint/index.html#autoCreatedSecretExpiration")

@@ -87,11 +87,11 @@ def topic_ids(site: Path, version: str) -> set[str]:
 
 
 @pytest.mark.parametrize("version", ["tfs-2015", "tfs-2018", "azure-devops"])
-def test_walk_to_each_seed_cause_shows_its_fix(page: Any, snapshot_url: str, snapshot_site: Path,
+def test_walk_to_each_seed_cause_shows_its_fix(page: Any, engine_url: str, engine_site: Path,
                                                version: str) -> None:
-    anchors = topic_ids(snapshot_site, version)
+    anchors = topic_ids(engine_site, version)
     for answers, cause, title, step in SEED:
-        open_tree(page, f"{snapshot_url}{version}/troubleshooter/")
+        open_tree(page, f"{engine_url}{version}/troubleshooter/")
         for label in answers:
             choose(page, label)
         assert heading(page) == title
@@ -104,19 +104,19 @@ def test_walk_to_each_seed_cause_shows_its_fix(page: Any, snapshot_url: str, sna
         # The leaf links to the cause and to each fix on this version's topic page.
         on_site = page.get_by_role("link", name="Read it on the site")
         assert on_site.evaluate("a => a.href") == \
-            f"{snapshot_url}{version}/azure-rm-endpoint/#{cause}"
+            f"{engine_url}{version}/azure-rm-endpoint/#{cause}"
         for link in page.locator(".kb-on-site a").all():
             href = link.evaluate("a => a.href")
-            assert href.startswith(f"{snapshot_url}{version}/azure-rm-endpoint/#")
+            assert href.startswith(f"{engine_url}{version}/azure-rm-endpoint/#")
             assert href.split("#")[1] in anchors
         assert cause in anchors
     assert page.errors == []
 
 
-def test_fix_feedback_opens_a_prefilled_issue(page: Any, snapshot_url: str) -> None:
+def test_fix_feedback_opens_a_prefilled_issue(page: Any, engine_url: str) -> None:
     """With repo_url set (the snapshot's configuration), "It didn't fix it" opens a
     prefilled issue there."""
-    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
+    open_tree(page, f"{engine_url}azure-devops/troubleshooter/#/privileges/no/yes")
     fixed = page.get_by_role("link", name="It didn't fix it").get_attribute("href")
     url = urlsplit(fixed)
     assert (url.scheme, url.netloc, url.path) == ("https", "github.com", "/example/kb/issues/new")
@@ -160,8 +160,8 @@ def test_back_forward_and_reload_follow_the_url(page: Any, engine_url: str) -> N
     assert fragment(page) == "" and heading(page) == "Which message do you see?"
 
 
-def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, snapshot_url: str) -> None:
-    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
+def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, engine_url: str) -> None:
+    open_tree(page, f"{engine_url}azure-devops/troubleshooter/#/privileges/no/yes")
     page.locator(".kb-crumb").first.click()
     assert heading(page) == "Which message do you see?" and fragment(page) == ""
     assert page.locator(".kb-later").count() == 3
@@ -179,11 +179,11 @@ def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, snapshot_url: s
     assert page.locator(".kb-crumb").count() == 2
 
 
-def test_reader_can_copy_what_they_tried(browser: Any, snapshot_url: str) -> None:
+def test_reader_can_copy_what_they_tried(browser: Any, engine_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
-        open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
+        open_tree(page, f"{engine_url}azure-devops/troubleshooter/#/privileges/no/yes")
         page.get_by_role("button", name="Copy what I tried").click()
         text = page.locator("#kb-copy-text").input_value()
         assert text.startswith(
@@ -266,12 +266,12 @@ def test_keyboard_only_with_visible_focus(page: Any, snapshot_site: Path) -> Non
                              "principal change in the directory?")
 
 
-def test_usable_at_320_pixels(browser: Any, snapshot_url: str, snapshot_site: Path) -> None:
+def test_usable_at_320_pixels(browser: Any, engine_url: str, engine_site: Path) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
-        for url in (f"{snapshot_url}azure-devops/troubleshooter/#/privileges/yes",
-                    (snapshot_site / "azure-devops" / "decision-tree.html").as_uri()
+        for url in (f"{engine_url}azure-devops/troubleshooter/#/privileges/yes",
+                    (engine_site / "azure-devops" / "decision-tree.html").as_uri()
                     + "#/privileges/yes"):
             open_tree(page, url)
             assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
@@ -283,8 +283,8 @@ def test_usable_at_320_pixels(browser: Any, snapshot_url: str, snapshot_site: Pa
         context.close()
 
 
-def test_print_view_shows_the_path_and_the_fix_only(page: Any, snapshot_url: str) -> None:
-    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/#/privileges/no/yes")
+def test_print_view_shows_the_path_and_the_fix_only(page: Any, engine_url: str) -> None:
+    open_tree(page, f"{engine_url}azure-devops/troubleshooter/#/privileges/no/yes")
     page.emulate_media(media="print")
     for hidden in (".kb-tools", ".kb-actions", ".kb-outcome"):
         assert not page.locator(hidden).is_visible()
@@ -299,13 +299,13 @@ LOG_LINE = ("2026-03-12T09:41:07.5512345Z ##[error]AADSTS7000222: The provided c
 MISSPELT = "Insuficient privilegs to complete the operation"
 
 
-def test_filter_agrees_with_the_python_filter(page: Any, snapshot_url: str,
+def test_filter_agrees_with_the_python_filter(page: Any, engine_url: str,
                                               snapshot_repo: Path) -> None:
     catalogue = catalogue_of(snapshot_repo)
     root = derive(catalogue, "azure-devops").root
     lookup = Matcher(build_index(catalogue, resolve(catalogue, "azure-devops"),
                                  "azure-devops", ""))
-    open_tree(page, f"{snapshot_url}azure-devops/troubleshooter/")
+    open_tree(page, f"{engine_url}azure-devops/troubleshooter/")
     for query in ["AADSTS7000215", "token", "insufficient privileges", "JWT",
                   "AADSTS7000222: The provided client secret keys for app 'abc' are expired",
                   LOG_LINE, MISSPELT, "7000112", "zzz", ""]:
@@ -323,8 +323,8 @@ def test_filter_agrees_with_the_python_filter(page: Any, snapshot_url: str,
                                    strict=True) if ok] == ["_none"]
 
 
-def test_version_without_tree_says_so(page: Any, snapshot_url: str) -> None:
-    open_tree(page, f"{snapshot_url}tfs-2013/troubleshooter/")
+def test_version_without_tree_says_so(page: Any, engine_url: str) -> None:
+    open_tree(page, f"{engine_url}tfs-2013/troubleshooter/")
     assert heading(page) == "No decision tree for TFS 2013"
     assert "this topic covers TFS 2015 to Azure DevOps Services." in \
         page.locator(".kb-missing").inner_text()
