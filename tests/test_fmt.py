@@ -171,3 +171,14 @@ def test_a_file_outside_the_catalogue_is_refused(tmp_path: Path) -> None:
     assert run.stderr.splitlines()[0] == (
         "mkdocs.yml: error: format: not a catalogue file; kb fmt formats "
         "catalogue/products.yml and catalogue/<topic>/*.yml")
+
+
+def test_a_lone_equals_sign_formats_as_the_text_it_is(tmp_path: Path) -> None:
+    # YAML 1.1's "value" type (`=`) has no constructor in ruamel.yaml's safe loader.
+    assert format_text("id: =\ntitle: a\n", "topic", "t.yml") == "id: =\ntitle: a\n"
+    repo = fixture_repo(tmp_path)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text().replace("title: The disk is full", "title:   =", 1))
+    run = kb("fmt", str(entry), cwd=repo)
+    assert (run.code, "Traceback" in run.stderr) == (0, False), run.stderr
+    assert "\nid: disk-full\ntitle: =\nmessages:\n" in entry.read_text()

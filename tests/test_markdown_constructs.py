@@ -165,6 +165,18 @@ def test_xrefs_resolve_through_the_map(repo: Path) -> None:
         "extra.kb.xref_maps, or link to the page directly"]
 
 
+def test_a_line_of_other_unicode_whitespace_keeps_the_lines_after_it_located(repo: Path
+                                                                            ) -> None:
+    # markdown-it strips a paragraph with str.strip(), dropping a first line that holds only
+    # U+2028 (not a blank line for CommonMark, nor a line break for editors).
+    for text, line in [("\u2028\nSee <xref:Nope.Missing>.\n", 2),
+                       ("\u2028 \r<xref:Nope.Missing>", 2),
+                       ("> \u00a0\n>\u2028\n> See <xref:Nope.Missing>.\n", 3)]:
+        _, problems = run(repo, text)
+        assert [p.split(": error:")[0] for p in problems] == \
+            [f"content/a/page.md:{line}:{text.splitlines()[-1].index('<xref') + 1}"], text
+
+
 def test_xref_map_is_read_from_mkdocs_yml(tmp_path: Path) -> None:
     write(tmp_path, "mkdocs.yml", "site_name: x\nextra:\n  kb:\n    xref_maps: [refs.yml]\n")
     write(tmp_path, "refs.yml", "references:\n- uid: A.B\n  name: AB\n  href: https://e.x/ab\n")

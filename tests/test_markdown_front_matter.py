@@ -56,3 +56,9 @@ def test_malformed_front_matter_is_an_error_at_its_line(tmp_path: Path) -> None:
     load_catalogue(Project(repo), diagnostics, markdown=False, jobs=1)
     assert [d.format().split(": invalid YAML")[0] for d in diagnostics.items] == [
         "content/page.md:3:1: error: front matter"]
+
+
+def test_a_lone_equals_sign_is_text_as_in_yaml_1_2() -> None:
+    # YAML 1.1's "value" type (`=`) has no constructor in ruamel.yaml's safe loader.
+    found = read_front_matter("---\ntitle: =\nms.topic: [=, a]\n---\n# T\n")
+    assert found.data == {"title": "=", "ms.topic": ["=", "a"]}

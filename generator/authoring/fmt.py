@@ -36,6 +36,7 @@ from ..catalogue.fields import FORMATS, ListOf, MarkdownText, MonikerRange, Obj,
 from ..catalogue.load import read_yaml, yaml_parser
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc
 from ..core.project import PRODUCTS_FILE, TOPIC_FILE, Project
+from ..core.yamlsafe import safe_yaml
 
 WIDTH = 88  # longest line the formatter writes, where a text can be wrapped
 SCHEMA_MODELINE = "# yaml-language-server: $schema="
@@ -440,7 +441,7 @@ def _strip_modeline(text: str) -> str:
 
 
 def _plain_data(text: str) -> Any:
-    return YAML(typ="safe", pure=True).load(text)
+    return safe_yaml().load(text)
 
 
 def format_text(text: str, kind: str, rel: str, schema_modeline: str = "") -> str:

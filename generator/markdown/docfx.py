@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.nodes import Node as Node_
 
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc, did_you_mean
 from ..core.versions import Products, Range, RangeError, parse_range
+from ..core.yamlsafe import safe_yaml
 from . import commonmark, paths, snippets
 from .blocks import CODE_LINE, INCLUDE_LINE, TRIPLE, attributes, docfx_plugin
 from .commonmark import Node, Writer, indent, join_blocks, paragraph_line
@@ -218,7 +218,7 @@ def read_front_matter(text: str) -> FrontMatter:
     end = next((i for i in range(1, len(lines)) if FRONT_MATTER_END.match(lines[i])), None)
     if end is None:
         raise FrontMatterError("front matter opened with '---' is not closed by '---'", 1)
-    yaml = YAML(typ="safe", pure=True)
+    yaml = safe_yaml()
     try:
         node = yaml.compose("\n".join(lines[1:end]))
         repeated = _keep_last(node) if node is not None else []
@@ -592,10 +592,23 @@ class _DocfxWriter(Writer):
 
     def inline_from(self, node: Node, first: int) -> list[str]:
         """The inline content's lines from `first` on, DocFX's inline constructs replaced."""
-        start = node.map[0] if node.map else 0
+        start = self.content_start(node)
         pieces = node.content.split("\n")
         lines = [self.inline(piece, start + k) for k, piece in enumerate(pieces) if k >= first]
         return commonmark.python_markdown_escapes("\n".join(lines)).split("\n")
+
+    def content_start(self, node: Node) -> int:
+        """The line an inline node's content starts on. markdown-it strips a paragraph's text
+        with `str.strip()`, which also drops whole leading lines of other Unicode whitespace
+        (U+2028, U+00A0, form feed…): lines CommonMark does not count as blank."""
+        start = node.map[0] if node.map else 0
+        head = node.content.split("\n", 1)[0].strip()
+        if not node.map or not head:
+            return start
+        for index in range(start, node.map[1]):
+            if head in self.line(index).text:
+                return index
+        return start
 
     def inline(self, piece: str, index: int) -> str:
         """One line of inline text: includes, videos, images and xrefs replaced outside code
@@ -1127,7 +1140,7 @@ def _pivot_groups(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        data = safe_yaml().load(path.read_text(encoding="utf-8"))
     except (YAMLError, OSError, UnicodeDecodeError):
         return {}
     titles: dict[str, str] = {}

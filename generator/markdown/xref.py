@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
+from ..core.yamlsafe import safe_yaml
 from .paths import is_relative_reference
 
 SETTING = "extra.kb.xref_maps"
@@ -81,7 +81,7 @@ def load(root: Path, files: list[str]) -> XrefMap:
                               "give a path relative to the repository root")
             continue
         try:
-            data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+            data = safe_yaml().load(path.read_text(encoding="utf-8"))
         except (YAMLError, OSError, UnicodeDecodeError) as err:
             mark = getattr(err, "problem_mark", None)
             loc = Loc(rel, mark.line + 1, mark.column + 1) if mark is not None else Loc(rel, 1)
