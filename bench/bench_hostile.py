@@ -6,7 +6,10 @@ input on standard input: 100 MB of log, 100 MB of random bytes, 1 MB of invalid 
 message whose words repeat, `a.` repeated before a URL, `error:` repeated). Reported per
 input: wall time, peak memory (RSS), both as measured and as a ratio to a one-line
 lookup measured in the same run; and the time the JavaScript matcher (the "paste your
-error" page's, in node) takes on the same text. `kb check` reads catalogue files built as
+error" page's, in node) takes on the same text; and, in Chromium, the "paste your error" page
+given each input of up to 10 MB as a paste: the longest task on its main thread (Long Tasks
+API: any task over 50 ms) from the paste to the answer, and how long the answer took. `kb
+check` reads catalogue files built as
 YAML bombs (nested aliases, 30,000 `[`, 1,000-deep nesting, a 4,000-digit number); each is
 refused with a located error, and the time is reported.
 
@@ -131,6 +134,86 @@ def javascript(index: Path, path: Path, folder: Path) -> dict[str, Any] | None:
     return result
 
 
+# In the page: each input pasted (a paste event, as a reader's), then "Find the fix".
+PAGE_PROBE = """(text) => new Promise((resolve) => {
+  window.__kbLong = [];
+  const box = document.getElementById('kb-lookup-input');
+  const status = document.getElementById('kb-lookup-status');
+  box.value = '';
+  box.focus();
+  const started = performance.now();
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  const event = new ClipboardEvent('paste', {clipboardData: data, bubbles: true,
+                                            cancelable: true});
+  if (box.dispatchEvent(event)) box.value = text;  // not taken over: the box holds it all
+  document.getElementById('kb-lookup-submit').click();
+  (function wait() {
+    const said = status.textContent;
+    if (said && !said.startsWith('Looking')) {
+      const answered = performance.now() - started;
+      setTimeout(() => resolve({answer_ms: Math.round(answered), status: said.slice(0, 80),
+                                long_tasks: window.__kbLong.slice()}), 1500);
+    } else {
+      setTimeout(wait, 20);
+    }
+  })();
+})"""
+LONG_TASKS = """window.__kbLong = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__kbLong.push(Math.round(e.duration));
+}).observe({ type: "longtask" });"""
+PAGE_LIMIT = 10 * MB  # a paste of more is not what a reader does
+
+
+def lookup_page(paths: dict[str, Path]) -> dict[str, Any]:
+    """The lookup page of the shipped site's default version, given each input as a paste."""
+    from playwright.sync_api import sync_playwright
+
+    from generator.catalogue.validate import project_products
+    from generator.core.project import Project
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve
+
+    products = project_products(Project(ROOT))
+    assert products is not None, "catalogue/products.yml has errors"
+    site = ROOT / "site"
+    if not (site / "versions.json").is_file():
+        return {"error": "build the site first (./dev site)"}
+    out: dict[str, Any] = {}
+    for url in serve(site):
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # As shipped (the matching in a worker), and with workers taken away, where the
+            # page matches on its main thread: the same pastes, in the same run.
+            for mode, script in (("worker", ""), ("no worker", "window.Worker = undefined;")):
+                context = browser.new_context()
+                context.add_init_script(LONG_TASKS + script)
+                page = context.new_page()
+                page.goto(f"{url}{products.default}/lookup/")
+                page.wait_for_selector("html[data-kb-lookup='ready']", state="attached")
+                for name, path in paths.items():
+                    data = path.read_bytes()
+                    if name.startswith("log-"):
+                        data = data[-PAGE_LIMIT:]
+                    elif len(data) > PAGE_LIMIT:
+                        continue
+                    text = data.decode("utf-8", "replace")
+                    page.evaluate("t => { window.__kbText = t; }", text)
+                    page.wait_for_timeout(300)
+                    found = page.evaluate(f"() => ({PAGE_PROBE})(window.__kbText)")
+                    longest = max(found["long_tasks"], default=0)
+                    out.setdefault(mode, {})[name] = {
+                        **found, "pasted_mb": round(len(data) / MB, 1),
+                        "longest_task_ms": longest}
+                    print(f"  lookup page ({mode}) {name} ({len(data) / MB:.1f} MB pasted): "
+                          f"answer in {found['answer_ms']} ms, longest main-thread task "
+                          f"{longest} ms ({len(found['long_tasks'])} over 50 ms)")
+                context.close()
+            browser.close()
+        break
+    return out
+
+
 BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n"
     for i in range(9)))
@@ -174,7 +257,8 @@ def main(argv: list[str]) -> int:
         print(f"  baseline (one line): {base_s:.2f} s, {base_rss / MB:.0f} MB")
         report["baseline"] = {"seconds": round(base_s, 2), "peak_mb": round(base_rss / MB, 1)}
         index = lookup_index(folder)
-        for name, path in inputs(folder).items():
+        paths = inputs(folder)
+        for name, path in paths.items():
             seconds, rss, code = run_measured(kb, path, ROOT)
             js = javascript(index, path, folder)
             report["lookup"][name] = {
@@ -185,6 +269,7 @@ def main(argv: list[str]) -> int:
             print(f"  kb lookup {name}: {seconds:.2f} s ({seconds / base_s:.1f}x baseline), "
                   f"{rss / MB:.0f} MB ({rss / base_rss:.1f}x), exit {code}; "
                   f"JavaScript matcher {js_text}")
+        report["page"] = lookup_page(paths)
         report["check"] = yaml_bombs(folder)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     report["children_cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)

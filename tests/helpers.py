@@ -27,3 +27,10 @@ def shipped_like_products() -> Products:
         default="azure-devops",
         aliases=(("latest", "azure-devops"),),
     )
+
+
+# The "paste your error" page has answered: its status says something other than
+# "Looking…", which it shows while its worker matches the text. (A function, not an
+# expression: Playwright polls an expression with eval, which the page's policy forbids.)
+LOOKUP_DONE = ("() => (s => s.length > 0 && !s.startsWith('Looking'))("
+               "document.getElementById('kb-lookup-status').textContent)")

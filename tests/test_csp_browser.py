@@ -161,6 +161,13 @@ def test_content_scripts_are_not_allowed_but_the_themes_are() -> None:
     out = with_policy(page)
     assert out is not None and out.index("Content-Security-Policy") < out.index("<script>")
     assert with_policy(out) is None  # a page with a policy keeps it
+    # A policy this module wrote for other scripts, or by older code, is written again.
+    stale = out.replace(" 'sha256-", " 'sha256-AAAA", 1)
+    assert with_policy(stale) == out
+    assert with_policy(out.replace(" worker-src 'self' blob:;", "")) == out
+    own = page.replace("<head>", '<head><meta http-equiv="Content-Security-Policy" '
+                                 "content=\"default-src 'none'\">")
+    assert with_policy(own) is None  # a page with a policy of its own keeps it
     assert policy(page).startswith("default-src 'self'; script-src 'self' 'sha256-")
     tree = LexborHTMLParser(out)
     assert tree.css_first("head > meta:nth-child(2)").attributes["http-equiv"] == \

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers import LOOKUP_DONE
+
 pytestmark = pytest.mark.browser
 
 # A realistic Azure Pipelines log: timestamps, colour codes, GUIDs, masked values.
@@ -47,9 +49,13 @@ def paste(page: Any, text: str) -> list[str]:
     page.wait_for_selector("html[data-kb-lookup='ready']", state="attached")
     page.fill("#kb-lookup-input", text)
     page.click("#kb-lookup-submit")
-    page.wait_for_function(
-        "document.getElementById('kb-lookup-status').textContent.length > 0")
+    done(page)
     return [a.get_attribute("href") for a in page.locator(".kb-lookup__link").all()]
+
+
+def done(page: Any) -> None:
+    """Wait for the page's answer ("Looking…" shows while the worker matches)."""
+    page.wait_for_function(LOOKUP_DONE)
 
 
 def test_a_pasted_log_finds_the_entry_over_http(context: Any, engine_url: str) -> None:
@@ -89,7 +95,7 @@ def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
     page.wait_for_url("**/azure-devops/azure-rm-endpoint/index.html#" + ANCHOR)
     assert page.locator(f"h2#{ANCHOR}").is_visible()
     assert blocked == []
-    assert all(url.startswith("file:") for url in context.requests_seen)
+    assert all(url.startswith(("file:", "blob:")) for url in context.requests_seen)
 
 
 def test_an_older_version_has_no_workload_identity_entries(context: Any, engine_url: str) -> None:
@@ -134,3 +140,82 @@ def test_pasted_markup_stays_text(context: Any, engine_url: str) -> None:
     assert page.evaluate("window.kbInjected") is None
     assert dialogs == []
     assert not [url for url in context.requests_seen if url.endswith(("/x", "/y"))]
+
+
+# What a reader's paste does: the text in the clipboard, the paste event on the box.
+PASTE = """(text) => {
+  const box = document.getElementById('kb-lookup-input');
+  box.focus();
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true,
+                                                 cancelable: true}));
+}"""
+# The results of the page's worker and of the page's own thread, for each text.
+BOTH = """(texts) => new Promise((resolve) => {
+  const I = window.KBLookupIndex, runner = new I.Runner();
+  const source = I.open('../assets/lookup/', window.KB_LOOKUP_VERSIONS.current);
+  const out = [];
+  function next(i) {
+    if (i === texts.length) { resolve({worker: runner.worker !== null, out: out}); return; }
+    runner.matcherFor(source, texts[i], (matcher) => runner.lookup(matcher, texts[i], 10,
+      (found) => {
+        I.HERE.matcherFor(source, texts[i], (here) => I.HERE.lookup(here, texts[i], 10,
+          (mine) => { out.push([JSON.stringify(found), JSON.stringify(mine)]); next(i + 1); }));
+      }));
+  }
+  next(0);
+})"""
+
+
+def test_matching_runs_in_a_worker_over_http_and_from_disk(context: Any, engine_url: str,
+                                                           engine_site: Path) -> None:
+    texts = [LOG, "Insuficient privilegs to complete the operation", "AADSTS50034",
+             "nothing to see here", "x\n" * 5000, ""]
+    for url in (engine_url + "azure-devops/lookup/",
+                (engine_site / "azure-devops" / "lookup" / "index.html").as_uri()):
+        page = context.new_page()
+        workers: list[str] = []
+        page.on("worker", lambda worker, seen=workers: seen.append(worker.url))
+        page.goto(url)
+        assert paste(page, LOG)[0].endswith(f"#{ANCHOR}")
+        # One worker, started from the page's own script (a blob: URL, which the page's
+        # Content-Security-Policy allows, over HTTP and from file:// alike).
+        assert len(workers) == 1 and workers[0].startswith("blob:"), url
+        both = page.evaluate(BOTH, texts)
+        assert both["worker"] is True
+        assert [worker == here for worker, here in both["out"]] == [True] * len(texts)
+        assert '"entry":' in both["out"][0][0]  # the log's entry was found
+        page.close()
+
+
+def test_a_long_paste_is_read_whole_and_the_box_shows_its_end(context: Any,
+                                                              engine_url: str) -> None:
+    page = context.new_page()
+    page.goto(engine_url + "azure-devops/lookup/")
+    page.wait_for_selector("html[data-kb-lookup='ready']", state="attached")
+    filler = "2025-03-12T09:41:08.0051276Z Copying file Foo to /home/vsts/work/1/a/Foo\n"
+    text = LOG + filler * 3000  # about 220 KB; the error is near its start
+    page.evaluate(PASTE, text)
+    shown = page.input_value("#kb-lookup-input")
+    assert text.endswith(shown) and shown.count("\n") == 200 and "AADSTS" not in shown
+    assert page.locator("#kb-lookup-status").inner_text().startswith("Pasted 0.2 MB of text.")
+    page.click("#kb-lookup-submit")
+    page.locator(".kb-lookup__link").first.wait_for()
+    links = [a.get_attribute("href") for a in page.locator(".kb-lookup__link").all()]
+    assert links[0] == f"../azure-rm-endpoint/#{ANCHOR}"
+    assert "Line 5:" in page.locator(".kb-lookup__result").first.inner_text()
+    # Once the box is edited, the lookup reads the box.
+    page.fill("#kb-lookup-input", shown + "done\n")
+    page.click("#kb-lookup-submit")
+    page.wait_for_function(
+        "() => document.getElementById('kb-lookup-status').textContent.startsWith('No entry')")
+    assert page.locator(".kb-lookup__link").count() == 0
+    # A matched line of 200 KB is shown clipped: laying it out would keep the page busy.
+    line = "ERROR: " + "AADSTS7000215: Invalid client secret provided. " * 4500
+    page.evaluate(PASTE, line)
+    page.click("#kb-lookup-submit")
+    page.locator(".kb-lookup__link").first.wait_for()
+    shown_line = page.locator(".kb-lookup__line").first.inner_text()
+    assert shown_line.startswith(line[:2000]) and shown_line.endswith(
+        f"… ({len(line.rstrip()) - 2000:,} more characters)")

@@ -23,6 +23,7 @@ from generator.features.lookup.match import Matcher
 from generator.features.registry import FEATURES
 from generator.site.checks import load_checked
 from tests.conftest import FIXTURES, ROOT
+from tests.helpers import LOOKUP_DONE
 from tests.helpers_cli import kb
 
 LOGS = FIXTURES / "logs"
@@ -102,8 +103,7 @@ def test_the_paste_your_error_page_finds_the_right_entry_first(browser: Any,
                     continue
                 page.fill("#kb-lookup-input", path.read_text(encoding="utf-8"))
                 page.click("#kb-lookup-submit")
-                page.wait_for_function(
-                    "document.getElementById('kb-lookup-status').textContent.length > 0")
+                page.wait_for_function(LOOKUP_DONE)
                 links = page.locator(".kb-lookup__link")
                 href = links.first.get_attribute("href") if links.count() else None
                 # "../topic/#entry" -> "topic/entry"

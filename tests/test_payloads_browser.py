@@ -25,6 +25,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import ENGINES, ROOT, serve
+from tests.helpers import LOOKUP_DONE
 from tests.helpers_cli import MINIMAL
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -213,11 +214,11 @@ def test_reader_inputs_stay_text(page: Any, hostile_site: tuple[str, Path]) -> N
         # With an error code, the payload shows as the matched line and as a value.
         page.fill("#kb-lookup-input", f"E{n:04d}: failure {payload(n)}\n{payload(n + 1)}")
         page.click("#kb-lookup-submit")
-        page.wait_for_function(
-            "document.getElementById('kb-lookup-status').textContent.length > 0")
+        page.wait_for_function(LOOKUP_DONE)
         assert_clean(page, f"lookup {n}")
     page.fill("#kb-lookup-input", payload(0))  # nothing matches: the propose link shows
     page.click("#kb-lookup-submit")
+    page.wait_for_function(LOOKUP_DONE)
     propose = page.locator("#kb-lookup-propose a")
     if propose.count():
         propose.first.click()

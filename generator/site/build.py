@@ -34,6 +34,7 @@ from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
+from . import csp
 from .checks import load_checked
 from .csp import apply_policy
 from .engines import DEFAULT, ENGINES, Request, Result, choose, load
@@ -99,11 +100,13 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
     from importlib.metadata import version as dist_version
 
     digest = hashlib.sha256()
-    # The engine's module too: what it does to a version is part of the version's build.
+    # The engine's module too: what it does to a version is part of the version's build; and
+    # the policy module, whose policy every page of the version carries.
     code = getattr(load(engine), "__file__", None)
     parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
              json.dumps(tree.extra, sort_keys=True, default=str),
-             hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else ""]
+             hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else "",
+             hashlib.sha256(Path(csp.__file__).read_bytes()).hexdigest()]
     for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "zensical"):
         try:
             parts.append(f"{dist}={dist_version(dist)}")

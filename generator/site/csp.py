@@ -25,14 +25,20 @@ from selectolax.lexbor import LexborHTMLParser
 
 # Everything from the site itself; images and media may come from https: hosts (content may
 # show a screenshot hosted elsewhere), scripts never. Styles may be inline (the theme and
-# features set them), which runs no code.
+# features set them), which runs no code. Workers from the site's files (Pagefind's) and from
+# blob: URLs, which only the site's own scripts can make (the lookup page matches a long
+# paste in one, built from lookup.js).
 POLICY = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data: https:; media-src 'self' https:; font-src 'self' data:; "
-          "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+          "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+          "form-action 'self'")
 EXECUTABLE = frozenset({"", "text/javascript", "application/javascript", "module",
                         "text/ecmascript", "application/ecmascript"})
 HAS_POLICY = re.compile(r"<meta\s[^>]*http-equiv\s*=\s*[\"']?content-security-policy",
                         re.IGNORECASE)
+# The policy as with_policy writes it (its first sources are POLICY's).
+OURS = re.compile(r'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+                  r'script-src \'self\'[^"]*">')
 HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 CHARSET = re.compile(r"<meta\s+charset\s*=\s*[\"']?[\w-]+[\"']?\s*/?>", re.IGNORECASE)
 
@@ -71,8 +77,15 @@ def policy(page: str) -> str:
 
 
 def with_policy(page: str) -> str | None:
-    """`page` with its policy as the first element of its head; None when it has one or
-    has no head."""
+    """`page` with its policy as the first element of its head; None when it has no head,
+    or has a policy of its own, or already has the one it would get. A policy this module
+    wrote is written again when it is out of date (a page the engine did not render again
+    keeps the policy of the build before, made by other code or for other scripts)."""
+    ours = OURS.search(page)
+    if ours is not None:
+        bare = page[:ours.start()] + page[ours.end():]
+        updated = with_policy(bare)
+        return None if updated == page else updated
     if HAS_POLICY.search(page):
         return None
     head = HEAD.search(page)

@@ -292,10 +292,11 @@
     });
   };
 
-  Pieces.prototype.matcherFor = function (text, done) {
-    var keys = keysOf(text);
-    var self = this;
+  // `keys` (optional): keysOf(text), when it was worked out already (off the main thread).
+  Pieces.prototype.matcherFor = function (text, done, keys) {
     if (this.whole) { done(this.whole); return; }
+    keys = keys || keysOf(text);
+    var self = this;
     var words = this.wordPiecesFor(keys);
     var wordUrls = [];
     var store = this.store();
@@ -399,7 +400,8 @@
   // The versions other than `current` in which `text` finds an entry: done([{moniker,
   // title, result}]) in the order of `versions` ([[moniker, title], ...]). `rootUrl` is
   // the current version's root; `correct` (optional) respells the text per version.
-  function elsewhere(rootUrl, current, versions, text, done, correct) {
+  function elsewhere(rootUrl, current, versions, text, done, correct, runner) {
+    runner = runner || HERE;
     var others = versions.filter(function (v) { return v[0] !== current; });
     var found = [];
     var waiting = others.length;
@@ -409,12 +411,14 @@
       openOther(base, version[0], function (source) {
         if (source) {
           var query = correct ? correct(source, text) : text;
-          source.matcherFor(query, function (matcher) {
-            var results = matcher.lookup(query, 1).results;
-            if (results.length) {
-              found[i] = { moniker: version[0], title: version[1], result: results[0] };
-            }
-            if (--waiting === 0) done(found.filter(Boolean));
+          runner.matcherFor(source, query, function (matcher) {
+            runner.lookup(matcher, query, 1, function (result) {
+              var results = result.results;
+              if (results.length) {
+                found[i] = { moniker: version[0], title: version[1], result: results[0] };
+              }
+              if (--waiting === 0) done(found.filter(Boolean));
+            });
           });
         } else if (--waiting === 0) {
           done(found.filter(Boolean));
@@ -422,6 +426,128 @@
       });
     });
   }
+
+  // Where the matcher's work on a text runs: the words it looks up (keysOf) and the lookup
+  // itself. HERE runs it on the calling thread (fine for a typed query). A Runner runs it in
+  // a worker, so a long paste never keeps the page busy: the worker is started from the
+  // matcher's own source (KBLookup.factory) as a blob: URL, which works from file:// too and
+  // which the site's policy allows (worker-src blob:). Where no worker can start, or one
+  // fails, the work runs on the calling thread as before.
+  var HERE = {
+    matcherFor: function (source, text, done) { source.matcherFor(text, done); },
+    lookup: function (matcher, text, limit, done) { done(matcher.lookup(text, limit)); },
+  };
+
+  var WORKER = [
+    "var root = self;",
+    "self.KBLookup = KBLookup;",
+    "var matchers = new Map();",
+    "self.onmessage = function (event) {",
+    "  var m = event.data, out = { id: m.id };",
+    "  try {",
+    "    if (m.op === 'keys') {",
+    "      out.keys = Array.from(keysOf(m.text));",
+    "    } else {",
+    "      if (m.index) matchers.set(m.key, new KBLookup.Matcher(m.index));",
+    "      var matcher = matchers.get(m.key);",
+    "      if (!matcher) out.missing = true;",
+    "      else out.found = matcher.lookup(m.text, m.limit);",
+    "      while (matchers.size > " + 8 + ") matchers.delete(matchers.keys().next().value);",
+    "    }",
+    "  } catch (e) { out.error = String(e); }",
+    "  self.postMessage(out);",
+    "};",
+  ].join("\n");
+
+  function Runner() {
+    this.worker = null;
+    this.waiting = new Map();  // request id -> what to do with the answer
+    this.ids = new WeakMap();  // matcher -> its key in the worker
+    this.count = 0;
+    this.lastKeys = null;
+    var lookup = root.KBLookup;
+    if (!lookup || typeof lookup.factory !== "function" || typeof Worker !== "function" ||
+        typeof Blob !== "function" || typeof URL === "undefined" || !URL.createObjectURL) {
+      return;
+    }
+    var code = "var KBLookup = (" + lookup.factory.toString() + ")();\n" +
+      "var keysOf = " + keysOf.toString() + ";\n" + WORKER;
+    var self = this;
+    try {
+      var url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+      this.worker = new Worker(url);
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      this.worker = null;
+      return;
+    }
+    this.worker.onmessage = function (event) {
+      var asked = self.waiting.get(event.data.id);
+      if (!asked) return;
+      self.waiting.delete(event.data.id);
+      asked.answer(event.data);
+    };
+    this.worker.onerror = function (event) {
+      if (event && event.preventDefault) event.preventDefault();
+      self.stop();
+    };
+  }
+
+  // No worker any more: what it was asked runs here.
+  Runner.prototype.stop = function () {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    var asked = Array.from(this.waiting.values());
+    this.waiting.clear();
+    asked.forEach(function (a) { a.answer({ error: "the worker stopped" }); });
+  };
+
+  Runner.prototype.ask = function (message, answer) {
+    if (!this.worker) { answer({ error: "no worker" }); return; }
+    message.id = ++this.count;
+    this.waiting.set(message.id, { answer: answer });
+    this.worker.postMessage(message);
+  };
+
+  Runner.prototype.keys = function (text, done) {
+    var self = this;
+    if (this.lastKeys && this.lastKeys.text === text) { done(this.lastKeys.keys); return; }
+    this.ask({ op: "keys", text: text }, function (reply) {
+      var keys = reply.error === undefined ? new Set(reply.keys) : keysOf(text);
+      self.lastKeys = { text: text, keys: keys };
+      done(keys);
+    });
+  };
+
+  Runner.prototype.matcherFor = function (source, text, done) {
+    if (!(source instanceof Pieces) || source.whole || !this.worker) {
+      source.matcherFor(text, done);
+      return;
+    }
+    this.keys(text, function (keys) { source.matcherFor(text, done, keys); });
+  };
+
+  Runner.prototype.lookup = function (matcher, text, limit, done) {
+    var self = this;
+    var key = this.ids.get(matcher);
+    var message = { op: "lookup", text: text, limit: limit };
+    if (key === undefined) {
+      key = ++this.count;
+      this.ids.set(matcher, key);
+      message.index = matcher.index;
+    }
+    message.key = key;
+    this.ask(message, function (reply) {
+      if (reply.missing) {  // the worker let it go: send the index again
+        self.ids.delete(matcher);
+        self.lookup(matcher, text, limit, done);
+      } else if (reply.error !== undefined) {
+        done(matcher.lookup(text, limit));
+      } else {
+        done(reply.found);
+      }
+    });
+  };
 
   // Damerau-Levenshtein distance of a and b, or limit + 1 when it is larger.
   function distance(a, b, limit) {
@@ -494,5 +620,5 @@
   };
 
   root.KBLookupIndex = { open: open, openOther: openOther, elsewhere: elsewhere, hash: hash, keysOf: keysOf, Speller: Speller,
-    vocabularyOf: vocabularyOf, distance: distance };
+    vocabularyOf: vocabularyOf, distance: distance, Runner: Runner, HERE: HERE };
 })(typeof window !== "undefined" ? window : this);

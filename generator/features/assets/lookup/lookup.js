@@ -2,9 +2,14 @@
 // so the "paste your error" page ranks exactly as `kb lookup` does. Works in a page
 // (sets window.KBLookup) and in Node (module.exports); no dependencies, no requests.
 // tests/vectors/lookup.json holds both implementations to the same results.
+// In a page, `KBLookup.factory` is this function itself: loader.js starts a worker from its
+// source, so a long paste is matched off the page's main thread.
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
-  else root.KBLookup = factory();
+  else {
+    root.KBLookup = factory();
+    root.KBLookup.factory = factory;
+  }
 })(this, function () {
   "use strict";
 

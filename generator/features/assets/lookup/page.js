@@ -19,6 +19,8 @@
     return;
   }
   var fromDisk = window.location.protocol === "file:";
+  // The matching runs in a worker: a pasted log of any size never keeps the page busy.
+  var runner = new window.KBLookupIndex.Runner();
   var KINDS = { exact: "exact message", pattern: "message pattern", code: "error code",
     fuzzy: "similar message" };
 
@@ -40,6 +42,14 @@
     return a;
   }
 
+  // The matched lines as shown: a line of a megabyte would keep the page busy laying it out.
+  var SHOWN = 2000;
+  function clipped(text) {
+    if (text.length <= SHOWN) return text;
+    return text.slice(0, SHOWN) + "… (" + (text.length - SHOWN).toLocaleString("en") +
+      " more characters)";
+  }
+
   function show(result) {
     var item = element("li", "kb-lookup__result");
     var heading = element("p", "kb-lookup__title");
@@ -55,7 +65,7 @@
     var where = result.line === result.end_line ? "Line " + result.line
       : "Lines " + result.line + "–" + result.end_line;
     item.appendChild(element("p", "kb-lookup__where", where + ":"));
-    item.appendChild(element("pre", "kb-lookup__line", result.text));
+    item.appendChild(element("pre", "kb-lookup__line", clipped(result.text)));
     var names = Object.keys(result.values);
     if (names.length) {
       var values = element("dl", "kb-lookup__values");
@@ -89,12 +99,48 @@
             "kb-lookup__elsewhere-link"));
         });
         elsewhere.appendChild(document.createTextNode("."));
-      });
+      }, null, runner);
   }
+
+  // A long paste (a whole log) is kept here, and the box shows only its last lines: a
+  // browser lays out and paints every line a text box holds, which for a log of a megabyte
+  // keeps the page busy for seconds at each change. The lookup reads the whole paste.
+  var LONG_PASTE = 100000;  // characters
+  var SHOWN_LINES = 200;
+  var SHOWN_CHARS = 20000;
+  var pasted = null;  // { text, shown }
+
+  function lastLines(text) {
+    var at = text.length;
+    for (var n = 0; n < SHOWN_LINES && at > 0; n++) {
+      at = text.lastIndexOf("\n", at - 2) + 1;
+      if (at === 0) break;
+    }
+    var shown = text.slice(at);
+    return shown.length > SHOWN_CHARS ? shown.slice(shown.length - SHOWN_CHARS) : shown;
+  }
+
+  function megabytes(count) {
+    return (count / 1048576).toLocaleString("en", { maximumFractionDigits: 1 }) + " MB";
+  }
+
+  input.addEventListener("paste", function (event) {
+    var data = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+    if (!data || data.length <= LONG_PASTE) return;
+    event.preventDefault();
+    var shown = lastLines(data);
+    pasted = { text: data, shown: shown };
+    input.value = shown;
+    status.textContent = "Pasted " + megabytes(data.length) + " of text. The box shows its " +
+      "end; Find the fix reads all of it. Editing the box starts again from what it shows.";
+  });
+  input.addEventListener("input", function () {
+    if (pasted && input.value !== pasted.shown) pasted = null;
+  });
 
   var runs = 0;
   function run() {
-    var text = input.value;
+    var text = pasted && input.value === pasted.shown ? pasted.text : input.value;
     var runNumber = ++runs;
     list.textContent = "";
     propose.textContent = "";
@@ -106,8 +152,11 @@
       return;
     }
     status.textContent = "Looking…";
-    source.matcherFor(text, function (matcher) {
-      if (runNumber === runs) showFound(matcher.lookup(text, 10), text, runNumber);
+    runner.matcherFor(source, text, function (matcher) {
+      if (runNumber !== runs) return;
+      runner.lookup(matcher, text, 10, function (found) {
+        if (runNumber === runs) showFound(found, text, runNumber);
+      });
     });
   }
 
