@@ -13,9 +13,12 @@ import os
 import pkgutil
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml.error import ReusedAnchorWarning
 
 from .core.diagnostics import DiagnosticError, Diagnostics
 from .core.project import Project, ProjectError
@@ -70,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # YAML lets a file define an anchor name again (an alias means the latest); ruamel.yaml's
+    # round-trip reader (kb fmt, kb rename) says so as a Python warning, with its own
+    # source line: noise, not a diagnostic.
+    warnings.filterwarnings("ignore", category=ReusedAnchorWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

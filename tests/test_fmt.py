@@ -182,3 +182,12 @@ def test_a_lone_equals_sign_formats_as_the_text_it_is(tmp_path: Path) -> None:
     run = kb("fmt", str(entry), cwd=repo)
     assert (run.code, "Traceback" in run.stderr) == (0, False), run.stderr
     assert "\nid: disk-full\ntitle: =\nmessages:\n" in entry.read_text()
+
+
+def test_an_anchor_defined_twice_formats_without_a_python_warning(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text().replace("id: disk-full", "id: &a disk-full", 1)
+                     .replace("title: The disk", "title: &a The disk", 1))
+    run = kb("fmt", str(entry), cwd=repo)
+    assert (run.code, run.stderr) == (0, "kb fmt: 1 formatted, 0 unchanged\n")
