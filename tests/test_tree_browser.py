@@ -453,3 +453,15 @@ def test_opens_its_data_without_decompression_stream(page: Any, demo_file: str) 
     assert heading(page) == "Which message do you see?" or page.locator(".kb-answer").count() > 1
     page.locator("#kb-filter").fill("disk")
     assert page.errors == []
+
+
+def test_the_filter_takes_a_message_not_a_log(page: Any, demo_file: str) -> None:
+    """The matcher runs at each keystroke: the filter holds at most 4,000 characters (a
+    message; the "Paste your error" page reads logs)."""
+    open_tree(page, demo_file)
+    page.locator("#kb-filter").focus()
+    page.keyboard.insert_text("No space left on device " * 400)  # as a paste does
+    assert len(page.locator("#kb-filter").input_value()) == 4000
+    shown = page.locator(".kb-answer:visible").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)")
+    assert shown[0] != "_none"

@@ -696,6 +696,7 @@
     input.autocomplete = "off";
     input.spellcheck = false;
     input.placeholder = "Paste or type part of the message or its code";
+    input.maxLength = 4000;  // a message, not a log: the matcher runs at each keystroke
     var count = el("p", "kb-count");
     count.id = "kb-count";
     count.setAttribute("role", "status");
