@@ -388,6 +388,11 @@
   }
 
   function search() {
+    searchFor(PAGEFIND_AFTER);
+  }
+
+  // `pause`: how long full-text search waits for the next keystroke (ms).
+  function searchFor(pause) {
     var query = input.value.slice(0, MAX_QUERY).trim();
     clearTimeout(elsewhereTimer);
     if (!query) {
@@ -416,7 +421,7 @@
       // Full text after a pause in typing: Pagefind's work would delay the next keystroke's
       // paint, the error matcher's would not.
       clearTimeout(pagefindTimer);
-      pagefindTimer = setTimeout(function () { runPagefind(view); }, PAGEFIND_AFTER);
+      pagefindTimer = setTimeout(function () { runPagefind(view); }, pause);
     });
   }
 
@@ -456,11 +461,12 @@
   }
 
   // The results the box shows for `query`, in order, once every part has answered:
-  // for tests and benchmarks (the same code path as typing).
+  // for tests and benchmarks (the same code path as typing, without the pause for the next
+  // keystroke: the query is whole).
   window.KBSearch = {
     run: function (query) {
       input.value = query;
-      search();
+      searchFor(0);
       var view = current;
       return new Promise(function (resolve) {
         (function wait() {
