@@ -473,15 +473,17 @@
     var code = "var KBLookup = (" + lookup.factory.toString() + ")();\n" +
       "var keysOf = " + keysOf.toString() + ";\n" + WORKER;
     var self = this;
+    var url = null;
     try {
-      var url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+      url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
       this.worker = new Worker(url);
-      URL.revokeObjectURL(url);
     } catch (e) {
+      if (url) URL.revokeObjectURL(url);
       this.worker = null;
       return;
     }
     this.worker.onmessage = function (event) {
+      if (url) { URL.revokeObjectURL(url); url = null; }  // the worker has loaded
       var asked = self.waiting.get(event.data.id);
       if (!asked) return;
       self.waiting.delete(event.data.id);

@@ -104,7 +104,7 @@
 
   // A long paste (a whole log) is kept here, and the box shows only its last lines: a
   // browser lays out and paints every line a text box holds, which for a log of a megabyte
-  // keeps the page busy for seconds at each change. The lookup reads the whole paste.
+  // keeps the page busy for a long while at each change. The lookup reads the whole paste.
   var LONG_PASTE = 100000;  // characters
   var SHOWN_LINES = 200;
   var SHOWN_CHARS = 20000;
