@@ -42,8 +42,10 @@ def indexer_stamp() -> bytes:
         pagefind = dist_version("pagefind")
     except PackageNotFoundError:
         pagefind = "missing"
-    return (json.dumps({"pagefind": pagefind, "config": PAGEFIND_CONFIG, "weights": WEIGHTS},
-                       sort_keys=True) + "\n").encode("utf-8")
+    # "by": Pagefind's program reading the pages from a folder (its API, fed page by page,
+    # numbers the pages in another order).
+    return (json.dumps({"pagefind": pagefind, "config": PAGEFIND_CONFIG, "weights": WEIGHTS,
+                        "by": "program"}, sort_keys=True) + "\n").encode("utf-8")
 
 
 def missing_page() -> str:
