@@ -23,7 +23,7 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -555,6 +555,7 @@ def build_site(
         results, failures = _build_versions(chosen.NAME, requests, jobs, out, index_of, total,
                                             sizes)
         lap = report.lap("engine", lap)
+    finished: list[tuple[VersionTree, str, Result]] = []
     for _index, tree, key in todo:
         if tree.moniker not in results:
             continue
@@ -567,11 +568,21 @@ def build_site(
         for message in result.warnings:
             failures.error(Loc(f"build/docs/{tree.moniker}"), f"version '{tree.moniker}'",
                            f"{ENGINES[chosen.NAME]}: {message}")
-        if result.warnings:
-            continue
-        built = cache / f"{tree.moniker}.tmp"
-        finish_version(features, project, catalogue, tree.moniker, built)
+        if not result.warnings:
+            finished.append((tree, key, result))
+
+    def finish(moniker: str) -> None:
+        built = cache / f"{moniker}.tmp"
+        finish_version(features, project, catalogue, moniker, built)
         apply_policy(built)  # every page carries its Content-Security-Policy
+
+    # Versions are finished side by side: most of the work is Pagefind's program's.
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(finished) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(finish, [tree.moniker for tree, _, _ in finished]):
+            pass
+    for tree, key, result in finished:
+        built = cache / f"{tree.moniker}.tmp"
         final, spare = cache / tree.moniker, cache / f"{tree.moniker}.spare"
         if final.exists():
             if spare.exists():
