@@ -579,8 +579,7 @@ def build_site(
     # Versions are finished side by side: most of the work is Pagefind's program's.
     workers = max(1, min(jobs or os.cpu_count() or 1, len(finished) or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(finish, [tree.moniker for tree, _, _ in finished]):
-            pass
+        list(pool.map(finish, [tree.moniker for tree, _, _ in finished]))
     for tree, key, result in finished:
         built = cache / f"{tree.moniker}.tmp"
         final, spare = cache / tree.moniker, cache / f"{tree.moniker}.spare"

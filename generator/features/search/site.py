@@ -142,7 +142,8 @@ def _index(built: Path) -> None:
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(prepared(text), encoding="utf-8")
             copied += 1
-        if not copied:  # the program refuses a folder without pages; the API writes none
+        # The program refuses a folder without pages; the API writes an empty index.
+        if not copied:
             _empty_index(built)
             return
         # Pagefind reads its settings from pagefind.json in the folder it runs in.

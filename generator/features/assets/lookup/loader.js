@@ -452,7 +452,7 @@
     "      var matcher = matchers.get(m.key);",
     "      if (!matcher) out.missing = true;",
     "      else out.found = matcher.lookup(m.text, m.limit);",
-    "      while (matchers.size > " + 8 + ") matchers.delete(matchers.keys().next().value);",
+    "      while (matchers.size > 8) matchers.delete(matchers.keys().next().value);",
     "    }",
     "  } catch (e) { out.error = String(e); }",
     "  self.postMessage(out);",

@@ -114,7 +114,6 @@
     var at = text.length;
     for (var n = 0; n < SHOWN_LINES && at > 0; n++) {
       at = text.lastIndexOf("\n", at - 2) + 1;
-      if (at === 0) break;
     }
     var shown = text.slice(at);
     return shown.length > SHOWN_CHARS ? shown.slice(shown.length - SHOWN_CHARS) : shown;
