@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import re
@@ -9,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# ---------------------------------------------------------------------------
+# Parallel workers (pytest-xdist; ./dev test runs `-n auto --dist loadgroup`). Tests go to
+# whichever worker is free, one at a time, except the modules below, whose tests all go
+# to one worker: their module-scoped fixtures build sites (made once per worker that runs
+# them), or a test reads what an earlier test of the module left.
+# ---------------------------------------------------------------------------
+
+ONE_WORKER = frozenset({
+    "tests/fuzz/test_fuzz_lookup.py",  # the JavaScript property checks the Python one's inputs
+    "tests/test_check_links.py",
+    "tests/test_engines.py",
+    "tests/test_lookup_pieces.py",
+    "tests/test_markdown_fidelity.py",
+    "tests/test_payloads_browser.py",
+    "tests/test_publish.py",
+    "tests/test_templates.py",
+})
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadgroup`: each test is its own unit of work, but the tests of an
+    ONE_WORKER module form one. (pytest-xdist's own `xdist_group` marks rename node ids,
+    which pytest 9 no longer lets a plugin do, so the groups are named here.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Grouped(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER else nodeid
+
+    return Grouped(config, log)
 
 
 # ---------------------------------------------------------------------------
@@ -75,11 +111,52 @@ def build_repo(repo: Path, engine: str | None = None) -> Path:
     return repo / "site"
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this test run that every parallel worker (pytest-xdist) sees alike."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / name
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+              make: Callable[[Path], object]) -> Path:
+    """The folder `name`, filled by `make(folder)` once per test run, however many parallel
+    workers ask for it: the first one makes it while the others wait. A folder `make`
+    failed to finish is made again from nothing by the next one to ask."""
+    folder = shared_folder(tmp_path_factory, name)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    done = folder.with_name(name + ".done")
+    with open(folder.with_name(name + ".lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                if folder.exists():
+                    shutil.rmtree(folder)
+                folder.mkdir()
+                make(folder)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped knowledge base built from scratch with the real `kb build`; tests on it
-    assert only what holds for any valid catalogue."""
-    return build_repo(copy_repo(tmp_path_factory.mktemp("shipped") / "repo"))
+    """The shipped knowledge base built from scratch with the real `kb build` (once for
+    all workers; tests must not change it); tests on it assert only what holds for any
+    valid catalogue."""
+    folder = made_once(tmp_path_factory, "shipped",
+                       lambda folder: build_repo(copy_repo(folder / "repo")))
+    return folder / "repo" / "site"
+
+
+@pytest.fixture(scope="session")
+def shipped_site_zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped knowledge base built with Zensical (`kb build --engine zensical`)."""
+    folder = made_once(tmp_path_factory, "shipped-zensical",
+                       lambda folder: build_repo(copy_repo(folder / "repo"), "zensical"))
+    return folder / "repo" / "site"
 
 
 # What a team sets in mkdocs.yml for its own knowledge base (the shipped file sets neither):
@@ -88,21 +165,29 @@ CONFIGURED = ("\nsite_url: https://kb.example.org/\n"
               "repo_url: https://github.com/example/kb\n")
 
 
-@pytest.fixture(scope="session")
-def snapshot_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A repository holding the SNAPSHOT with the project's configuration and theme, and a
-    site and repository address set; tests that pin exact output run kb there (and must
-    not change it)."""
-    repo = copy_repo(tmp_path_factory.mktemp("snapshot") / "repo", SNAPSHOT)
+def configured_snapshot(target: Path) -> Path:
+    """A repository at `target` holding the SNAPSHOT with the project's configuration and
+    theme, and a site and repository address set."""
+    repo = copy_repo(target, SNAPSHOT)
     with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
         settings.write(CONFIGURED)
     return repo
 
 
 @pytest.fixture(scope="session")
-def snapshot_site(snapshot_repo: Path) -> Path:
-    """The SNAPSHOT built with the real `kb build`, for exact output."""
-    return build_repo(snapshot_repo)
+def snapshot_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`configured_snapshot`: tests that pin exact output run kb there (and must not
+    change it)."""
+    return configured_snapshot(tmp_path_factory.mktemp("snapshot") / "repo")
+
+
+@pytest.fixture(scope="session")
+def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`configured_snapshot` built with the real `kb build` (once for all workers), for
+    exact output; its parent is the repository it was built in."""
+    folder = made_once(tmp_path_factory, "snapshot-mkdocs",
+                       lambda folder: build_repo(configured_snapshot(folder / "repo")))
+    return folder / "repo" / "site"
 
 
 # The site engines (`kb build --engine`); MkDocs + Material for MkDocs is the default.
@@ -128,10 +213,10 @@ def snapshot_site_zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SNAPSHOT built with Zensical (`kb build --engine zensical`), in a repository of
     its own, configured like `snapshot_repo`: compared with the MkDocs build, and driven in
     chromium like it."""
-    repo = copy_repo(tmp_path_factory.mktemp("snapshot-zensical") / "repo", SNAPSHOT)
-    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
-        settings.write(CONFIGURED)
-    return build_repo(repo, "zensical")
+    folder = made_once(tmp_path_factory, "snapshot-zensical",
+                       lambda folder: build_repo(configured_snapshot(folder / "repo"),
+                                                 "zensical"))
+    return folder / "repo" / "site"
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -164,9 +249,16 @@ def serve(directory: Path) -> Iterator[str]:
     yield from serve_with(functools.partial(_QuietHandler, directory=str(directory)))
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that leaves a page drops the requests still open: not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve_with(handler: Any) -> Iterator[str]:
     """Serve requests with `handler` on 127.0.0.1 (a free port); yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,8 +10,10 @@ overrides/main.html; its script reads the lookup index the lookup feature writes
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -147,13 +149,52 @@ def _index(built: Path) -> None:
             _empty_index(built)
             return
         # Pagefind reads its settings from pagefind.json in the folder it runs in.
-        settings = {**PAGEFIND_CONFIG, "site": str(pages), "output_path": str(built / "pagefind")}
+        output = built / "pagefind"
+        settings = {**PAGEFIND_CONFIG, "site": str(pages), "output_path": str(output)}
         (root / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
-        run = subprocess.run([str(program), "--silent"], cwd=root, capture_output=True,
-                             text=True, timeout=1800, env={**os.environ, "NO_COLOR": "1"})
-        if run.returncode != 0:
-            raise RuntimeError(f"Pagefind failed on {built.name}: "
-                               f"{(run.stderr or run.stdout).strip()[-2000:]}")
+        for _attempt in range(ATTEMPTS):
+            shutil.rmtree(output, ignore_errors=True)
+            run = subprocess.run([str(program), "--silent"], cwd=root, capture_output=True,
+                                 text=True, timeout=1800, env={**os.environ, "NO_COLOR": "1"})
+            if run.returncode != 0:
+                raise RuntimeError(f"Pagefind failed on {built.name}: "
+                                   f"{(run.stderr or run.stdout).strip()[-2000:]}")
+            broken = incomplete(output)
+            if not broken:
+                return
+        raise RuntimeError(f"Pagefind left an incomplete index of {built.name} "
+                           f"{ATTEMPTS} times: {', '.join(broken[:5])}")
+
+
+# Pagefind's program can exit before all it wrote is in its files (seen on a busy machine:
+# an empty pagefind-entry.json, with exit status 0). Its output is checked, and made again.
+ATTEMPTS = 3
+
+
+def incomplete(output: Path) -> list[str]:
+    """The files of the Pagefind index in `output` that are missing, empty or cut short:
+    the entry file must be JSON naming the version, and each compressed file (index
+    chunks, fragments, filters, meta, WebAssembly) must decompress to its end."""
+    broken: list[str] = []
+    entry = output / "pagefind-entry.json"
+    try:
+        if "version" not in json.loads(entry.read_bytes()):
+            broken.append(entry.name)
+    except (OSError, ValueError):
+        broken.append(entry.name)
+    for path in sorted(output.rglob("*")):
+        if not path.is_file() or path == entry:
+            continue
+        name = path.relative_to(output).as_posix()
+        if path.stat().st_size == 0:
+            broken.append(name)
+        elif path.name.endswith(("pf_meta", "pf_fragment", "pf_index", "pf_filter",
+                                  ".pagefind")):
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError, gzip.BadGzipFile):
+                broken.append(name)
+    return broken
 
 
 def _empty_index(built: Path) -> None:

@@ -1,0 +1,62 @@
+"""The repository as CI sees it: the code passes ruff and strict mypy, the shipped catalogue
+passes `kb check --strict`, its JSON Schemas and field reference are current, and the shipped
+site, built by each engine, has no link problem under `kb check-links --strict`.
+
+These are the checks `./dev test` ran before its tests; as tests they run beside the others
+on every core, and `./dev test -k …` can leave them out."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ENGINES, ROOT
+from tests.helpers_cli import kb
+
+BIN = Path(sys.executable).parent
+
+
+def tool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / args[0]), *args[1:]], cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)
+
+
+def test_the_code_passes_ruff() -> None:
+    run = tool("ruff", "check", "generator", "tests", "bench")
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_generator_passes_strict_mypy() -> None:
+    run = tool("mypy", "generator")
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_shipped_catalogue_passes_the_strict_check() -> None:
+    run = kb("check", "--strict", cwd=ROOT)
+    assert run.code == 0, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_the_schemas_and_the_field_reference_are_current() -> None:
+    run = kb("schema", "--check", cwd=ROOT)
+    assert run.code == 0, run.stderr
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("site_engine", ENGINES)
+def test_the_shipped_site_has_no_link_problem(site_engine: str,
+                                              request: pytest.FixtureRequest) -> None:
+    name = "shipped_site" if site_engine == "mkdocs" else f"shipped_site_{site_engine}"
+    site: Path = request.getfixturevalue(name)
+    run = kb("check-links", "--strict", str(site), cwd=site.parent)
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("\n") == 1 and run.stderr.endswith(": no problems\n"), run.stderr
+
+
+def test_the_modules_kept_on_one_worker_exist() -> None:
+    from tests.conftest import ONE_WORKER
+
+    assert ONE_WORKER and all((ROOT / module).is_file() for module in ONE_WORKER)
