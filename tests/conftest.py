@@ -56,6 +56,7 @@ ONE_WORKER = frozenset({
 })
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unused without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """With `--dist loadgroup`: each test is its own unit of work, but the tests of an
     ONE_WORKER module form one. (pytest-xdist's own `xdist_group` marks rename node ids,

@@ -7,6 +7,8 @@ on every core, and `./dev test -k …` can leave them out."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +62,23 @@ def test_the_modules_kept_on_one_worker_exist() -> None:
     from tests.conftest import ONE_WORKER
 
     assert ONE_WORKER and all((ROOT / module).is_file() for module in ONE_WORKER)
+
+
+def pytest_run(basetemp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in a process of its own, as if started from a shell (not from a worker)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           "--basetemp", str(basetemp), *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
+
+
+def test_a_module_kept_on_one_worker_runs_there_and_the_suite_runs_without_workers(
+        tmp_path: Path) -> None:
+    module = "tests/fuzz/test_fuzz_lookup.py"
+    run = pytest_run(tmp_path / "workers", "-n", "2", "--dist", "loadgroup", "-v", module)
+    assert run.returncode == 0, run.stdout[-3000:]
+    workers = re.findall(r"^\[(gw\d+)\] \[ *\d+%\] PASSED " + re.escape(module), run.stdout,
+                         re.MULTILINE)
+    assert len(workers) == 3 and len(set(workers)) == 1, run.stdout[-3000:]
+    alone = pytest_run(tmp_path / "alone", "-p", "no:xdist", "--collect-only", "-q", module)
+    assert alone.returncode == 0, alone.stdout[-3000:]
