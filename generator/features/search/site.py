@@ -36,6 +36,9 @@ PAGES_SCRIPT = "assets/search/pages.js"
 EXCLUDE = [".headerlink", ".kb-feedback", ".kb-applies", "script", "style", "noscript"]
 WEIGHTS = {".admonition.failure": "4.0"}  # the message boxes: what readers paste
 PAGEFIND_CONFIG: dict[str, Any] = {"exclude_selectors": EXCLUDE, "force_language": "en"}
+# Pagefind's program can exit before all it wrote is in its files (seen on a busy machine:
+# an empty pagefind-entry.json, with exit status 0). Its output is checked, and made again.
+ATTEMPTS = 3
 
 
 def indexer_stamp() -> bytes:
@@ -164,11 +167,6 @@ def _index(built: Path) -> None:
                 return
         raise RuntimeError(f"Pagefind left an incomplete index of {built.name} "
                            f"{ATTEMPTS} times: {', '.join(broken[:5])}")
-
-
-# Pagefind's program can exit before all it wrote is in its files (seen on a busy machine:
-# an empty pagefind-entry.json, with exit status 0). Its output is checked, and made again.
-ATTEMPTS = 3
 
 
 def incomplete(output: Path) -> list[str]:
