@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from generator.catalogue.load import read_yaml
 from generator.catalogue.validate import build_products
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
+from generator.core.versions import Products
 from tests.conftest import FIXTURES, ROOT
 
 MINIMAL = FIXTURES / "catalogues" / "minimal"
@@ -27,11 +29,28 @@ def entry_files() -> list[Path]:
     return [f for f in files if f.name != "_topic.yml"]
 
 
-def validator_accepts(path: Path, products_yml: Path) -> bool:
+@functools.cache
+def products_of(products_yml: Path) -> Products:
+    """The products a products.yml defines (read once: each test only reads them)."""
     diagnostics = Diagnostics()
     products_doc = read_yaml(products_yml, "products.yml", diagnostics)
     assert products_doc is not None
     products = build_products(products_doc, diagnostics)
+    assert products is not None and not diagnostics.has_errors()
+    return products
+
+
+@functools.cache
+def schema_validator(products_yml: Path) -> jsonschema.Draft202012Validator:
+    """The editors' entry schema for those products, itself checked against its metaschema."""
+    schema = schema_for("entry", products_of(products_yml))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validator_accepts(path: Path, products_yml: Path) -> bool:
+    diagnostics = Diagnostics()
+    products = products_of(products_yml)
     doc = read_yaml(path, path.name, diagnostics)
     if doc is None:
         return False
@@ -41,22 +60,14 @@ def validator_accepts(path: Path, products_yml: Path) -> bool:
 
 
 def schema_accepts(path: Path, products_yml: Path) -> bool:
-    diagnostics = Diagnostics()
-    products_doc = read_yaml(products_yml, "products.yml", diagnostics)
-    assert products_doc is not None
-    schema = schema_for("entry", build_products(products_doc, diagnostics))
     from ruamel.yaml import YAML
 
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except Exception:
         return False
-    try:
-        jsonschema.validate(json.loads(json.dumps(data, default=str)), schema,
-                            cls=jsonschema.Draft202012Validator)
-    except jsonschema.ValidationError:
-        return False
-    return True
+    errors = schema_validator(products_yml).iter_errors(json.loads(json.dumps(data, default=str)))
+    return next(errors, None) is None
 
 
 def products_for(path: Path) -> Path:

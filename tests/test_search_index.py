@@ -1,9 +1,11 @@
-"""The Pagefind index of a built version: made by Pagefind's own program, then checked file
-by file, and made again when the program left a file empty or cut short."""
+"""The Pagefind index of a built version: made by Pagefind's own program (or, for a version
+without pages, its Python API), then checked file by file, and made again when a file was
+left empty or cut short."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import stat
 from pathlib import Path
@@ -46,16 +48,27 @@ def test_a_whole_index_passes_and_each_kind_of_damage_is_named(tmp_path: Path) -
 
 def losing_program(tmp_path: Path, output: Path, losses: int) -> Path:
     """Pagefind's real program, after which the entry file of its first `losses` runs is
-    emptied, as a program that exits before its last write lands would leave it."""
+    emptied, as a program that stops before its last write lands would leave it. It runs as
+    a program or as the Python API's service, which the API stops with SIGTERM (the
+    wrapper passes the signal on)."""
     real = get_executable()
     assert real is not None
     script = tmp_path / "pagefind-losing"
     count = tmp_path / "runs"
+    # The program runs in the background (so the signal reaches the trap) on the wrapper's
+    # standard input (the service's requests); nothing may be printed (its answers).
     script.write_text(f"""#!/bin/sh
-"{real}" "$@" || exit $?
+exec 3<&0
+"{real}" "$@" <&3 3<&- &
+child=$!
+trap 'kill $child 2>/dev/null' TERM
+wait $child
+status=$?
+wait $child 2>/dev/null
 runs=$(($(cat "{count}" 2>/dev/null || echo 0) + 1))
 echo $runs > "{count}"
 if [ "$runs" -le {losses} ]; then : > "{output}/pagefind-entry.json"; fi
+exit $status
 """, encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script
@@ -73,6 +86,23 @@ def test_an_entry_file_left_empty_is_made_again(tmp_path: Path,
     _index(built)
     assert runs(tmp_path) == 2
     assert incomplete(built / "pagefind") == []
+
+
+def test_the_empty_index_of_a_version_without_pages_is_checked_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A version with no page to index gets its index from Pagefind's Python API, whose
+    service can be stopped before its files are written: the same check applies."""
+    built = tmp_path / "v1"
+    built.mkdir()
+    (built / "index.html").write_text("<!doctype html><title>Home</title><p>No body.</p>",
+                                      encoding="utf-8")
+    program = losing_program(tmp_path, built / "pagefind", losses=1)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", os.fspath(program))
+    _index(built)
+    assert runs(tmp_path) == 2
+    assert incomplete(built / "pagefind") == []
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_bytes())
+    assert entry["languages"] == {}
 
 
 def test_an_index_that_stays_incomplete_fails_with_the_file(

@@ -77,6 +77,15 @@ def heading(page: Any) -> str:
     return str(page.locator("#kb-heading").inner_text()).strip()
 
 
+def shows(locator: Any, text: str) -> None:
+    """`locator` shows `text` on screen. Answers lay out lazily (content-visibility), so
+    the text is rendered a frame after the answer is drawn: wait for it, as a reader's eye
+    would."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_contain_text(text, use_inner_text=True)
+
+
 def fragment(page: Any) -> str:
     return urlsplit(page.url).fragment
 
@@ -171,7 +180,7 @@ def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, engine_url: str
     page.locator(".kb-crumb").nth(2).click()  # forward again, to a kept answer
     assert fragment(page) == "/privileges/no"
     assert heading(page) == "Is Users can register applications set to No in the directory?"
-    assert "your earlier answer" in page.locator(".kb-answer.kb-chosen").inner_text()
+    shows(page.locator(".kb-answer.kb-chosen"), "your earlier answer")
     page.locator(".kb-crumb").nth(1).click()
     choose(page, "Yes")  # another answer: the path changes, the fix too
     assert fragment(page) == "/privileges/yes"
@@ -419,7 +428,7 @@ def test_later_answers_come_back_after_a_new_question(page: Any, demo_file: str)
     assert page.locator(".kb-later").count() == 0
     choose(page, "Yes")
     assert heading(page) == "Did you edit demo.conf since the last start?"
-    assert "your earlier answer" in page.locator(".kb-answer.kb-chosen").inner_text()
+    shows(page.locator(".kb-answer.kb-chosen"), "your earlier answer")
     assert page.locator(".kb-later").count() == 1
     assert fragment(page) == "/service-down/no-log/yes"
 

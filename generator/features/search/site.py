@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
@@ -36,8 +37,9 @@ PAGES_SCRIPT = "assets/search/pages.js"
 EXCLUDE = [".headerlink", ".kb-feedback", ".kb-applies", "script", "style", "noscript"]
 WEIGHTS = {".admonition.failure": "4.0"}  # the message boxes: what readers paste
 PAGEFIND_CONFIG: dict[str, Any] = {"exclude_selectors": EXCLUDE, "force_language": "en"}
-# Pagefind's program can exit before all it wrote is in its files (seen on a busy machine:
-# an empty pagefind-entry.json, with exit status 0). Its output is checked, and made again.
+# Pagefind's output is checked, and made again when incomplete. Its Python API (used for a
+# version without pages) answers "files written" before its service has written them, then
+# stops the service: on a busy machine pagefind-entry.json is left empty.
 ATTEMPTS = 3
 
 
@@ -155,18 +157,29 @@ def _index(built: Path) -> None:
         output = built / "pagefind"
         settings = {**PAGEFIND_CONFIG, "site": str(pages), "output_path": str(output)}
         (root / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
-        for _attempt in range(ATTEMPTS):
-            shutil.rmtree(output, ignore_errors=True)
+
+        def run_program() -> None:
             run = subprocess.run([str(program), "--silent"], cwd=root, capture_output=True,
                                  text=True, timeout=1800, env={**os.environ, "NO_COLOR": "1"})
             if run.returncode != 0:
                 raise RuntimeError(f"Pagefind failed on {built.name}: "
                                    f"{(run.stderr or run.stdout).strip()[-2000:]}")
-            broken = incomplete(output)
-            if not broken:
-                return
-        raise RuntimeError(f"Pagefind left an incomplete index of {built.name} "
-                           f"{ATTEMPTS} times: {', '.join(broken[:5])}")
+
+        _checked(output, run_program, built.name)
+
+
+def _checked(output: Path, make: Callable[[], None], name: str) -> None:
+    """`make` the index in `output` (cleared first) until `incomplete` finds nothing wrong
+    with it, at most ATTEMPTS times; else fail, naming the files."""
+    broken: list[str] = []
+    for _attempt in range(ATTEMPTS):
+        shutil.rmtree(output, ignore_errors=True)
+        make()
+        broken = incomplete(output)
+        if not broken:
+            return
+    raise RuntimeError(f"Pagefind left an incomplete index of {name} "
+                       f"{ATTEMPTS} times: {', '.join(broken[:5])}")
 
 
 def incomplete(output: Path) -> list[str]:
@@ -201,13 +214,18 @@ def _empty_index(built: Path) -> None:
     a browser driver's in tests)."""
     from pagefind.index import PagefindIndex
 
+    output = built / "pagefind"
+
     async def write() -> None:
-        config = {**PAGEFIND_CONFIG, "output_path": str(built / "pagefind")}
+        config = {**PAGEFIND_CONFIG, "output_path": str(output)}
         async with PagefindIndex(config=config):  # type: ignore[arg-type]
             pass
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, write()).result()
+    def run_service() -> None:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, write()).result()
+
+    _checked(output, run_service, built.name)
 
 
 def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
