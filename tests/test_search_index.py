@@ -99,7 +99,9 @@ def test_the_empty_index_of_a_version_without_pages_is_checked_too(
     program = losing_program(tmp_path, built / "pagefind", losses=1)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", os.fspath(program))
     _index(built)
-    assert runs(tmp_path) == 2
+    # Made again at least once (more on a busy machine, where the service itself can lose
+    # the file), and whole in the end.
+    assert runs(tmp_path) >= 2
     assert incomplete(built / "pagefind") == []
     entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_bytes())
     assert entry["languages"] == {}
