@@ -37,9 +37,8 @@ PAGES_SCRIPT = "assets/search/pages.js"
 EXCLUDE = [".headerlink", ".kb-feedback", ".kb-applies", "script", "style", "noscript"]
 WEIGHTS = {".admonition.failure": "4.0"}  # the message boxes: what readers paste
 PAGEFIND_CONFIG: dict[str, Any] = {"exclude_selectors": EXCLUDE, "force_language": "en"}
-# Pagefind's output is checked, and made again when incomplete. Its Python API (used for a
-# version without pages) answers "files written" before its service has written them, then
-# stops the service: on a busy machine pagefind-entry.json is left empty.
+# Pagefind's output is checked, and made again when incomplete (see _empty_index for the
+# one way it was seen incomplete).
 ATTEMPTS = 3
 
 
@@ -211,21 +210,29 @@ def incomplete(output: Path) -> list[str]:
 def _empty_index(built: Path) -> None:
     """The index of a version without a page to index, from Pagefind's Python API (which is
     asynchronous: its own thread and event loop keep it apart from any loop the caller runs,
-    a browser driver's in tests)."""
-    from pagefind.index import PagefindIndex
+    a browser driver's in tests). The API's own writing answers before its service has
+    written the files, then stops the service (on a busy machine pagefind-entry.json is
+    left empty): the files are asked for instead, and written here."""
+    from pagefind.service import PagefindService
 
     output = built / "pagefind"
 
-    async def write() -> None:
-        config = {**PAGEFIND_CONFIG, "output_path": str(output)}
-        async with PagefindIndex(config=config):  # type: ignore[arg-type]
-            pass
+    async def files() -> list[tuple[str, bytes]]:
+        async with PagefindService() as service:
+            index = await service.create_index(dict(PAGEFIND_CONFIG))  # type: ignore[arg-type]
+            return [(str(f["path"]), bytes(f["content"])) for f in await index.get_files()]
 
-    def run_service() -> None:
+    def write() -> None:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, write()).result()
+            made = pool.submit(asyncio.run, files()).result()
+        for rel, content in made:
+            target = (output / rel).resolve()
+            if not target.is_relative_to(output.resolve()):
+                raise RuntimeError(f"Pagefind named a file outside its index: {rel}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
-    _checked(output, run_service, built.name)
+    _checked(output, write, built.name)
 
 
 def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
