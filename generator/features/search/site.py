@@ -37,8 +37,9 @@ PAGES_SCRIPT = "assets/search/pages.js"
 EXCLUDE = [".headerlink", ".kb-feedback", ".kb-applies", "script", "style", "noscript"]
 WEIGHTS = {".admonition.failure": "4.0"}  # the message boxes: what readers paste
 PAGEFIND_CONFIG: dict[str, Any] = {"exclude_selectors": EXCLUDE, "force_language": "en"}
-# Pagefind's output is checked, and made again when incomplete (see _empty_index for the
-# one way it was seen incomplete).
+# Pagefind's output is checked, and made again when incomplete (once seen on a busy machine:
+# an empty pagefind-entry.json, left by a service stopped before its writes; see
+# _empty_index, which no longer lets the service write).
 ATTEMPTS = 3
 
 
