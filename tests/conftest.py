@@ -7,7 +7,6 @@ import functools
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import kbfork
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -107,12 +108,11 @@ def copy_repo(target: Path, content: Path = ROOT) -> Path:
 
 
 def build_repo(repo: Path, engine: str | None = None) -> Path:
+    """`kb build` in `repo` (tests/kbfork.py); the site it wrote."""
     args = ["--engine", engine] if engine else []
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", *args], cwd=repo, capture_output=True,
-        text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
+    code, _, stderr = kbfork.run(["build", *args], repo, {**os.environ, "PYTHONPATH": str(ROOT)},
+                                 None, 600)
+    assert code == 0, stderr
     return repo / "site"
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import kbfork
 from tests.conftest import FIXTURES, ROOT
 
 MINIMAL = FIXTURES / "catalogues" / "minimal"
@@ -23,14 +22,10 @@ class Run:
 
 def kb(*args: str, cwd: Path | None = None, stdin: str | None = None,
        timeout: float = 300) -> Run:
-    """`python -m generator ARGS` in a subprocess, as a user would run `kb`."""
+    """`kb ARGS` in a process of its own, as a user would run it, forked from one that has
+    imported the generator already (tests/kbfork.py)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd or ROOT, input=stdin, capture_output=True, text=True, env=env,
-        timeout=timeout,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return Run(*kbfork.run(list(args), cwd or ROOT, env, stdin, timeout))
 
 
 def fixture_repo(tmp: Path, overlay: Path | None = None) -> Path:

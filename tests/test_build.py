@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT, SNAPSHOT, copy_repo
 from tests.helpers_cli import fixture_repo, kb
 
 pytestmark = pytest.mark.e2e
@@ -112,3 +117,44 @@ def test_features_finish_each_version_before_it_is_kept(tmp_path: Path) -> None:
     again = build_site(Project(repo), features, jobs=1)
     assert again.reused == ["demo-1", "demo-2", "demo-3"]
     assert (repo / "site" / "demo-3" / "stamp.txt").read_text() == "demo-3\n"
+
+
+def test_the_site_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Python orders the sets and dictionaries of strings by a hash seed it picks for each
+    interpreter. Two `python -m generator build` runs of the snapshot of the shipped
+    knowledge base, in interpreters with different seeds, write the same site, byte for
+    byte. (The other tests' `kb` commands share a fork server's seed: tests/kbfork.py.)"""
+    sites = []
+    for seed in ("1", "2"):
+        repo = copy_repo(tmp_path / seed, SNAPSHOT)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}
+        proc = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        sites.append(snapshot(repo / "site"))
+    assert sites[0] and sorted(sites[0]) == sorted(sites[1])
+    assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
+
+
+_LOADED = "as imported"
+
+
+def _loaded(_: int) -> str:
+    return _LOADED
+
+
+def test_workers_are_forked_whatever_the_default_start_method() -> None:
+    """The build's worker processes share what the build has loaded (they are forked),
+    also where the interpreter starts processes another way by default (Python 3.14 does,
+    and so does any process a fork server started)."""
+    from generator.core.parallel import process_pool
+
+    global _LOADED
+    _LOADED = "set by this process"
+    multiprocessing.set_start_method("spawn", force=True)
+    try:
+        with process_pool(2) as pool:
+            assert list(pool.map(_loaded, [1, 2])) == ["set by this process"] * 2
+    finally:
+        multiprocessing.set_start_method(None, force=True)
+        _LOADED = "as imported"

@@ -32,6 +32,16 @@ def _call(job: tuple[Callable[[Any, Any], Any], Any]) -> Any:
     return fn(_CONTEXT, item)
 
 
+def process_pool(count: int) -> ProcessPoolExecutor:
+    """A pool of `count` worker processes, forked wherever the system can fork, whatever
+    the interpreter's default way of starting them (a fork server from Python 3.14 on, and
+    in any process a fork server started): forked workers start at once and share what
+    this process has loaded."""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    return ProcessPoolExecutor(max_workers=count,
+                               mp_context=multiprocessing.get_context("fork") if fork else None)
+
+
 def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], context: Any,
              jobs: int | None = None) -> list[R]:
     """[fn(context, item) for item in items], spread over forked worker processes."""
@@ -41,8 +51,7 @@ def fork_map(fn: Callable[[Any, T], R], items: Sequence[T], context: Any,
     global _CONTEXT
     _CONTEXT = context
     try:
-        with ProcessPoolExecutor(max_workers=count,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with process_pool(count) as pool:
             # Results arrive as many new objects at once: see `cache.gc_paused`.
             with gc_paused():
                 return list(pool.map(_call, [(fn, item) for item in items]))

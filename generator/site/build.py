@@ -23,7 +23,7 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,6 +32,7 @@ from ..catalogue.model import Catalogue
 from ..core.cache import file_digest
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
+from ..core.parallel import process_pool
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from . import csp
@@ -419,7 +420,7 @@ def _build_versions(engine: str, requests: list[Request], jobs: int | None, out:
             results[moniker] = _finish(index_of[moniker], total, moniker,
                                        _build_one(engine, request), out)
         return results, failures
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers) as pool:
         # Largest versions first, so that no long build starts last and runs alone.
         order = sorted(zip(monikers, requests, strict=True), key=lambda p: -sizes[p[0]])
         submitted = {moniker: pool.submit(_build_one, engine, request)
