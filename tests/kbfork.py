@@ -21,7 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 # Imported once by the fork server: the command line, its commands, and the packages they
@@ -32,10 +32,10 @@ _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
 
 
-def _command(argv: list[str], cwd: str, env: dict[str, str], streams: tuple[str, str, str]
-             ) -> None:
+def _command(argv: list[str], cwd: str, env: dict[str, str], streams: tuple[str, str, str],
+             before: Callable[[], object] | None) -> None:
     """The forked process: the command's folder, environment and standard streams, then
-    the entry point; its return value is the exit status."""
+    `before()` and the entry point, whose return value is the exit status."""
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
@@ -53,6 +53,8 @@ def _command(argv: list[str], cwd: str, env: dict[str, str], streams: tuple[str,
                 *argv]
     from generator.cli import main
 
+    if before is not None:
+        before()
     code = main(argv)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -60,9 +62,11 @@ def _command(argv: list[str], cwd: str, env: dict[str, str], streams: tuple[str,
 
 
 def run(argv: list[str], cwd: Path, env: Mapping[str, str], stdin: str | None,
-        timeout: float) -> tuple[int, str, str]:
-    """Exit status, stdout and stderr of `kb ARGV` run in `cwd` with `env` and `stdin`;
-    subprocess.TimeoutExpired after `timeout` seconds, as subprocess.run raises it."""
+        timeout: float, before: Callable[[], object] | None = None) -> tuple[int, str, str]:
+    """Exit status, stdout and stderr of `kb ARGV` run in `cwd` with `env` and `stdin`
+    (minus the signal number if a signal ended it, as subprocess gives it), after `before()`
+    (picklable) in the same process; subprocess.TimeoutExpired after `timeout` seconds, as
+    subprocess.run raises it."""
     encoding = locale.getpreferredencoding(False)
     with tempfile.TemporaryDirectory(prefix="kb-run-") as tmp:
         streams = tuple(os.path.join(tmp, name) for name in ("stdin", "stdout", "stderr"))
@@ -70,7 +74,7 @@ def run(argv: list[str], cwd: Path, env: Mapping[str, str], stdin: str | None,
             with open(path, "w", encoding=encoding) as handle:
                 handle.write(text)
         process = _context.Process(target=_command,
-                                   args=(list(argv), str(cwd), dict(env), streams))
+                                   args=(list(argv), str(cwd), dict(env), streams, before))
         process.start()
         process.join(timeout)
         if process.exitcode is None:

@@ -8,6 +8,7 @@ EVENT is a Python audit event (`os.rename`, `os.mkdir`, `os.link`, `shutil.rmtre
 N which matching occurrence kills (1 = the first). Audit hooks run just before the
 operation, so "os.rename ... 1" kills before the first matching rename happens. Only the
 main process is killed; forked workers are left alone. Exit status 137 means killed.
+Tests install the same hook in a `kb` process of tests/kbfork.py (`before=`).
 """
 
 from __future__ import annotations

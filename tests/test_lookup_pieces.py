@@ -5,18 +5,16 @@ the browser, over HTTP and from file://."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.features.lookup import pieces
-from tests.conftest import ROOT, SNAPSHOT, copy_repo
+from tests.conftest import ROOT, SNAPSHOT, build_repo, copy_repo
 from tests.test_lookup_vectors import VECTORS
 
 HARNESS = ROOT / "tests" / "js" / "lookup_pieces.js"
@@ -103,11 +101,7 @@ def split_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = settings.read_text(encoding="utf-8")
     settings.write_text(re.sub(r"lookup_pieces_above: \d+", "lookup_pieces_above: 0", text),
                         encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=repo,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.returncode == 0, proc.stderr
-    return repo / "site"
+    return build_repo(repo)
 
 
 @pytest.mark.browser

@@ -3,15 +3,15 @@ one, complete; the next build removes what the killed one left."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.site.publish import builds_folder, current, remove_stale
+from tests import kbfork, killpoint
 from tests.conftest import ROOT
 from tests.helpers_cli import fixture_repo, kb
 
@@ -26,10 +26,9 @@ def snapshot(site: Path) -> dict[str, bytes]:
 def killed_build(repo: Path, event: str, match: str, nth: int) -> int:
     """`kb build` run in `repo` and killed just before the `nth` matching file operation."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    proc = subprocess.run([sys.executable, "-m", "tests.killpoint", event, match, str(nth),
-                           "--", "build"], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=300)
-    return proc.returncode
+    code, _, _ = kbfork.run(["build"], repo, env, None, 300,
+                            before=functools.partial(killpoint.install, event, match, nth))
+    return code
 
 
 def leftovers(repo: Path) -> list[str]:
