@@ -156,14 +156,6 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "repo" / "site"
 
 
-@pytest.fixture(scope="session")
-def shipped_site_zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped knowledge base built with Zensical (`kb build --engine zensical`)."""
-    folder = made_once(tmp_path_factory, "shipped-zensical",
-                       lambda folder: build_repo(copy_repo(folder / "repo"), "zensical"))
-    return folder / "repo" / "site"
-
-
 # What a team sets in mkdocs.yml for its own knowledge base (the shipped file sets neither):
 # the snapshot has them, so that tests pin the feedback links and addresses they give.
 CONFIGURED = ("\nsite_url: https://kb.example.org/\n"
