@@ -1,6 +1,6 @@
 """The repository as CI sees it: the code passes ruff and strict mypy, the shipped catalogue
 passes `kb check --strict`, its JSON Schemas and field reference are current, and the shipped
-site, built by each engine, has no link problem under `kb check-links --strict`.
+site has no link problem under `kb check-links --strict`.
 
 These are the checks `./dev test` ran before its tests; as tests they run beside the others
 on every core, and `./dev test -k …` can leave them out."""
