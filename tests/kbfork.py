@@ -8,8 +8,10 @@ folder, environment, stdin, stdout and stderr, and runs the command line's own e
 point, `generator.cli.main`, with the exit status as `python -m generator` gives it.
 
 Every such process shares the fork server's hash seed (Python picks one per interpreter),
-so commands whose output a test compares byte for byte between two runs (`kb build`,
-`kb assemble`) keep an interpreter of their own: `helpers_cli.kb` sends them to
+so two builds a test compares byte for byte cannot differ by it: that the site does not
+depend on the seed is a test of its own, with two interpreters
+(tests/test_build.py::test_the_site_does_not_depend_on_the_hash_seed). Tests of the
+interpreter's own behaviour (a missing package, exit statuses on any input) still run
 `python -m generator`.
 """
 
