@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +22,11 @@ class Run:
 
 
 def kb(*args: str, cwd: Path | None = None, stdin: str | None = None,
-       timeout: float = 300) -> Run:
+       timeout: float = 300, before: Callable[[], object] | None = None) -> Run:
     """`kb ARGS` in a process of its own, as a user would run it, forked from one that has
-    imported the generator already (tests/kbfork.py)."""
+    imported the generator already (tests/kbfork.py); `before()` runs there first."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    return Run(*kbfork.run(list(args), cwd or ROOT, env, stdin, timeout))
+    return Run(*kbfork.run(list(args), cwd or ROOT, env, stdin, timeout, before))
 
 
 def fixture_repo(tmp: Path, overlay: Path | None = None) -> Path:

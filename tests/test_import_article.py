@@ -8,8 +8,6 @@ Fixture: tests/fixtures/import_article/widget-errors.md.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 from pathlib import Path
@@ -118,18 +116,6 @@ def test_includes_that_leave_the_source_folder_are_refused(tmp_path: Path, kind:
     assert not (repo / "catalogue" / "widget-errors").exists()
 
 
-def kb_here(repo: Path, *args: str) -> tuple[int, str]:
-    """`kb --root REPO ARGS…` through the command line's own entry point, in this process:
-    exit status and what it printed on stderr. (For the many articles of the corpus: a
-    process of its own per command would cost more than the command.)"""
-    from generator.cli import main
-
-    errors = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
-        code = main(["--root", str(repo), *args])
-    return code, errors.getvalue()
-
-
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared DocFX corpus is not present")
 def test_corpus_articles_pass_check_strict(tmp_path: Path) -> None:
     articles = sorted(p for folder in CORPUS_FOLDERS for p in (CORPUS / folder).glob("*.md"))
@@ -140,14 +126,14 @@ def test_corpus_articles_pass_check_strict(tmp_path: Path) -> None:
         shutil.rmtree(repo / "catalogue" / "demo")
         shutil.copy(ROOT / "catalogue" / "products.yml", repo / "catalogue" / "products.yml")
         (repo / "content" / "index.md").write_text("# Home\n\nImported.\n")
-        code, stderr = kb_here(repo, "import", "docfx", str(article), "--topic", "t")
-        assert "Traceback" not in stderr
-        if code != 0:
+        run = kb("import", "docfx", str(article), "--topic", "t", cwd=repo)
+        assert "Traceback" not in run.stderr
+        if run.code != 0:
             assert not (repo / "catalogue" / "t").exists()  # never half a topic
             results.append((article.name, False))
             continue
         text = "".join(p.read_text() for p in (repo / "catalogue" / "t").glob("*.yml"))
         assert "Resolve the error" not in text
-        results.append((article.name, kb_here(repo, "check", "--strict")[0] == 0))
+        results.append((article.name, kb("check", "--strict", cwd=repo).code == 0))
     failed = [name for name, ok in results if not ok]
     assert len(failed) <= len(results) * 0.05, failed

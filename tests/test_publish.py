@@ -4,15 +4,13 @@ one, complete; the next build removes what the killed one left."""
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.site.publish import builds_folder, current, remove_stale
-from tests import kbfork, killpoint
-from tests.conftest import ROOT
+from tests import killpoint
 from tests.helpers_cli import fixture_repo, kb
 
 pytestmark = pytest.mark.e2e
@@ -25,10 +23,8 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 def killed_build(repo: Path, event: str, match: str, nth: int) -> int:
     """`kb build` run in `repo` and killed just before the `nth` matching file operation."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    code, _, _ = kbfork.run(["build"], repo, env, None, 300,
-                            before=functools.partial(killpoint.install, event, match, nth))
-    return code
+    return kb("build", cwd=repo,
+              before=functools.partial(killpoint.install, event, match, nth)).code
 
 
 def leftovers(repo: Path) -> list[str]:
