@@ -469,6 +469,25 @@ def test_opens_its_data_without_decompression_stream(page: Any, demo_file: str) 
     assert page.errors == []
 
 
+def test_the_page_opens_the_files_data_and_filters_without_decompression_stream(
+        page: Any, engine_url: str) -> None:
+    """The site page loads the single file's data (the tree and the lookup index, one
+    compressed script) and opens it with the same inflater; no index comes from elsewhere."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.add_init_script("delete window.DecompressionStream;")
+    open_tree(page, engine_url + "azure-devops/troubleshooter/")
+    assert page.evaluate("typeof DecompressionStream") == "undefined"
+    assert heading(page) == "Which message do you see?"
+    data = [url for url in requested if "decision-tree" in url or "lookup-index" in url]
+    assert data == [engine_url + "azure-devops/decision-tree.data.js"]
+    # The lookup index in the data finds what the substring filter alone cannot.
+    page.locator("#kb-filter").fill(MISSPELT)
+    assert page.locator(".kb-answer:visible").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)") == ["privileges", "_none"]
+    assert page.errors == []
+
+
 def test_the_filter_takes_a_message_not_a_log(page: Any, demo_file: str) -> None:
     """The matcher runs at each keystroke: the filter holds at most 4,000 characters (a
     message; the "Paste your error" page reads logs)."""

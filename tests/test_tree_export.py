@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from generator.features.tree.export import (
     contribute,
     decompressed,
     pack,
+    page_payload,
     unpack,
 )
 from generator.features.tree.markup import html_to_text, page_url
@@ -59,9 +59,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 def site_data(files: dict[str, bytes]) -> dict:
     """The version's tree data as the site page reads it (decision-tree.data.js), unpacked."""
-    script = files[DATA_SCRIPT].decode()
-    assert script.startswith("window.kbTreeData = ") and script.endswith(";\n")
-    return unpack(json.loads(script.removeprefix("window.kbTreeData = ")[:-2]))
+    return unpack(page_payload(files[DATA_SCRIPT].decode())["tree"])
 
 
 def single_payload(text: str) -> dict:
@@ -90,15 +88,18 @@ def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) ->
         assert [n for n in files if n.startswith("decision-tree") and
                 not n.endswith(".html")] == [DATA_SCRIPT], moniker
         script = files[DATA_SCRIPT].decode()
-        packed = json.loads(script.removeprefix("window.kbTreeData = ")[:-2])
+        packed = page_payload(script)["tree"]
         # Every distinct string of a part once; one part per topic in the version.
         for table in [packed["strings"], *(part["strings"] for part in packed["parts"])]:
             assert len(table) == len(set(table)), moniker
         assert len(packed["parts"]) == sum(1 for n in files
                                            if re.fullmatch(r"decision-tree-.+\.html", n))
-        # The single file carries the same data, compressed.
-        payload = single_payload(files["decision-tree.html"].decode())
-        assert payload["tree"] == packed, moniker
+        # The page's script and the single file carry the same bytes: the data and the
+        # version's lookup index (the message filter's), compressed.
+        tree = HTMLParser(files["decision-tree.html"].decode())
+        carried = tree.css_first("script#kb-tree-packed").text()
+        assert script == f'window.kbTreePacked = "{carried}";\n', moniker
+        assert page_payload(script)["lookup"]["moniker"] == moniker
         assert unpack(pack(site_data(files))) == site_data(files)
 
 
@@ -159,7 +160,7 @@ def test_data_is_safe_inside_a_script_element(demo: dict[str, bytes]) -> None:
     body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
     assert re.fullmatch(r"[A-Za-z0-9+/=]+", body)
     script = demo[DATA_SCRIPT].decode()
-    assert "<" not in script and ">" not in script
+    assert re.fullmatch(r'window\.kbTreePacked = "[A-Za-z0-9+/=]+";\n', script)
     data = site_data(demo)
     labels = [more for a in data["nodes"][0]["a"] for more in a.get("m", [])]
     assert labels == ["Exit code 3 </script><b>not bold</b>"]
@@ -196,7 +197,7 @@ def test_page_uses_the_shared_assets_and_links_the_single_file(demo: dict[str, b
     # Styles and scripts are named in the front matter (paths from the version's root), and
     # the theme links them from the page's address, whatever the engine.
     assert "\nkb_styles:\n  - assets/kb-tree/tree.css\nkb_scripts:\n" \
-        "  - decision-tree.data.js\n  - assets/lookup/lookup-index.js\n" \
+        "  - decision-tree.data.js\n" \
         "  - assets/lookup/lookup.js\n  - assets/lookup/versions.js\n" \
         "  - assets/lookup/loader.js\n  - assets/kb-tree/tree.js\n---\n" in page
     assert "<script" not in page and "<link" not in page

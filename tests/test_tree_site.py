@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -11,7 +10,7 @@ from urllib.parse import urljoin
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from generator.features.tree.export import unpack
+from generator.features.tree.export import page_payload, unpack
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +37,7 @@ def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -
     linked = 0
     for version_dir in versions(shipped_site):
         script = (version_dir / "decision-tree.data.js").read_text()
-        data = unpack(json.loads(script.removeprefix("window.kbTreeData = ")[:-2]))
+        data = unpack(page_payload(script)["tree"])
         hrefs = []
         for node in data["nodes"]:
             hrefs += [node["href"]] if "href" in node else []

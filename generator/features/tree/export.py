@@ -1,13 +1,14 @@
 """Tree export: a version's decision tree as data, a site page and self-contained files.
 
 Input: a DecisionTree (see `derive`), the version's Markup and the site settings;
-output: the data the browser walks, stored once per version (`decision-tree.data.js`, for
-the site page), `troubleshooter.md` (a page of the version), `decision-tree.html` (the whole
-version in one file: everything inline, no request at all) and one such file per topic
-(`decision-tree-<topic>.html`). The data is packed: every distinct string once, in a table
-the nodes point into; the one-file troubleshooters carry it gzip-compressed (the browser's
-DecompressionStream opens it, or a small inflater where there is none). Pure: the build
-writes them.
+output: the data the browser walks, made once per version in one format, `troubleshooter.md`
+(a page of the version, which loads the data from `decision-tree.data.js`),
+`decision-tree.html` (the whole version in one file: everything inline, no request at all)
+and one such file per topic (`decision-tree-<topic>.html`). The data is packed (every
+distinct string once, in a table the nodes point into), joined by the lookup index of its
+errors (for the message filter), and gzip-compressed: the browser's DecompressionStream
+opens it, or a small inflater where there is none. The page's script and the version's one
+file carry the same bytes. Pure: the build writes them.
 """
 
 from __future__ import annotations
@@ -56,12 +57,11 @@ from .markup import Markup, cause_plans, page_url, plain
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "tree"
 PAGE = "troubleshooter.md"
 SINGLE_FILE = "decision-tree.html"
-DATA_SCRIPT = "decision-tree.data.js"  # the version's data, for the site page's <script src>
+DATA_SCRIPT = "decision-tree.data.js"  # the version's payload, for the page's <script src>
 TOPIC_FILE = "decision-tree-{topic}.html"  # one topic's troubleshooter in one file
 DATA_FORMAT = 3
 SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
-LOOKUP_INDEX = "assets/lookup/lookup-index.js"  # written by the lookup page (lookup.site)
 LOOKUP_SCRIPT = "assets/lookup/lookup.js"
 VERSIONS_SCRIPT = "assets/lookup/versions.js"
 LOADER_SCRIPT = "assets/lookup/loader.js"
@@ -350,6 +350,20 @@ def single_file(title: str, info: SiteInfo, payload: bytes, lookup: bool) -> str
     })
 
 
+def data_script(payload: bytes) -> str:
+    """The site page's script of the version's data: the one file's payload (see
+    `single_payload`), base64-encoded as there, in a string tree.js opens."""
+    return f'window.kbTreePacked = "{base64.b64encode(payload).decode("ascii")}";\n'
+
+
+def page_payload(script: str) -> Any:
+    """`data_script` read back: the payload, {"tree": packed data, "lookup": index}."""
+    prefix, suffix = 'window.kbTreePacked = "', '";\n'
+    if not (script.startswith(prefix) and script.endswith(suffix)):
+        raise ValueError("not a troubleshooter data script")
+    return decompressed(script[len(prefix):-len(suffix)])
+
+
 def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
                    lookup_index: str) -> bytes:
     """The gzip-compressed payload of a one-file troubleshooter: {"tree": the data (`before`,
@@ -396,12 +410,13 @@ def page_markdown(version: str, info: SiteInfo,
         "hide:",
         "  - toc",
         # Linked by overrides/main.html from the page's address, whatever the engine; the
-        # lookup page's matcher and index serve the message filter, the site's versions
-        # and the index loader "found in other versions".
+        # data carries the version's lookup index, which the lookup page's matcher reads
+        # for the message filter; the site's versions and the index loader serve "found in
+        # other versions".
         "kb_styles:",
         f"  - {STYLES}",
         "kb_scripts:",
-        *(f"  - {path}" for path in (DATA_SCRIPT, LOOKUP_INDEX, LOOKUP_SCRIPT, VERSIONS_SCRIPT,
+        *(f"  - {path}" for path in (DATA_SCRIPT, LOOKUP_SCRIPT, VERSIONS_SCRIPT,
                                      LOADER_SCRIPT, SCRIPT)),
         "---",
         "",
@@ -538,12 +553,11 @@ def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: s
     payload = single_payload(before, [(p.part.encode("utf-8"), p.chunk) for p in parts],
                              after, lookup)
     files = {TOPIC_FILE.format(topic=p.topic): p.single for p in parts}
-    data = "".join([before, ",".join(p.part for p in parts), after])
     files.update({
         PAGE: page_markdown(version, info, [(p.topic, p.name) for p in parts])
         .encode("utf-8"),
         SINGLE_FILE: single_file(version, info, payload, True).encode("utf-8"),
-        DATA_SCRIPT: f"window.kbTreeData = {data};\n".encode(),
+        DATA_SCRIPT: data_script(payload).encode("ascii"),
         SCRIPT: asset("tree.js").encode("utf-8"),
         STYLES: asset("tree.css").encode("utf-8"),
     })

@@ -2,10 +2,10 @@
  *
  * Input: the version's tree, written by `kb build` in one packed format (the first question,
  * then each topic's part with every distinct string of it once, in a table its nodes point
- * into): as window.kbTreeData (the site page's decision-tree.data.js) or, in a one-file
- * troubleshooter, gzip-compressed and base64-encoded in #kb-tree-packed (with the lookup
- * index for the filter), opened with the browser's DecompressionStream or, where there is
- * none, the small inflater below; output: the
+ * into), gzip-compressed and base64-encoded with the lookup index for the filter: in a
+ * one-file troubleshooter in #kb-tree-packed, on the site page as window.kbTreePacked (the
+ * same bytes, from decision-tree.data.js); opened with the browser's DecompressionStream
+ * or, where there is none, the small inflater below; output: the
  * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
  * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
  * Nothing from the fragment is ever inserted into the page: its keys are only compared
@@ -16,12 +16,13 @@
 
   var app = document.getElementById("kb-tree");
   var packedData = document.getElementById("kb-tree-packed");
-  if (!app || !(packedData || window.kbTreeData)) {
+  var packedText = packedData ? packedData.textContent : window.kbTreePacked;
+  if (!app || typeof packedText !== "string") {
     return;
   }
   var data = null;
   var nodes = [];
-  var complete = false; // the data is open (a one-file troubleshooter opens it first)
+  var complete = false; // the data is open (it is opened first, asynchronously)
   var base = app.getAttribute("data-base") || "";
   var NONE_KEY = "_none";
 
@@ -1132,18 +1133,15 @@
     start();
   }
 
-  if (packedData) {
-    openPacked(packedData.textContent).then(function (payload) {
-      if (payload.lookup && !window.KB_LOOKUP_INDEX) {
-        window.KB_LOOKUP_INDEX = payload.lookup;
-      }
-      begin(payload.tree);
-    }, function () {
-      app.textContent = "";
-      app.appendChild(el("p", "kb-notice", "This browser could not open the troubleshooter's " +
-        "data. Open this file in a current browser, or use the knowledge base's site."));
-    });
-  } else {
-    begin(window.kbTreeData);
-  }
+  openPacked(packedText).then(function (payload) {
+    if (payload.lookup && !window.KB_LOOKUP_INDEX) {
+      window.KB_LOOKUP_INDEX = payload.lookup;
+    }
+    begin(payload.tree);
+  }, function () {
+    app.textContent = "";
+    app.appendChild(el("p", "kb-notice", "This browser could not open the troubleshooter's " +
+      "data. Open this " + (packedData ? "file" : "page") + " in a current browser" +
+      (packedData ? ", or use the knowledge base's site." : ".")));
+  });
 })();
