@@ -65,10 +65,12 @@ MB = 1024 * 1024
 
 
 def _children(pid: int) -> list[int]:
+    """The process's children; none once it is gone (it may end while it is looked at)."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            found += [int(p) for p in task.read_text().split()]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                found += [int(p) for p in task.read_text().split()]
     return found
 
 

@@ -7,13 +7,23 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 from pagefind.service import get_executable
 
-from generator.features.search.site import ATTEMPTS, _index, incomplete
+from generator.features.search import site
+from generator.features.search.site import (
+    ATTEMPTS,
+    PAGEFIND_CONFIG,
+    WEIGHTS,
+    _index,
+    incomplete,
+)
+from generator.features.search.site import read_page as real_read_page
 
 PAGE = ("<!doctype html><html lang=en><head><title>{title}</title></head><body>"
         "<main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>")
@@ -116,3 +126,77 @@ def test_an_index_that_stays_incomplete_fails_with_the_file(
                                            "pagefind-entry.json"):
         _index(built)
     assert runs(tmp_path) == ATTEMPTS
+
+
+def whole_pages_index(built: Path, output: Path) -> None:
+    """Pagefind's program over the version's whole pages (message boxes weighted), as the
+    build gave them to it before it gave only the part Pagefind reads."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    pages = output.parent / "whole-pages"
+    for path in sorted(built.rglob("*.html")):
+        rel = path.relative_to(built).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if rel.startswith(("assets/", "pagefind/")) or "data-pagefind-body" not in text:
+            continue
+        tree = LexborHTMLParser(text)
+        for selector, weight in WEIGHTS.items():
+            for node in tree.css(selector):
+                node.attrs["data-pagefind-weight"] = weight
+        (pages / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pages / rel).write_text(tree.html or text, encoding="utf-8")
+    settings = {**PAGEFIND_CONFIG, "site": str(pages), "output_path": str(output)}
+    (output.parent / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
+    program = get_executable()
+    assert program is not None
+    subprocess.run([str(program), "--silent"], cwd=output.parent, check=True, timeout=600)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_part_pagefind_reads_gives_the_index_of_the_whole_pages(
+        snapshot_site: Path, tmp_path: Path) -> None:
+    """Pagefind is given each page's `data-pagefind-body` alone: the index is the same,
+    byte for byte, as from the whole pages Material wrote."""
+    built = tmp_path / "version"
+    shutil.copytree(snapshot_site / "azure-devops", built, symlinks=True)
+    shutil.rmtree(built / "pagefind")
+    _index(built)
+    (tmp_path / "whole").mkdir()
+    whole_pages_index(built, tmp_path / "whole" / "pagefind")
+    assert files_of(built / "pagefind") == files_of(tmp_path / "whole" / "pagefind")
+    assert any(name.startswith("fragment/") for name in files_of(built / "pagefind"))
+
+
+def test_pages_are_read_once_and_only_changed_ones_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = built_version(tmp_path / "v1")
+    cache = tmp_path / "cache"
+    read: list[str] = []
+
+    def reading(html: str) -> tuple[str | None, str | None]:
+        read.append(html)
+        return real_read_page(html)
+
+    monkeypatch.setattr(site, "read_page", reading)
+    first = site._read(built, cache)
+    assert len(read) == 3 and sorted(first[0]) == ["disk/", "proxy/", "token/"]
+    assert first[0]["token/"] == "Token" and "<main data-pagefind-body=\"\"><h1>Token</h1>" in \
+        first[1]["token/index.html"]
+    read.clear()
+    assert site._read(built, cache) == first and read == []
+    page = built / "disk" / "index.html"
+    page.write_text(page.read_text().replace("The disk is full.", "The disk is empty."))
+    shutil.rmtree(built / "proxy")
+    (cache / next(iter(sorted(cache.iterdir()))).name).write_bytes(b"damaged")
+    titles, indexed = site._read(built, cache)
+    assert sorted(titles) == ["disk/", "token/"]
+    assert "The disk is empty." in indexed["disk/index.html"]
+    assert titles == {"disk/": "Disk", "token/": "Token"}
+    # The changed page and the damaged slot's page were read again; the removed page's
+    # slot is gone.
+    assert 1 <= len(read) <= 2 and any("The disk is empty." in html for html in read)
+    assert len(list(cache.iterdir())) == 2

@@ -574,8 +574,10 @@ def build_site(
 
     def finish(moniker: str) -> None:
         built = cache / f"{moniker}.tmp"
+        # Every page carries its Content-Security-Policy: pages are final before features
+        # read them (a page reused from the build before reads the same as then).
+        apply_policy(built)
         finish_version(features, project, catalogue, moniker, built)
-        apply_policy(built)  # every page carries its Content-Security-Policy
 
     # Versions are finished side by side: most of the work is Pagefind's program's.
     workers = max(1, min(jobs or os.cpu_count() or 1, len(finished) or 1))

@@ -3,7 +3,9 @@ MkDocs built a version, its Pagefind index and the list of its pages.
 
 Input: the catalogue, one version's view and the site settings (contribute), or the
 version's built folder (finish_version); output: files in the version's docs tree, then
-`pagefind/` and `assets/search/pages.js` in the built folder. The search box itself is in
+`pagefind/` and `assets/search/pages.js` in the built folder. Each built page is read once
+(`read_page`), and what was read of it is kept in `build/cache/pages-read/<version>/` for
+the next build, which reads again only the pages that changed. The search box itself is in
 overrides/main.html; its script reads the lookup index the lookup feature writes.
 """
 
@@ -18,6 +20,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from html import escape
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 from pathlib import Path
@@ -26,6 +29,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from ...catalogue.model import Catalogue
+from ...core.cache import Slots, code_digest, digest
 from ...core.project import Project
 from ...site.feature import Contribution
 
@@ -88,23 +92,6 @@ def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker:
     return Contribution(files=files)
 
 
-def page_list(built: Path) -> dict[str, str]:
-    """Directory URLs of the version's pages (relative to the version) -> their titles."""
-    pages: dict[str, str] = {}
-    for path in sorted(built.rglob("index.html")):
-        rel = path.relative_to(built).as_posix()
-        if rel.startswith(("assets/", "pagefind/")):
-            continue
-        tree = LexborHTMLParser(path.read_text(encoding="utf-8"))
-        node = tree.css_first("[data-pagefind-body] h1") or tree.css_first("h1")
-        if node is None:
-            continue
-        for link in node.css(".headerlink"):
-            link.decompose()
-        pages[rel.removesuffix("index.html")] = node.text().strip()
-    return pages
-
-
 def pages_script(catalogue: Catalogue, moniker: str, pages: dict[str, str]) -> str:
     """The version's pages as a script (pages of other versions load it with a tag)."""
     value = {"title": catalogue.products[moniker].title, "pages": pages,
@@ -114,40 +101,89 @@ def pages_script(catalogue: Catalogue, moniker: str, pages: dict[str, str]) -> s
     return f"(window.KB_PAGES = window.KB_PAGES || {{}})[{key}] = {data};\n"
 
 
-def prepared(html: str) -> str:
-    """A page as Pagefind should read it: message boxes weighted higher."""
+def read_page(html: str) -> tuple[str | None, str | None]:
+    """What the build takes from a built page: its title (its first heading, in the part
+    Pagefind reads if it has one, without the permalink; None without a heading), and the
+    page as Pagefind should read it (None when it has no `data-pagefind-body`): the part it
+    reads alone, in a page of its own (Pagefind reads nothing else of it, so its index is
+    the same as from the whole page, for less work), message boxes weighted higher."""
     tree = LexborHTMLParser(html)
-    changed = False
-    for selector, weight in WEIGHTS.items():
-        for node in tree.css(selector):
-            node.attrs["data-pagefind-weight"] = weight
-            changed = True
-    return tree.html or html if changed else html
+    body = tree.css_first("[data-pagefind-body]")
+    indexed = None
+    if body is not None:
+        for selector, weight in WEIGHTS.items():
+            for node in body.css(selector):
+                node.attrs["data-pagefind-weight"] = weight
+        root = tree.css_first("html")
+        lang = (root.attributes.get("lang") if root is not None else None) or "en"
+        title = tree.css_first("head title")
+        indexed = (f'<!DOCTYPE html>\n<html lang="{escape(lang, quote=True)}"><head>'
+                   f'<meta charset="utf-8">{title.html if title is not None else ""}</head>'
+                   f"<body>{body.html}</body></html>\n")
+    heading = (body.css_first("h1") if body is not None else None) or tree.css_first("h1")
+    if heading is None:
+        return None, indexed
+    for link in heading.css(".headerlink"):
+        link.decompose()
+    return heading.text().strip(), indexed
 
 
-def _index(built: Path) -> None:
-    """Pagefind's index of the version's pages, as `prepared` gives them, made by one run of
-    Pagefind's own program over a copy of them. (Pagefind's Python API takes a tenth of a
-    second per page, whatever its size: it reads the program's answers once per 0.1 s.)"""
+def _read(built: Path, cache: Path | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(the version's pages: their directory URLs, relative to the version -> their titles;
+    and for each page Pagefind reads, its path in the version -> the page as `read_page`
+    gives it). Each page is read once per build: with `cache` (a folder kept
+    between builds for this version alone), a page whose text did not change since is taken
+    as it was read then, and pages no longer built are dropped from it."""
+    titles: dict[str, str] = {}
+    indexed: dict[str, str] = {}
+    slots = Slots(cache) if cache is not None else None
+    stamp = indexer_stamp()
+    names: list[str] = []
+    for path in sorted(built.rglob("*.html")):
+        rel = path.relative_to(built).as_posix()
+        if rel.startswith(("assets/", "pagefind/")):
+            continue
+        html = path.read_text(encoding="utf-8")
+        if slots is None:
+            title, text = read_page(html)
+        else:
+            key = digest(code_digest(), stamp, html)
+            kept = slots.get(rel, key)
+            if isinstance(kept, tuple) and len(kept) == 2:
+                title, text = kept
+            else:
+                title, text = read_page(html)
+                slots.put(rel, key, (title, text))
+            names.append(rel)
+        if (rel == "index.html" or rel.endswith("/index.html")) and title is not None:
+            titles[rel.removesuffix("index.html")] = title
+        if text is not None and not path.is_symlink():
+            indexed[rel] = text
+    if slots is not None:
+        slots.keep_only(names)
+    return titles, indexed
+
+
+def _index(built: Path, pages_read: dict[str, str] | None = None) -> None:
+    """Pagefind's index of the version's pages, as `read_page` gives them (`pages_read`,
+    or read here), made by one run of Pagefind's own program over a folder of them.
+    (Pagefind's Python API takes a tenth of a second per page, whatever its size: it reads
+    the program's answers once per 0.1 s.)"""
     from pagefind.service import get_executable
 
     program = get_executable()
     if program is None:
         raise RuntimeError("Pagefind's program is not installed: run ./dev setup")
+    if pages_read is None:
+        pages_read = _read(built, None)[1]
     with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as scratch:
         root = Path(scratch)
         pages = root / "site"
         copied = 0
-        for path in sorted(built.rglob("*.html")):
-            rel = path.relative_to(built).as_posix()
-            if rel.startswith(("assets/", "pagefind/")) or path.is_symlink():
-                continue
-            text = path.read_text(encoding="utf-8")
-            if "data-pagefind-body" not in text:
-                continue
+        for rel, text in pages_read.items():
             copy = pages / rel
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_text(prepared(text), encoding="utf-8")
+            copy.write_text(text, encoding="utf-8")
             copied += 1
         # The program refuses a folder without pages; the API writes an empty index.
         if not copied:
@@ -237,8 +273,10 @@ def _empty_index(built: Path) -> None:
 
 
 def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
-    """Index the built version with Pagefind and list its pages."""
-    _index(built)
+    """Index the built version with Pagefind and list its pages (each page read once, and
+    pages unchanged since the last build of the version taken as they were read then)."""
+    titles, pages_read = _read(built, project.build_dir / "cache" / "pages-read" / moniker)
+    _index(built, pages_read)
     (built / PAGES_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
-    (built / PAGES_SCRIPT).write_text(pages_script(catalogue, moniker, page_list(built)),
+    (built / PAGES_SCRIPT).write_text(pages_script(catalogue, moniker, titles),
                                       encoding="utf-8")
