@@ -126,3 +126,13 @@ def test_pull_request_template_has_the_reviewers_checklist() -> None:
     assert len(items) >= 5
     assert any("aliases" in item for item in items)
     assert any("kb check --strict" in item for item in items)
+
+
+@pytest.mark.parametrize("name", ["README.md", "CONTRIBUTING.md", "generator/README.md"])
+def test_guides_have_no_placeholder_left(name: str) -> None:
+    """A line that is one capitalised word alone ("FIGURES") is a placeholder that was
+    never filled in."""
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    left = [f"{name}:{number}: {line}" for number, line in enumerate(lines, 1)
+            if re.fullmatch(r"\s*(TODO|TBD|FIXME|XXX|[A-Z]{4,}(_[A-Z]+)*)\s*", line)]
+    assert left == []
