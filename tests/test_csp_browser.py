@@ -172,3 +172,39 @@ def test_content_scripts_are_not_allowed_but_the_themes_are() -> None:
     tree = LexborHTMLParser(out)
     assert tree.css_first("head > meta:nth-child(2)").attributes["http-equiv"] == \
         "Content-Security-Policy"
+
+
+def test_a_page_left_final_before_is_not_parsed_again(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """apply_policy remembers the pages it left final (in `known`, kept between builds):
+    a page unchanged since is not parsed again; a changed one is, and gets its policy."""
+    from generator.core.cache import Slots
+    from generator.site import csp
+
+    folder, known = tmp_path / "version", tmp_path / "known"
+    for name in ("a", "b"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "index.html").write_text(
+            f"<html><head><meta charset=\"utf-8\"><script>{name}()</script></head>"
+            "<body><article>Text</article></body></html>", encoding="utf-8")
+    parsed: list[str] = []
+
+    def parsing(page: str) -> list[str]:
+        parsed.append(page)
+        return script_hashes(page)
+
+    monkeypatch.setattr(csp, "script_hashes", parsing)
+    assert csp.apply_policy(folder, known=known) == 2 and len(parsed) == 2
+    first = {p: p.read_text() for p in sorted(folder.rglob("*.html"))}
+    parsed.clear()
+    assert csp.apply_policy(folder, known=known) == 0 and parsed == []
+    assert {p: p.read_text() for p in sorted(folder.rglob("*.html"))} == first
+    changed = folder / "b" / "index.html"
+    changed.write_text(first[changed].replace("b()", "changed()"), encoding="utf-8")
+    assert csp.apply_policy(folder, known=known) == 1 and len(parsed) == 1
+    assert "changed()" in changed.read_text()
+    assert with_policy(changed.read_text()) is None  # its policy is up to date
+    # What other code left there is not trusted: every page is parsed again.
+    Slots(known).put("final", "another generator", [])
+    parsed.clear()
+    assert csp.apply_policy(folder, known=known) == 0 and len(parsed) == 2

@@ -575,8 +575,9 @@ def build_site(
     def finish(moniker: str) -> None:
         built = cache / f"{moniker}.tmp"
         # Every page carries its Content-Security-Policy: pages are final before features
-        # read them (a page reused from the build before reads the same as then).
-        apply_policy(built)
+        # read them (a page reused from the build before reads the same as then, and is
+        # not parsed again).
+        apply_policy(built, known=build_root / "cache" / "policy" / moniker)
         finish_version(features, project, catalogue, moniker, built)
 
     # Versions are finished side by side: most of the work is Pagefind's program's.

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..core.cache import Slots, code_digest
+
 # Everything from the site itself; images and media may come from https: hosts (content may
 # show a screenshot hosted elsewhere), scripts never. Styles may be inline (the theme and
 # features set them), which runs no code. Workers from the site's files (Pagefind's) and from
@@ -98,21 +100,37 @@ def with_policy(page: str) -> str | None:
     return page[:at] + meta + page[at:]
 
 
-def apply_policy(folder: Path, skip: Iterable[str] = ()) -> int:
+def apply_policy(folder: Path, skip: Iterable[str] = (), known: Path | None = None) -> int:
     """Add the policy to every HTML page under `folder` (not under the subfolders named in
-    `skip`, which have theirs); how many pages got one."""
+    `skip`, which have theirs); how many pages got one. `known`: a folder kept between
+    builds, for this `folder` alone, that holds the digests of the pages left final the
+    last time, so that a page unchanged since (one reused from the build before) is not
+    parsed again."""
     skipped = {folder / name for name in skip}
+    slots = Slots(known) if known is not None else None
+    kept = slots.get("final", code_digest()) if slots is not None else None
+    final = frozenset(kept) if isinstance(kept, list) else frozenset()
+    now: list[str] = []
     done = 0
     for path in sorted(folder.rglob("*.html")):
         if any(path.is_relative_to(s) for s in skipped) or path.is_symlink():
             continue
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        updated = with_policy(text)
+        stamp = _page_digest(text)
+        updated = None if stamp in final else with_policy(text)
         if updated is None:
+            now.append(stamp)
             continue
         # A new file, not a rewrite in place: built files may be hard links of a cache.
         temporary = path.with_name(f".{path.name}.csp")
         temporary.write_text(updated, encoding="utf-8", errors="surrogateescape")
         temporary.replace(path)
+        now.append(_page_digest(updated))
         done += 1
+    if slots is not None:
+        slots.put("final", code_digest(), sorted(now))
     return done
+
+
+def _page_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
