@@ -233,11 +233,13 @@ def browser_figures(site: Path, moniker: str, query: str, code: str,
                 page = context.new_page()
                 received = [0]
 
-                def count(response: Any, into: list[int] = received) -> None:
+                # The size of each response's body as received (a body that can no longer
+                # be read, e.g. a script's once it ran, still counts).
+                def count(request: Any, into: list[int] = received) -> None:
                     with contextlib.suppress(Exception):
-                        into[0] += len(response.body())
+                        into[0] += int(request.sizes()["responseBodySize"])
 
-                page.on("response", count)
+                page.on("requestfinished", count)
                 start = time.perf_counter()
                 try:
                     action(page, base + path, text)
