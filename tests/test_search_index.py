@@ -129,8 +129,8 @@ def test_an_index_that_stays_incomplete_fails_with_the_file(
 
 
 def whole_pages_index(built: Path, output: Path) -> None:
-    """Pagefind's program over the version's whole pages (message boxes weighted), as the
-    build gave them to it before it gave only the part Pagefind reads."""
+    """Pagefind's program over the version's whole pages (message boxes weighted): the
+    reference that the index of the parts Pagefind reads must equal."""
     from selectolax.lexbor import LexborHTMLParser
 
     pages = output.parent / "whole-pages"
