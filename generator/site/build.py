@@ -574,11 +574,14 @@ def build_site(
 
     def finish(moniker: str) -> None:
         built = cache / f"{moniker}.tmp"
-        # Every page carries its Content-Security-Policy: pages are final before features
+        # Every page carries its Content-Security-Policy. Pages are final before features
         # read them (a page reused from the build before reads the same as then, and is
-        # not parsed again).
-        apply_policy(built, known=build_root / "cache" / "policy" / moniker)
+        # not parsed again), and a page a feature writes gets its policy after (the others,
+        # known final, are not parsed again).
+        known = build_root / "cache" / "policy" / moniker
+        apply_policy(built, known=known)
         finish_version(features, project, catalogue, moniker, built)
+        apply_policy(built, known=known)
 
     # Versions are finished side by side: most of the work is Pagefind's program's.
     workers = max(1, min(jobs or os.cpu_count() or 1, len(finished) or 1))
