@@ -191,3 +191,34 @@ def test_an_anchor_defined_twice_formats_without_a_python_warning(tmp_path: Path
                      .replace("title: The disk", "title: &a The disk", 1))
     run = kb("fmt", str(entry), cwd=repo)
     assert (run.code, run.stderr) == (0, "kb fmt: 1 formatted, 0 unchanged\n")
+
+
+def test_many_files_are_formatted_on_every_core_with_each_problem_kept(tmp_path: Path) -> None:
+    """Enough files to be shared among processes: each formatted file, and each one that
+    cannot be, is reported once, in the order of a single process; nothing is lost."""
+    repo = fixture_repo(tmp_path)
+    demo = repo / "catalogue" / "demo"
+    source = (demo / "disk-full.yml").read_text()
+    names = [f"disk-full-{n:02d}" for n in range(60)]
+    for name in names:
+        (demo / f"{name}.yml").write_text(source.replace("id: disk-full", f"id: {name}"))
+    broken = {names[5], names[47]}
+    for name in broken:
+        (demo / f"{name}.yml").write_text(f"id: {name}\ntitle: [unclosed\n")
+    files = 3 + len(names)
+    check = kb("fmt", "--check", cwd=repo)
+    lines = check.stderr.splitlines()
+    assert check.code == 1 and lines[-1] == f"kb fmt: {files - 2} of {files - 2} files would " \
+        "be reformatted", check.stderr
+    reported = [line.split(":", 1)[0] for line in lines[:-1]]
+    assert sorted(reported) == reported and len(set(reported)) == len(reported) == files
+    assert {line.split(":", 1)[0] for line in lines if ": error: YAML: syntax error" in line} \
+        == {f"catalogue/demo/{name}.yml" for name in broken}
+    assert kb("fmt", cwd=repo).stderr.splitlines()[-1] == f"kb fmt: {files - 2} formatted, " \
+        "0 unchanged"
+    again = kb("fmt", "--check", cwd=repo)
+    assert [line.split(":", 1)[0] for line in again.stderr.splitlines()[:-1]] == sorted(
+        f"catalogue/demo/{name}.yml" for name in broken)
+    assert again.stderr.splitlines()[-1] == f"kb fmt: {files - 2} files already formatted"
+    for name in broken:
+        assert (demo / f"{name}.yml").read_text() == f"id: {name}\ntitle: [unclosed\n"
