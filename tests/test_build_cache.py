@@ -13,6 +13,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,6 +101,40 @@ def test_every_edit_builds_what_a_clean_build_does(tmp_path: Path, plugins: bool
             # One page of each version rendered again, the others taken as they were.
             assert report.rendered_pages == len(report.built), report
             assert report.reused_pages > 0
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's templates, compiled in one build, are not compiled in the next (those of
+    Material's search plugin included); a damaged one is compiled again; either way the
+    site is a clean build's."""
+    import jinja2
+
+    repo = repository(tmp_path, plugins=True)
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(self: Any, source: Any, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name or "")
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+
+    def build_after(number: int) -> list[str]:
+        compiled.clear()
+        EDITS[number][1](repo)
+        build_site(Project(repo), FEATURES, out=io.StringIO(), jobs=1)  # in this process
+        clean = clean_copy(repo, tmp_path / f"clean-{number}")
+        assert differences(repo / "site", clean / "site") == []
+        return list(compiled)
+
+    assert "partials/language.html" in build_after(0)
+    kept = sorted((repo / "build" / "cache" / "templates").iterdir())
+    assert kept
+    assert build_after(2) == []
+    for path in kept:  # each cut short after Jinja's header
+        path.write_bytes(path.read_bytes()[:60])
+    assert "partials/language.html" in build_after(4)
 
 
 def test_an_unchanged_build_does_nothing_and_a_forced_one_starts_afresh(

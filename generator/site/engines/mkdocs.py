@@ -448,6 +448,8 @@ def _open(request: Request) -> _Site:
 
     config = _load_config(request.config_file, request.docs_dir, request.site_dir,
                           request.nav, request.extra, request.site_url)
+    if request.cache_dir:
+        _keep_compiled_templates(config, Path(request.cache_dir).parent / "templates")
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     clear_files(config.site_dir)
@@ -459,6 +461,34 @@ def _open(request: Request) -> _Site:
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     return _Site(config, files, nav, env)
+
+
+def _keep_compiled_templates(config: Any, folder: Path) -> None:
+    """Every Jinja environment of the theme keeps its compiled templates in `folder`, for
+    the next version and the next build: the pages' environment, and those plugins make
+    (Material's search plugin makes three per version for its translations). Jinja keys
+    each template by its name and file and checks the text it was compiled from, so an
+    edited or damaged template is compiled again; the pages come out the same."""
+    import jinja2
+
+    class Kept(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # damaged (Jinja reads a cut file's header with pickle)
+                bucket.reset()
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = Kept(str(folder))
+    theme = config.theme
+    get_env = theme.get_env
+
+    def get_env_keeping_templates() -> Any:
+        env = get_env()
+        env.bytecode_cache = cache
+        return env
+
+    theme.get_env = get_env_keeping_templates
 
 
 # Per process: what reading the theme's folders gave (installed themes do not change while
