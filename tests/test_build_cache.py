@@ -170,6 +170,31 @@ def test_validated_topics_are_kept_with_their_problems(tmp_path: Path) -> None:
     assert load()[1] == "The quota is full"
 
 
+def test_kb_check_renders_only_the_topics_changed_since_the_last_build(tmp_path: Path) -> None:
+    """`kb check` takes the topic pages the last build (or check) rendered and renders
+    again only a topic that changed, for the same findings as with nothing kept."""
+    repo = fixture_repo(tmp_path, BLOCKS)  # two topics, neither reads other files
+    build(repo)
+    pages = repo / "build" / "cache" / "pages"
+    kept = {p.name: p.stat().st_mtime_ns for p in pages.iterdir()}
+    assert kept
+
+    def check() -> tuple[list[str], dict[str, int]]:
+        diagnostics = Diagnostics()
+        assert load_checked(Project(repo), diagnostics, FEATURES, jobs=1) is not None
+        return ([d.format() for d in diagnostics.sorted()],
+                {p.name: p.stat().st_mtime_ns for p in pages.iterdir()})
+
+    found, after = check()
+    assert after == kept  # nothing rendered again
+    EDITS[0][1](repo)  # a step of an entry of the topic "more"
+    again, after = check()
+    rendered = {name for name in after if after[name] != kept.get(name)}
+    assert rendered and all(name in kept for name in rendered) and len(rendered) < len(kept)
+    shutil.rmtree(repo / "build")
+    assert check()[0] == again == found
+
+
 def test_a_planted_cache_file_runs_nothing(tmp_path: Path) -> None:
     """A result kept under build/ only makes the generator's own dataclasses: a file put
     there to run code is a miss."""

@@ -43,8 +43,9 @@ def load_checked(project: Project, diagnostics: Diagnostics, features: Sequence[
             or not rendered_checks:
         return catalogue
 
-    try:
-        trees, _ = render_trees(project, catalogue, features, jobs=jobs)
+    try:  # topics unchanged since the last build or check are taken as they were rendered
+        trees, _ = render_trees(project, catalogue, features, jobs=jobs,
+                                cache=project.build_dir / "cache" / "pages")
     except DiagnosticError as err:  # Markdown problems are reported by the Markdown check
         diagnostics.extend(err.diagnostics)
         return None
