@@ -498,3 +498,64 @@ def test_the_filter_takes_a_message_not_a_log(page: Any, demo_file: str) -> None
     shown = page.locator(".kb-answer:visible").evaluate_all(
         "buttons => buttons.map(b => b.dataset.key)")
     assert shown[0] != "_none"
+
+
+# ---------------------------------------------------------------------------
+# A long first question (hundreds of messages): drawn a slice at a time.
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[str]]:
+    """The one-file troubleshooter of a catalogue of 400 errors (the minimal fixture's
+    entry, copied with its own message), and the keys of its first question's answers."""
+    repo = fixture_repo(tmp_path_factory.mktemp("long"))
+    demo = repo / "catalogue" / "demo"
+    source = (demo / "disk-full.yml").read_text()
+    for n in range(400):
+        (demo / f"full-{n:03d}.yml").write_text(
+            source.replace("id: disk-full", f"id: full-{n:03d}")
+            .replace("id: logs", f"id: logs-{n:03d}")
+            .replace("No space left on device", f"Volume {n:03d} has no space left")
+            .replace("app.log: No space", f"app.log: Volume {n:03d} has no space"))
+    catalogue = catalogue_of(repo)
+    path = repo / "decision-tree.html"
+    path.write_bytes(tree_files(Project(repo), catalogue, "demo-3")["decision-tree.html"])
+    return path.as_uri(), [c.key for c in derive(catalogue, "demo-3").root.choices]
+
+
+def test_a_long_first_question_shows_its_first_answers_then_the_rest(
+        page: Any, long_file: tuple[str, list[str]]) -> None:
+    """The question is ready with its first answers; the others follow in slices, as the
+    page's timers run (run here by hand), in the tree's order."""
+    url, keys = long_file
+    page.clock.install(time=0)
+    page.clock.pause_at(1000)  # the page's timers fire only when run below
+    open_tree(page, url)
+    first = page.locator(".kb-answer").count()
+    assert 0 < first < len(keys) and not page.locator("#kb-tree[data-complete]").count()
+    assert page.locator(".kb-answer").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)") == keys[:first]
+    page.clock.run_for(5000)
+    page.locator("#kb-tree[data-complete]").wait_for(state="attached")
+    assert page.locator(".kb-answer").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)") == keys
+    assert page.locator(".kb-answer .kb-number").last.text_content() == f"{len(keys)}."
+
+
+def test_the_filter_and_the_keyboard_see_answers_not_drawn_yet(
+        page: Any, long_file: tuple[str, list[str]]) -> None:
+    url, keys = long_file
+    page.clock.install(time=0)
+    page.clock.pause_at(1000)  # no slice is drawn unless something asks for the rest
+    open_tree(page, url)
+    assert page.locator(".kb-answer[data-key='full-399']").count() == 0
+    page.locator("#kb-filter").fill("Volume 399 has no space")
+    assert page.locator(".kb-answer:visible").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.key)") == ["full-399", "_none"]
+    page.reload()
+    page.locator("#kb-tree[data-ready]").wait_for()
+    page.locator(".kb-answer").first.focus()
+    page.keyboard.press("End")  # the last answer: "my message isn't listed"
+    assert page.evaluate("document.activeElement.dataset.key") == keys[-1]
+    assert page.locator("#kb-tree[data-complete]").count() == 1

@@ -652,38 +652,82 @@
     return nav;
   }
 
+  // A long list (the first question lists every message of the version) shows its first
+  // answers at once and draws the rest in slices, between which the browser paints: the
+  // question is on screen without waiting for thousands of buttons. What needs the whole
+  // list (the filter, the keyboard) first draws what is left (finishLists).
+  var FIRST_ANSWERS = 80;
+  var SLICE = 500;
+  var unfinished = [];
+
+  function finishLists() {
+    unfinished.slice().forEach(function (finish) { finish(); });
+  }
+
   function answerList(node, choices, earlier) {
     var list = el("ul", "kb-answers");
-    var number = 0;
     var group = null;
     var groups = {};
     choices.forEach(function (c) { if (c.g) { groups[c.g] = true; } });
     var grouped = Object.keys(groups).length > 1;
-    choices.forEach(function (choice) {
-      number += 1;
-      if (grouped && choice.g && choice.g !== group) {
-        group = choice.g;
-        list.appendChild(el("li", "kb-group", group));
+    var next = 0;
+    list.kbEarlier = earlier; // the answer marked "your earlier answer" (markEarlier)
+    function draw(upto) {
+      for (; next < upto; next++) {
+        var choice = choices[next];
+        if (grouped && choice.g && choice.g !== group) {
+          group = choice.g;
+          list.appendChild(el("li", "kb-group", group));
+        }
+        var item = el("li");
+        var b = el("button", "kb-answer");
+        b.type = "button";
+        b.setAttribute("data-action", "answer");
+        b.setAttribute("data-key", choice.k);
+        b.appendChild(el("span", "kb-number", (next + 1) + "."));
+        var body = el("span", "kb-label");
+        body.appendChild(el("span", choice.v ? "kb-message" : "", choice.l));
+        (choice.m || []).forEach(function (more) {
+          body.appendChild(el("span", "kb-message kb-more", more));
+        });
+        b.appendChild(body);
+        if (list.kbEarlier === choice.k) {
+          b.classList.add("kb-chosen");
+          b.appendChild(el("span", "kb-hint", "your earlier answer"));
+        }
+        item.appendChild(b);
+        list.appendChild(item);
       }
-      var item = el("li");
-      var b = el("button", "kb-answer");
-      b.type = "button";
-      b.setAttribute("data-action", "answer");
-      b.setAttribute("data-key", choice.k);
-      b.appendChild(el("span", "kb-number", number + "."));
-      var body = el("span", "kb-label");
-      body.appendChild(el("span", choice.v ? "kb-message" : "", choice.l));
-      (choice.m || []).forEach(function (more) {
-        body.appendChild(el("span", "kb-message kb-more", more));
-      });
-      b.appendChild(body);
-      if (earlier === choice.k) {
-        b.classList.add("kb-chosen");
-        b.appendChild(el("span", "kb-hint", "your earlier answer"));
+    }
+    function finish() {
+      draw(choices.length);
+      var at = unfinished.indexOf(finish);
+      if (at >= 0) {
+        unfinished.splice(at, 1);
       }
-      item.appendChild(b);
-      list.appendChild(item);
-    });
+      if (!unfinished.length) {
+        app.setAttribute("data-complete", "");
+      }
+    }
+    draw(Math.min(choices.length, FIRST_ANSWERS));
+    if (next < choices.length) {
+      app.removeAttribute("data-complete");
+      unfinished.push(finish);
+      var slice = function () {
+        if (unfinished.indexOf(finish) < 0) {
+          return;
+        }
+        draw(Math.min(choices.length, next + SLICE));
+        if (next < choices.length) {
+          setTimeout(slice, 16);
+        } else {
+          finish();
+        }
+      };
+      setTimeout(slice, 16);
+    } else if (!unfinished.length) {
+      app.setAttribute("data-complete", "");
+    }
     return list;
   }
 
@@ -703,8 +747,9 @@
     count.setAttribute("role", "status");
     count.setAttribute("aria-live", "polite");
     input.setAttribute("aria-describedby", "kb-count");
-    var items = list.querySelectorAll(".kb-answer");
     input.addEventListener("input", function () {
+      finishLists();
+      var items = list.querySelectorAll(".kb-answer");
       var matches = filterMessages(node.a, input.value);
       var found = 0;
       for (var i = 0; i < items.length; i++) {
@@ -782,6 +827,7 @@
   }
 
   function visibleAnswers() {
+    finishLists();
     var all = app.querySelectorAll(".kb-answer");
     var out = [];
     for (var i = 0; i < all.length; i++) {
@@ -900,6 +946,10 @@
   // The first question is the longest (every message): its panel is built once, and
   // keeps the reader's filter when they come back to it (firstPanel, above).
   function markEarlier(panel, earlier) {
+    var lists = panel.querySelectorAll(".kb-answers");
+    for (var j = 0; j < lists.length; j++) {
+      lists[j].kbEarlier = earlier; // for the answers not drawn yet
+    }
     var buttons = panel.querySelectorAll(".kb-answer");
     for (var i = 0; i < buttons.length; i++) {
       var b = buttons[i];
