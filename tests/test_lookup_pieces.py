@@ -138,3 +138,57 @@ def test_the_page_and_the_search_box_use_the_pieces_from_disk(browser: Any,
         assert links and links[0].endswith("azure-rm-endpoint/index.html#privileges")
     finally:
         context.close()
+
+
+def test_an_unchanged_index_takes_its_pieces_from_the_cache(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pieces of a version's index are made once and kept under build/: the same index
+    (most edits change no message) takes them from there; another index, or a damaged slot,
+    makes them again."""
+    from generator.catalogue.resolve import resolve
+    from generator.core.diagnostics import Diagnostics
+    from generator.core.project import Project
+    from generator.features.lookup import site as lookup_site
+    from generator.features.registry import FEATURES
+    from generator.site.checks import load_checked
+
+    repo = copy_repo(tmp_path / "repo", SNAPSHOT)
+    project = Project(repo)
+    catalogue = load_checked(project, Diagnostics(), FEATURES, markdown=False, jobs=1)
+    assert catalogue is not None
+    first, second = catalogue.products.names[0], catalogue.products.names[-1]
+    settings = {"extra": {"kb": {"lookup_pieces_above": 0}}}
+    made: list[str] = []
+    split = pieces.split
+
+    def counted(index: dict[str, Any], *args: Any) -> Any:
+        made.append(index["moniker"])
+        return split(index, *args)
+
+    monkeypatch.setattr(pieces, "split", counted)
+
+    def files(moniker: str, view_of: str) -> dict[str, bytes]:
+        contribution = lookup_site.contribute(project, catalogue, resolve(catalogue, view_of),
+                                              moniker, settings)
+        return {k: v for k, v in contribution.files.items() if k.startswith("assets/lookup/pieces/")}
+
+    made_first = files(first, first)
+    assert pieces.MANIFEST in made_first and made == [first]
+    assert files(first, first) == made_first and made == [first]
+    made_second = files(second, second)
+    assert made == [first, second]
+    assert files(second, second) == made_second and files(first, first) == made_first
+    assert made == [first, second]
+    # Another index under the same version's name: made again, and kept in its place.
+    other = files(first, second)
+    assert made == [first, second, first]
+    assert other != made_first
+    with monkeypatch.context() as plain:
+        plain.setattr(pieces, "split", split)
+        assert other == pieces.files(lookup_site.build_index(
+            catalogue, resolve(catalogue, second), first, ""), 0)
+    assert files(first, first) == made_first and made == [first, second, first, first]
+    for slot in (repo / "build" / "cache" / "lookup-pieces").iterdir():
+        slot.write_bytes(slot.read_bytes()[:-7])
+    assert files(second, second) == made_second
+    assert made == [first, second, first, first, second]

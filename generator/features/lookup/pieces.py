@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+import re
 from typing import Any
 
 from .pattern import fuzzy_tokens
@@ -27,6 +27,7 @@ PIECE_BYTES = 12 * 1024
 MANIFEST = "assets/lookup/pieces/manifest.js"
 PIECES_FORMAT = 1
 CODE_TAIL_DIGITS = 4
+_LETTERS = re.compile("[a-z]+")
 
 
 def word_hash(word: str) -> int:
@@ -84,17 +85,9 @@ def vocabulary(index: dict[str, Any]) -> list[str]:
     return sorted(found)
 
 
-def _letters(text: str) -> Iterable[str]:
-    word = ""
-    for char in text.lower():
-        if "a" <= char <= "z":
-            word += char
-        else:
-            if word:
-                yield word
-            word = ""
-    if word:
-        yield word
+def _letters(text: str) -> list[str]:
+    """The runs of the letters a-z in the lowercased text."""
+    return _LETTERS.findall(text.lower())
 
 
 def split(index: dict[str, Any], piece_bytes: int = PIECE_BYTES) -> tuple[dict[str, Any],

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...catalogue.model import Catalogue
 from ...core import links
+from ...core.cache import Slots, code_digest, digest
 from ...core.project import Project
 from ...site.feature import Contribution
 from . import pieces
@@ -41,6 +42,22 @@ def pieces_threshold(settings: dict[str, Any]) -> int:
     value = kb.get("lookup_pieces_above") if isinstance(kb, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
         else pieces.THRESHOLD
+
+
+def split_files(project: Project, moniker: str, index: dict[str, Any], data: str,
+                threshold: int) -> dict[str, bytes]:
+    """`pieces.files` of the version's index (`data` is its JSON), kept in
+    build/cache/lookup-pieces/ under a digest of that JSON, the threshold and the
+    generator's code: an edit that changes no message, title or code leaves the index as it
+    was, and its pieces are not made again."""
+    slots = Slots(project.build_dir / "cache" / "lookup-pieces")
+    key = digest(code_digest(), str(threshold), str(pieces.PIECE_BYTES), data)
+    kept = slots.get(moniker, key)
+    if isinstance(kept, dict) and all(isinstance(v, bytes) for v in kept.values()):
+        return kept
+    made = pieces.files(index, threshold)
+    slots.put(moniker, key, made)
+    return made
 
 
 def index_scripts(split: bool) -> list[str]:
@@ -103,7 +120,7 @@ def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker:
     """The page, its index and its scripts for one version."""
     index = build_index(catalogue, view, moniker, new_entry_url(settings))
     data = index_json(index)
-    split = pieces.files(index, pieces_threshold(settings))
+    split = split_files(project, moniker, index, data, pieces_threshold(settings))
     files = {
         PAGE: page(catalogue.products[moniker].title, bool(split)).encode("utf-8"),
         "lookup.json": (data + "\n").encode("utf-8"),
