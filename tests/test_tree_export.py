@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import re
 from pathlib import Path
@@ -101,6 +102,10 @@ def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) ->
         assert script == f'window.kbTreePacked = "{carried}";\n', moniker
         assert page_payload(script)["lookup"]["moniker"] == moniker
         assert unpack(pack(site_data(files))) == site_data(files)
+        # The data is read only by JSON.parse: its markup is as it is, not escaped as the
+        # text of a script element would need (more to inflate and parse).
+        text = gzip.decompress(base64.b64decode(carried)).decode("utf-8")
+        assert "<p>" in text and not re.search(r"\\u00(3c|3e|26)", text), moniker
 
 
 def test_a_single_file_per_topic_holds_that_topic(demo: dict[str, bytes]) -> None:

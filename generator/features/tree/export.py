@@ -172,12 +172,11 @@ def tree_data(tree: DecisionTree, markup: Markup, info: SiteInfo) -> dict[str, A
             "nodes": records}
 
 
-def script_json(data: Any) -> str:
-    """JSON that is safe inside a <script> element of HTML or of a Markdown page (and is
-    still JSON: the escapes are JSON's own)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+def compact_json(data: Any) -> str:
+    """JSON without spaces or escapes it does not need: the data is only ever read
+    compressed, by `JSON.parse`, never as the text of a script element (escaping the
+    markup's "<" and ">" for one would only give the browser more to inflate and parse)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _csp_hash(text: str) -> str:
@@ -290,8 +289,8 @@ _COMMA = _chunk(",")
 @dataclass(frozen=True)
 class TopicPiece:
     """One topic's share of a version's troubleshooter, kept between builds: its part of
-    the data (`part`: its answers to the first question and its nodes, packed, as JSON safe
-    in a script element; `chunk`: the same compressed, see `deflate_chunk`), or the line
+    the data (`part`: its answers to the first question and its nodes, packed, as JSON;
+    `chunk`: the same compressed, see `deflate_chunk`), or the line
     telling why the version has no tree for it (`missing`); and its own one-file
     troubleshooter (`single`)."""
 
@@ -316,7 +315,7 @@ def _root_nodes(markup: Markup) -> list[dict[str, Any]]:
 def data_text(head: dict[str, Any], markup: Markup) -> tuple[str, str]:
     """The packed data of a tree (head, first question, parts) as JSON text, cut where the
     parts go: (what comes before them, what comes after)."""
-    text = script_json(pack({**head, "nodes": _root_nodes(markup)}))
+    text = compact_json(pack({**head, "nodes": _root_nodes(markup)}))
     assert text.endswith("}")
     return text[:-1] + ',"parts":[', "]}"
 
@@ -526,7 +525,7 @@ def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topi
     markup = version_markup(project, catalogue, moniker, info.directory_urls, topic.id)
     order = _part_order(part)
     index = {node_id: i for i, node_id in enumerate(order)}
-    text = script_json(pack_part(_answers(part.choices, index),
+    text = compact_json(pack_part(_answers(part.choices, index),
                                  [_record(part.nodes[node_id], index, markup)
                                   for node_id in order]))
     chunk = _chunk(text)
