@@ -170,7 +170,8 @@ def test_an_unchanged_index_takes_its_pieces_from_the_cache(tmp_path: Path,
     def files(moniker: str, view_of: str) -> dict[str, bytes]:
         contribution = lookup_site.contribute(project, catalogue, resolve(catalogue, view_of),
                                               moniker, settings)
-        return {k: v for k, v in contribution.files.items() if k.startswith("assets/lookup/pieces/")}
+        return {k: v for k, v in contribution.files.items()
+                if k.startswith("assets/lookup/pieces/")}
 
     made_first = files(first, first)
     assert pieces.MANIFEST in made_first and made == [first]
