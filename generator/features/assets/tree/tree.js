@@ -21,7 +21,6 @@
     return;
   }
   var data = null;
-  var nodes = [];
   var complete = false; // the data is open (it is opened first, asynchronously)
   var base = app.getAttribute("data-base") || "";
   var NONE_KEY = "_none";
@@ -54,7 +53,7 @@
   function nodeAt(count) {
     var n = 0;
     for (var i = 0; i < count; i++) {
-      n = find(nodes[n], trail[i].key).to;
+      n = find(nodeOf(n), trail[i].key).to;
     }
     return n;
   }
@@ -78,7 +77,7 @@
         partial = true;
         break;
       }
-      var choice = find(nodes[n], key);
+      var choice = find(nodeOf(n), key);
       if (!choice) {
         partial = true;
         break;
@@ -125,39 +124,83 @@
   // numbers in the table (fields of NUMBER_FIELDS are numbers as they are). Each topic's
   // part has a table of its own; its nodes follow the head's (its answers point at them
   // from its own start) and its answers to the first question come before the head's.
-  function unpack(packed) {
-    function unpacked(v, strings, offset) {
-      if (Array.isArray(v)) {
-        return v.map(function (item) { return unpacked(item, strings, offset); });
+  // The head's nodes and every answer to the first question are unpacked at once, the
+  // other nodes of a part when they are first asked for (`nodeOf`): the first question
+  // does not wait for them.
+  function unpacked(v, strings, offset) {
+    if (Array.isArray(v)) {
+      var list = new Array(v.length);
+      for (var i = 0; i < v.length; i++) {
+        list[i] = unpacked(v[i], strings, offset);
       }
-      if (v !== null && typeof v === "object") {
-        var o = {};
-        Object.keys(v).forEach(function (k) {
+      return list;
+    }
+    if (v !== null && typeof v === "object") {
+      var o = {};
+      for (var k in v) {
+        if (Object.prototype.hasOwnProperty.call(v, k)) {
           o[k] = !NUMBER_FIELDS[k] ? unpacked(v[k], strings, offset)
             : k === "to" ? v[k] + offset : v[k];
-        });
-        return o;
+        }
       }
-      return typeof v === "number" ? strings[v] : v;
+      return o;
     }
+    return typeof v === "number" ? strings[v] : v;
+  }
+
+  function unpack(packed) {
     var out = {};
     Object.keys(packed).forEach(function (k) {
       if (k !== "strings" && k !== "format" && k !== "nodes" && k !== "parts") {
         out[k] = packed[k];
       }
     });
-    var all = unpacked(packed.nodes, packed.strings || [], 0);
+    var head = unpacked(packed.nodes, packed.strings || [], 0);
     var answers = [];
+    var parts = [];
+    var count = head.length;
     (packed.parts || []).forEach(function (part) {
-      var offset = all.length;
-      answers = answers.concat(unpacked(part.answers, part.strings, offset));
-      all = all.concat(unpacked(part.nodes, part.strings, offset));
+      var mine = unpacked(part.answers, part.strings, count);
+      for (var i = 0; i < mine.length; i++) {
+        answers.push(mine[i]);
+      }
+      parts.push({ offset: count, nodes: part.nodes, strings: part.strings, done: [] });
+      count += part.nodes.length;
     });
     if (answers.length) {
-      all[0].a = answers.concat(all[0].a);
+      head[0].a = answers.concat(head[0].a);
     }
-    out.nodes = all;
+    out.head = head;
+    out.parts = parts;
+    out.count = count;
     return out;
+  }
+
+  // Node `i` of the tree (the head's nodes first, then each part's), unpacked once.
+  function nodeOf(i) {
+    if (i < data.head.length) {
+      return data.head[i];
+    }
+    if (!(i < data.count)) {
+      return undefined;
+    }
+    var parts = data.parts;
+    var low = 0;
+    var high = parts.length - 1;
+    while (low < high) { // the last part that starts at or before node i
+      var mid = (low + high + 1) >> 1;
+      if (parts[mid].offset <= i) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    var part = parts[low];
+    var at = i - part.offset;
+    if (!part.done[at]) {
+      part.done[at] = unpacked(part.nodes[at], part.strings, part.offset);
+    }
+    return part.done[at];
   }
 
   function base64Bytes(text) {
@@ -386,7 +429,7 @@
       return;
     }
     var n = nodeAt(pos);
-    var choice = find(nodes[n], key);
+    var choice = find(nodeOf(n), key);
     if (!choice) {
       return;
     }
@@ -403,7 +446,7 @@
       var seen = {};
       while (Object.prototype.hasOwnProperty.call(memory, next) && !seen[next]) {
         seen[next] = true;
-        var again = find(nodes[next], memory[next]);
+        var again = find(nodeOf(next), memory[next]);
         if (!again) {
           break;
         }
@@ -629,7 +672,7 @@
     nav.setAttribute("aria-label", "Your answers");
     var list = el("ol");
     for (var i = 0; i < trail.length; i++) {
-      var node = nodes[trail[i].node];
+      var node = nodeOf(trail[i].node);
       var choice = find(node, trail[i].key);
       var later = i >= pos;
       var item = el("li", later ? "kb-later" : "");
@@ -841,7 +884,7 @@
   function pathText() {
     var lines = [data.site + ": troubleshooter for " + data.version + " (" + data.moniker + ")", ""];
     for (var i = 0; i < pos; i++) {
-      var node = nodes[trail[i].node];
+      var node = nodeOf(trail[i].node);
       lines.push((i + 1) + ". " + (node.p || "The causes known for this error"));
       lines.push("   " + find(node, trail[i].key).l);
     }
@@ -1033,7 +1076,7 @@
   }
 
   function render() {
-    var node = nodes[nodeAt(pos)];
+    var node = nodeOf(nodeAt(pos));
     var view = document.createDocumentFragment();
     if (partial) {
       var notice = el("p", "kb-notice", "Part of this link doesn't apply to " + data.version +
@@ -1110,7 +1153,7 @@
     } else if (action === "print") {
       window.print();
     } else if (action === "copy") {
-      var node = nodes[nodeAt(pos)];
+      var node = nodeOf(nodeAt(pos));
       var box = app.querySelector(".kb-copied");
       var area = document.getElementById("kb-copy-text");
       area.value = copyText(node, app);
@@ -1178,7 +1221,6 @@
 
   function begin(packed) {
     data = unpack(packed);
-    nodes = data.nodes;
     complete = true;
     start();
   }
