@@ -142,10 +142,11 @@ def test_the_page_and_the_search_box_use_the_pieces_from_disk(browser: Any,
 
 def test_an_unchanged_index_takes_its_pieces_from_the_cache(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pieces of a version's index are made once and kept under build/: the same index
-    (most edits change no message) takes them from there; another index, or a damaged slot,
-    makes them again."""
+    """The pieces of a version's index are made once and kept (a build keeps them under
+    build/cache/): the same index (most edits change no message) takes them from there;
+    another index, or a damaged slot, makes them again."""
     from generator.catalogue.resolve import resolve
+    from generator.core.cache import Slots
     from generator.core.diagnostics import Diagnostics
     from generator.core.project import Project
     from generator.features.lookup import site as lookup_site
@@ -158,6 +159,7 @@ def test_an_unchanged_index_takes_its_pieces_from_the_cache(tmp_path: Path,
     assert catalogue is not None
     first, second = catalogue.products.names[0], catalogue.products.names[-1]
     settings = {"extra": {"kb": {"lookup_pieces_above": 0}}}
+    kept = Slots(tmp_path / "kept")
     made: list[str] = []
     split = pieces.split
 
@@ -169,7 +171,7 @@ def test_an_unchanged_index_takes_its_pieces_from_the_cache(tmp_path: Path,
 
     def files(moniker: str, view_of: str) -> dict[str, bytes]:
         contribution = lookup_site.contribute(project, catalogue, resolve(catalogue, view_of),
-                                              moniker, settings)
+                                              moniker, settings, kept)
         return {k: v for k, v in contribution.files.items()
                 if k.startswith("assets/lookup/pieces/")}
 
@@ -189,7 +191,7 @@ def test_an_unchanged_index_takes_its_pieces_from_the_cache(tmp_path: Path,
         assert other == pieces.files(lookup_site.build_index(
             catalogue, resolve(catalogue, second), first, ""), 0)
     assert files(first, first) == made_first and made == [first, second, first, first]
-    for slot in (repo / "build" / "cache" / "lookup-pieces").iterdir():
+    for slot in (tmp_path / "kept").iterdir():
         slot.write_bytes(slot.read_bytes()[:-7])
     assert files(second, second) == made_second
     assert made == [first, second, first, first, second]

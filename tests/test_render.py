@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from generator.catalogue.model import Link
@@ -19,8 +21,11 @@ GOLDEN = ROOT / "tests" / "golden" / "render"
 
 
 @pytest.fixture(scope="module")
-def trees() -> dict[str, dict[str, bytes]]:
-    project = Project(RICH)
+def trees(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    # A copy: checking a project keeps work in its build/ folder.
+    repo = tmp_path_factory.mktemp("render") / "rich"
+    shutil.copytree(RICH, repo)
+    project = Project(repo)
     diagnostics = Diagnostics()
     catalogue = load_checked(project, diagnostics, FEATURES, jobs=1)
     assert catalogue is not None, [d.format() for d in diagnostics.sorted()]

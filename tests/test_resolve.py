@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from generator.catalogue.resolve import resolve
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
@@ -10,10 +13,11 @@ from generator.site.checks import load_checked
 from tests.conftest import FIXTURES
 
 
-def test_view_per_version() -> None:
+def test_view_per_version(tmp_path: Path) -> None:
     diagnostics = Diagnostics()
-    catalogue = load_checked(Project(FIXTURES / "catalogues" / "rich"), diagnostics, FEATURES,
-                             jobs=1)
+    repo = tmp_path / "rich"  # a copy: checking a project keeps work in its build/ folder
+    shutil.copytree(FIXTURES / "catalogues" / "rich", repo)
+    catalogue = load_checked(Project(repo), diagnostics, FEATURES, jobs=1)
     assert catalogue is not None
     one, three = resolve(catalogue, "demo-1"), resolve(catalogue, "demo-3")
     assert [p.path for p in one.pages] == ["index.md"]

@@ -20,7 +20,7 @@ from .tree.export import assemble as decision_tree
 from .tree.export import topic_piece as decision_tree_piece
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("lookup", contribute=lookup_page, check_catalogue=check_lookup),
+    Feature("lookup", contribute_kept=lookup_page, check_catalogue=check_lookup),
     Feature("decision tree", contribute_topic=decision_tree_piece, assemble=decision_tree,
             check_topic=check_tree),
     Feature("search", contribute=search_assets, finish_version=search_index),

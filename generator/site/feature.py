@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..catalogue.model import Catalogue, Topic
+from ..core.cache import Slots
 from ..core.diagnostics import Diagnostics
 from ..core.project import Project
 from ..core.versions import Products
@@ -40,6 +41,10 @@ class Rendered:
 
 # (project, catalogue, view of the version, moniker, mkdocs settings) -> Contribution
 Contributor = Callable[[Project, Catalogue, Catalogue, str, dict[str, Any]], Contribution]
+# The same, for a feature that keeps work between builds: its slots (see `core.cache`),
+# one folder per feature under build/cache/, or None when the caller keeps nothing.
+KeptContributor = Callable[[Project, Catalogue, Catalogue, str, dict[str, Any], Slots | None],
+                           Contribution]
 # A contribution made of one piece per topic, which the build keeps between builds and
 # makes again only for a topic whose sources changed: (project, catalogue, the topic as
 # written, the topic in the version or None when it has none, moniker, mkdocs settings)
@@ -71,6 +76,7 @@ class Feature:
 
     name: str
     contribute: Contributor | None = None
+    contribute_kept: KeptContributor | None = None
     contribute_topic: TopicContributor | None = None  # with `assemble`
     assemble: Assembler | None = None
     finish_version: VersionFinisher | None = None
@@ -93,16 +99,22 @@ class Pieces(Protocol):
 
     def put(self, kind: str, topic: Topic, moniker: str, extra: str, value: Any) -> None: ...
 
+    def kept(self, kind: str) -> Slots | None: ...
+
 
 def contribute(features: Sequence[Feature], project: Project, catalogue: Catalogue,
                view: Catalogue, moniker: str, settings: dict[str, Any],
                pieces: Pieces | None = None) -> Contribution:
     """What every feature adds to one version, in the features' order; per-topic pieces
-    from `pieces` where it has them."""
+    from `pieces` where it has them, and the slots it keeps for a feature's own work."""
     total = Contribution()
     for feature in features:
         if feature.contribute is not None:
             total.merge(feature.contribute(project, catalogue, view, moniker, settings))
+        if feature.contribute_kept is not None:
+            kept = pieces.kept(piece_kind(feature)) if pieces is not None else None
+            total.merge(feature.contribute_kept(project, catalogue, view, moniker, settings,
+                                                kept))
         if feature.contribute_topic is not None and feature.assemble is not None:
             kind = piece_kind(feature)
             extra = json.dumps(settings, sort_keys=True, default=str)

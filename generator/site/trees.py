@@ -137,6 +137,14 @@ class TopicCache:
         if self.slots is not None and slot:
             self.slots.put(*slot, value)
 
+    def kept(self, kind: str) -> Slots | None:
+        """The slots of `kind`'s own work (e.g. a feature's, per version), in a folder of
+        their own beside the topics' (build/cache/feature-lookup/ for "feature:lookup");
+        None when nothing is kept."""
+        if self.slots is None:
+            return None
+        return Slots(self.slots.folder.parent / re.sub(r"[^a-z0-9]+", "-", kind.lower()))
+
     def keep_only(self, kinds: Sequence[str], monikers: Sequence[str]) -> None:
         """Remove the slots of topics and versions that are no more."""
         if self.slots is not None:

@@ -44,17 +44,17 @@ def pieces_threshold(settings: dict[str, Any]) -> int:
         else pieces.THRESHOLD
 
 
-def split_files(project: Project, moniker: str, index: dict[str, Any], data: str,
+def split_files(slots: Slots | None, moniker: str, index: dict[str, Any], data: str,
                 threshold: int) -> dict[str, bytes]:
-    """`pieces.files` of the version's index (`data` is its JSON), kept in
-    build/cache/lookup-pieces/ under a digest of that JSON, the threshold and the
-    generator's code: an edit that changes no message, title or code leaves the index as it
-    was, and its pieces are not made again."""
-    slots = Slots(project.build_dir / "cache" / "lookup-pieces")
+    """`pieces.files` of the version's index (`data` is its JSON), kept in `slots` under a
+    digest of that JSON, the threshold and the generator's code: an edit that changes no
+    message, title or code leaves the index as it was, and its pieces are not made again."""
+    if slots is None:
+        return pieces.files(index, threshold)
     key = digest(code_digest(), str(threshold), str(pieces.PIECE_BYTES), data)
-    kept = slots.get(moniker, key)
-    if isinstance(kept, dict) and all(isinstance(v, bytes) for v in kept.values()):
-        return kept
+    found = slots.get(moniker, key)
+    if isinstance(found, dict) and all(isinstance(v, bytes) for v in found.values()):
+        return found
     made = pieces.files(index, threshold)
     slots.put(moniker, key, made)
     return made
@@ -116,11 +116,12 @@ it in **{version}**. Matching runs in your browser: what you paste stays on this
 
 
 def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
-               settings: dict[str, Any]) -> Contribution:
-    """The page, its index and its scripts for one version."""
+               settings: dict[str, Any], kept: Slots | None = None) -> Contribution:
+    """The page, its index and its scripts for one version (the index's pieces from `kept`
+    when it has them for the same index)."""
     index = build_index(catalogue, view, moniker, new_entry_url(settings))
     data = index_json(index)
-    split = split_files(project, moniker, index, data, pieces_threshold(settings))
+    split = split_files(kept, moniker, index, data, pieces_threshold(settings))
     files = {
         PAGE: page(catalogue.products[moniker].title, bool(split)).encode("utf-8"),
         "lookup.json": (data + "\n").encode("utf-8"),
