@@ -5,6 +5,7 @@ plugin that sees every page; and what is kept is never trusted blindly."""
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import os
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from generator.catalogue.validate import load_catalogue
 from generator.core.cache import Slots
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
@@ -168,6 +170,57 @@ def test_validated_topics_are_kept_with_their_problems(tmp_path: Path) -> None:
     edit(repo / "catalogue" / "more" / "quota.yml", "title: The quota is reached",
          "title: The quota is full")
     assert load()[1] == "The quota is full"
+
+
+def test_the_catalogue_is_loaded_without_a_garbage_collection(tmp_path: Path) -> None:
+    """Loading the catalogue (validated, or taken from the cache) makes objects that live
+    on: the collector waits until it is made, and is on again after."""
+    repo = fixture_repo(tmp_path, BLOCKS)
+    project = Project(repo)
+    cache = project.build_dir / "cache" / "topics"
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    for _ in range(2):  # validated, then from the cache
+        gc.collect()
+        gc.callbacks.append(count)
+        try:
+            catalogue = load_catalogue(
+                project, Diagnostics(), markdown=False, jobs=1, cache=cache,
+                topic_checks=[f.check_topic for f in FEATURES if f.check_topic],
+                catalogue_checks=[f.check_catalogue for f in FEATURES if f.check_catalogue])
+        finally:
+            gc.callbacks.remove(count)
+        # None while it is made; the collector's turn comes once it is (at most one).
+        assert catalogue is not None and len(collections) <= 1, collections
+        assert gc.isenabled()
+        collections.clear()
+    assert cache.is_dir() and any(cache.iterdir())
+
+
+def test_rendering_keeps_work_only_where_told(tmp_path: Path) -> None:
+    """Rendered without a cache folder, nothing is written under build/; with one, the
+    lookup's pieces of each version are kept beside it, and the same trees come out."""
+    from generator.site.trees import render_trees
+
+    repo = fixture_repo(tmp_path, BLOCKS)
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write("\nextra:\n  kb:\n    lookup_pieces_above: 0\n")
+    project = Project(repo)
+    catalogue = load_checked(project, Diagnostics(), FEATURES, markdown=False, jobs=1)
+    assert catalogue is not None
+    plain, _ = render_trees(project, catalogue, FEATURES, jobs=1)
+    assert all("assets/lookup/pieces/manifest.js" in tree.files for tree in plain)
+    assert not project.build_dir.exists()
+    cache = project.build_dir / "cache" / "pages"
+    folder = project.build_dir / "cache" / "feature-lookup"
+    for _ in range(2):  # kept, then taken from there
+        kept, _ = render_trees(project, catalogue, FEATURES, jobs=1, cache=cache)
+        assert [tree.files for tree in kept] == [tree.files for tree in plain]
+        assert len(list(folder.iterdir())) == len(catalogue.products.names)
 
 
 def test_kb_check_renders_only_the_topics_changed_since_the_last_build(tmp_path: Path) -> None:
