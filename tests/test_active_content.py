@@ -6,6 +6,7 @@ transcript of `kb check`."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,3 +79,42 @@ def test_settings_urls_must_be_web_or_mail_addresses(tmp_path: Path) -> None:
     assert run.stderr.splitlines()[0] == (
         "mkdocs.yml:19:20: error: extra.kb.new_entry_url: 'javascript:alert(1)//{title}' is "
         "not a web or mail address; use an https: URL (or http:, mailto:)")
+
+
+def test_a_topic_is_searched_with_the_topic_and_its_findings_kept_with_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Active content in a topic is found while the topic is checked; a topic taken from
+    the cache of validated topics reports it again without being searched again (only the
+    content pages are)."""
+    from generator.core.diagnostics import Diagnostics
+    from generator.core.project import Project
+    from generator.features import active
+    from generator.features.registry import FEATURES
+    from generator.site.checks import load_checked
+    from tests.conftest import FIXTURES
+
+    repo = fixture_repo(tmp_path, FIXTURES / "check" / "active_content")
+    project = Project(repo)
+    searched: list[str] = []
+    find = active.findings
+
+    def counted(text: str) -> Any:
+        searched.append(text)
+        return find(text)
+
+    monkeypatch.setattr(active, "findings", counted)
+
+    def load() -> tuple[list[str], list[str]]:
+        diagnostics = Diagnostics()
+        searched.clear()
+        catalogue = load_checked(project, diagnostics, FEATURES, markdown=False, jobs=1,
+                                 cache=project.build_dir / "cache" / "topics")
+        assert catalogue is not None
+        pages = [p.body.text for p in catalogue.pages]
+        found = [d.format() for d in diagnostics.sorted() if active.SUBJECT in d.format()]
+        return found, [text for text in searched if text not in pages]
+
+    first, topic_texts = load()
+    assert any(line.startswith("catalogue/demo/disk-full.yml:") for line in first), first
+    assert any("onerror" in text for text in topic_texts)
+    assert load() == (first, [])

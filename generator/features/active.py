@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from ..catalogue.model import Catalogue, Markdown, iter_markdown
+from ..catalogue.model import Catalogue, Markdown, Topic, iter_markdown
 from ..core.diagnostics import Diagnostics, Loc
 from ..core.project import Project, site_settings
+from ..core.versions import Products
 from ..site.feature import Rendered
 
 SUBJECT = "active content"
@@ -94,15 +95,23 @@ def located(text: Markdown, offset: int) -> Loc:
     return Loc(loc.path, max(loc.line, 1) + line, (max(loc.col, 1) + col))
 
 
-def check_active(catalogue: Catalogue, diagnostics: Diagnostics) -> None:
-    """Warn at each piece of active content in the catalogue's Markdown and pages."""
-    texts = [t for topic in catalogue.topics for t in iter_markdown(topic)]
-    texts += [page.body for page in catalogue.pages]
+def _warn(texts: Iterable[Markdown], diagnostics: Diagnostics) -> None:
     for text in texts:
         if "<" not in text.text and ":" not in text.text:
             continue
         for offset, message, suggestion in findings(text.text):
             diagnostics.warning(located(text, offset), SUBJECT, message, suggestion)
+
+
+def check_topic(topic: Topic, products: Products, diagnostics: Diagnostics) -> None:
+    """Warn at each piece of active content in a topic's Markdown (checked with the topic,
+    and kept with it between runs)."""
+    _warn(iter_markdown(topic), diagnostics)
+
+
+def check_pages(catalogue: Catalogue, diagnostics: Diagnostics) -> None:
+    """Warn at each piece of active content in the content pages."""
+    _warn([page.body for page in catalogue.pages], diagnostics)
 
 
 def check_settings(project: Project, catalogue: Catalogue, rendered: Rendered,

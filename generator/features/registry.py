@@ -7,7 +7,9 @@ build, serve and checks. Features never import this module.
 from __future__ import annotations
 
 from ..site.feature import Feature
-from .active import check_active, check_settings
+from .active import check_pages as check_active_pages
+from .active import check_settings
+from .active import check_topic as check_active_topic
 from .anchors import check_published
 from .lookup.checks import check_lookup
 from .lookup.site import contribute as lookup_page
@@ -26,5 +28,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("search", contribute=search_assets, finish_version=search_index),
     Feature("anchors", check_rendered=check_published),
     Feature("redirects", contribute=redirect_pages, check_project=check_redirects),
-    Feature("active content", check_catalogue=check_active, check_rendered=check_settings),
+    Feature("active content", check_topic=check_active_topic,
+            check_catalogue=check_active_pages, check_rendered=check_settings),
 )
