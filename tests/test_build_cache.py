@@ -217,7 +217,7 @@ def test_rendering_keeps_work_only_where_told(tmp_path: Path) -> None:
     assert not project.build_dir.exists()
     cache = project.build_dir / "cache" / "pages"
     folder = project.build_dir / "cache" / "feature-lookup"
-    for _ in range(2):  # kept, then taken from there
+    for _ in range(2):  # the same trees whether the pieces are made or found
         kept, _ = render_trees(project, catalogue, FEATURES, jobs=1, cache=cache)
         assert [tree.files for tree in kept] == [tree.files for tree in plain]
         assert len(list(folder.iterdir())) == len(catalogue.products.names)
