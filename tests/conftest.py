@@ -38,6 +38,16 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@pytest.fixture(autouse=True)
+def no_blocks_in_memory() -> None:
+    """Each test starts with a process that holds no converted block in memory: what a
+    test counts of a build's conversions does not depend on which tests ran before it in
+    the same worker (builds in one process share the blocks they converted)."""
+    from generator.site.engines.mkdocs import forget
+
+    forget()
+
+
 # ---------------------------------------------------------------------------
 # Parallel workers (pytest-xdist; ./dev test runs `-n auto --dist loadgroup`). Tests go to
 # whichever worker is free, one at a time, except the modules below, whose tests all go

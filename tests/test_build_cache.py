@@ -35,8 +35,8 @@ pytestmark = pytest.mark.e2e
 BLOCKS = FIXTURES / "catalogues" / "blocks"
 
 
-def build(repo: Path, force: bool = False) -> BuildReport:
-    return build_site(Project(repo), FEATURES, force=force, out=io.StringIO(), jobs=2)
+def build(repo: Path, force: bool = False, jobs: int = 2) -> BuildReport:
+    return build_site(Project(repo), FEATURES, force=force, out=io.StringIO(), jobs=jobs)
 
 
 def clean_copy(repo: Path, target: Path) -> Path:
@@ -141,12 +141,30 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
 
 def test_an_unchanged_build_does_nothing_and_a_forced_one_starts_afresh(
         tmp_path: Path) -> None:
+    """Forced, nothing is reused: neither what build/ keeps nor what this process still
+    holds in memory of the earlier builds (one worker: they ran in this process)."""
     repo = repository(tmp_path, plugins=False)
-    build(repo)
-    again = build(repo)
+    first = build(repo, jobs=1)
+    again = build(repo, jobs=1)
     assert again.unchanged and not again.built
-    forced = build(repo, force=True)
-    assert forced.built and forced.reused_pages == 0 and forced.converted > 0
+    forced = build(repo, force=True, jobs=1)
+    assert forced.built and forced.reused_pages == 0
+    assert forced.converted == first.converted > 0 and forced.reused_blocks == first.reused_blocks
+
+
+def test_blocks_converted_ahead_of_the_builds_are_counted_and_give_the_same_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a few blocks to convert, they are converted ahead of the versions' builds, on
+    every core: the report counts them all the same, and the site is the same. (One
+    worker: the versions' builds, in one process, then convert each block once too.)"""
+    from generator.site.engines import mkdocs as engine
+
+    by_builds = repository(tmp_path / "a", plugins=False)
+    counted = build(by_builds, force=True, jobs=1)
+    monkeypatch.setattr(engine, "FEW_BLOCKS", 0)
+    ahead = repository(tmp_path / "b", plugins=False)
+    assert build(ahead, force=True, jobs=1).converted == counted.converted > 0
+    assert differences(ahead / "site", by_builds / "site") == []
 
 
 def test_validated_topics_are_kept_with_their_problems(tmp_path: Path) -> None:

@@ -480,8 +480,9 @@ def build_site(
                   "date", file=out, flush=True)
             return report
     state_file.unlink(missing_ok=True)
-    if force:  # nothing kept from earlier builds is used
+    if force:  # nothing kept from earlier builds is used, on disk or in memory
         shutil.rmtree(build_root / "cache", ignore_errors=True)
+        chosen.forget()
     diagnostics = Diagnostics()
     # Markdown is checked while each version renders, not once more beforehand.
     catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs,
@@ -550,7 +551,7 @@ def build_site(
     results: dict[str, Result] = {}
     lap = report.lap("write", lap)
     if requests:
-        chosen.prepare(requests, jobs)
+        report.converted += chosen.prepare(requests, jobs)
         lap = report.lap("convert", lap)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
         results, failures = _build_versions(chosen.NAME, requests, jobs, out, index_of, total,

@@ -76,6 +76,9 @@ class Engine(Protocol):
     def prune(self, cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
         """Remove the cached blocks no version's manifest uses any more."""
 
+    def forget(self) -> None:
+        """Drop what this process keeps in memory of earlier builds (a forced build)."""
+
     def plain_build(self, config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
                     extra: dict[str, Any], site_url: str) -> tuple[float, list[str]]:
         """One build with nothing reused (a preview); seconds and warnings."""

@@ -844,6 +844,12 @@ def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
     return convert_blocks(requests[number], keys)
 
 
+def forget() -> None:
+    """Drop the blocks this process keeps in memory (its workers, forked later, inherit the
+    memory as it is then)."""
+    _MEMORY.clear()
+
+
 def prune(cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
     """Remove the cached blocks that none of these manifests (every version's last build)
     uses."""

@@ -340,5 +340,9 @@ def prepare(requests: list[Request], jobs: int | None) -> int:
     return 0
 
 
+def forget() -> None:
+    """Zensical runs in its own processes: this one keeps nothing of its builds."""
+
+
 def prune(cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
     """The blocks' cache is MkDocs' engine's: a Zensical build leaves it as it is."""
