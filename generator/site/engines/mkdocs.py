@@ -845,9 +845,10 @@ def _convert_chunk(requests: list[Request], item: tuple[int, list[str]]) -> int:
 
 
 def forget() -> None:
-    """Drop the blocks this process keeps in memory (its workers, forked later, inherit the
-    memory as it is then)."""
+    """Drop the blocks and the theme's environment this process keeps in memory (its
+    workers, forked later, inherit the memory as it is then)."""
     _MEMORY.clear()
+    _ENVS.clear()
 
 
 def prune(cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
