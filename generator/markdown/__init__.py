@@ -1,4 +1,5 @@
-"""Markdown: DocFX (Microsoft Learn) Markdown translated, per version, to what the engine reads.
+"""Markdown: DocFX (Microsoft Learn) Markdown translated, per version, to what the engine reads
+(and its code blocks highlighted at less cost, `highlight`).
 
 May import `generator.core` only.
 """

@@ -32,6 +32,7 @@ from typing import Any, cast
 
 from ...core.files import link_or_copy
 from ...core.parallel import fork_map
+from ...markdown import highlight
 from .base import Request, Result
 
 NAME = "mkdocs"
@@ -446,6 +447,7 @@ def _open(request: Request) -> _Site:
     from mkdocs.structure.files import get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
 
+    highlight.install()
     config = _load_config(request.config_file, request.docs_dir, request.site_dir,
                           request.nav, request.extra, request.site_url)
     if request.cache_dir:
