@@ -40,9 +40,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def no_blocks_in_memory() -> None:
-    """Each test starts with a process that holds no converted block in memory: what a
-    test counts of a build's conversions does not depend on which tests ran before it in
-    the same worker (builds in one process share the blocks they converted)."""
+    """Each test starts with a process that holds no converted block (nor theme
+    environment) in memory: what a test counts of a build's conversions does not depend on
+    which tests ran before it in the same worker (builds in one process share them)."""
     from generator.site.engines.mkdocs import forget
 
     forget()
