@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -19,7 +19,7 @@ from generator.core.project import Project
 from generator.features.lookup.index import build_index
 from generator.features.lookup.match import Matcher
 from generator.features.tree.derive import derive
-from generator.features.tree.export import decompressed
+from generator.features.tree.export import opened
 from generator.features.tree.walk import filter_messages
 from tests.conftest import FIXTURES, ROOT, page_errors
 from tests.helpers_cli import fixture_repo
@@ -62,8 +62,10 @@ def page(context: Any) -> Any:
 
 
 def open_tree(page: Any, url: str) -> None:
+    """Open the troubleshooter and wait until its first question shows and its whole data
+    is open (answers given earlier wait for it: see the tests of that)."""
     page.goto(url)
-    page.locator("#kb-tree[data-ready]").wait_for()
+    page.locator("#kb-tree[data-ready][data-open]").wait_for()
 
 
 def choose(page: Any, label: str) -> None:
@@ -455,8 +457,70 @@ def test_filter_vectors(page: Any, demo_file: str, query: str, expected: list[st
     shown = page.locator(".kb-answer:visible").evaluate_all(
         "buttons => buttons.map(b => b.dataset.key)")
     assert shown == [*expected, "_none"]
-    data = decompressed(page.locator("#kb-tree-packed").text_content())["tree"]
+    data = opened(page.locator("#kb-tree-packed").text_content(),
+                  page.locator("#kb-tree-rest").text_content())["tree"]
     assert data["moniker"] == "demo-3"
+
+
+# Holds back the second piece of the data (the second text the page reads from a
+# Response, which is how tree.js opens each piece) until the test lets it through.
+HOLD_THE_REST = """(() => {
+  const text = Response.prototype.text;
+  let calls = 0, release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  window.kbReleaseRest = () => release();
+  Response.prototype.text = function () {
+    calls += 1;
+    const read = text.call(this);
+    return calls === 2 ? gate.then(() => read) : read;
+  };
+})();"""
+
+
+def test_the_first_question_shows_before_the_rest_and_an_early_answer_waits_for_it(
+        page: Any, demo_file: str) -> None:
+    """The first question needs only the data's first piece; an answer given before the
+    second is open (the last one, if several) takes effect once it is, and the lookup
+    index comes with the second."""
+    from playwright.sync_api import expect
+
+    page.add_init_script(HOLD_THE_REST)
+    page.goto(demo_file)
+    page.locator("#kb-tree[data-ready]").wait_for()
+    first = heading(page)
+    answers = page.locator(".kb-answer:not([data-key='_none'])")
+    assert answers.count() > 1
+    key = answers.nth(1).get_attribute("data-key")
+    answers.first.click()
+    answers.nth(1).click()  # a second thought: the last answer given is the one taken
+    page.wait_for_timeout(200)
+    assert page.locator("#kb-tree[data-open]").count() == 0
+    assert (heading(page), page.evaluate("location.hash")) == (first, "")
+    assert page.evaluate("window.KB_LOOKUP_INDEX") is None  # it comes with the rest
+    page.evaluate("window.kbReleaseRest()")
+    expect(page).to_have_url(re.compile("#/."))
+    assert page.evaluate("decodeURIComponent(location.hash)") == f"#/{key}"
+    assert heading(page) != first
+    assert page.evaluate("window.KB_LOOKUP_INDEX.moniker") == "demo-3"
+    assert page.locator("#kb-tree[data-open]").count() == 1
+    assert page.errors == []
+
+
+def test_an_address_with_answers_waits_for_the_whole_data(page: Any, demo_file: str) -> None:
+    """A shared link's answers need the nodes: the page shows them once the rest is open."""
+    open_tree(page, demo_file)
+    first = heading(page)
+    key = page.locator(".kb-answer:not([data-key='_none'])").first.get_attribute("data-key")
+    page.goto("about:blank")
+    page.add_init_script(HOLD_THE_REST)
+    page.goto(f"{demo_file}#/{quote(key, safe='')}")
+    page.wait_for_timeout(200)
+    assert page.locator("#kb-tree[data-ready]").count() == 0
+    page.evaluate("window.kbReleaseRest()")
+    page.locator("#kb-tree[data-ready]").wait_for()
+    assert heading(page) != first
+    assert page.evaluate("decodeURIComponent(location.hash)") == f"#/{key}"
+    assert page.errors == []
 
 
 def test_opens_its_data_without_decompression_stream(page: Any, demo_file: str) -> None:
@@ -531,7 +595,8 @@ def test_a_long_first_question_shows_its_first_answers_then_the_rest(
     url, keys = long_file
     page.clock.install(time=0)
     page.clock.pause_at(1000)  # the page's timers fire only when run below
-    open_tree(page, url)
+    page.goto(url)  # (the data's second piece is opened after a timer too)
+    page.locator("#kb-tree[data-ready]").wait_for()
     first = page.locator(".kb-answer").count()
     assert 0 < first < len(keys) and not page.locator("#kb-tree[data-complete]").count()
     assert page.locator(".kb-answer").evaluate_all(
@@ -548,7 +613,8 @@ def test_the_filter_and_the_keyboard_see_answers_not_drawn_yet(
     url, keys = long_file
     page.clock.install(time=0)
     page.clock.pause_at(1000)  # no slice is drawn unless something asks for the rest
-    open_tree(page, url)
+    page.goto(url)  # nor is the data's second piece opened: the filter works without it
+    page.locator("#kb-tree[data-ready]").wait_for()
     assert page.locator(".kb-answer[data-key='full-399']").count() == 0
     page.locator("#kb-filter").fill("Volume 399 has no space")
     assert page.locator(".kb-answer:visible").evaluate_all(

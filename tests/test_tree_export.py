@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from generator.features.tree.export import (
     DATA_SCRIPT,
     TOPIC_FILE,
     contribute,
-    decompressed,
+    opened,
     pack,
     page_payload,
     unpack,
@@ -66,7 +67,8 @@ def site_data(files: dict[str, bytes]) -> dict:
 def single_payload(text: str) -> dict:
     """What a one-file troubleshooter carries: its packed tree and lookup index."""
     tree = HTMLParser(text)
-    return decompressed(tree.css_first("script#kb-tree-packed").text())
+    return opened(tree.css_first("script#kb-tree-packed").text(),
+                  tree.css_first("script#kb-tree-rest").text())
 
 
 def test_single_file_fits_the_budget_in_every_version(
@@ -98,13 +100,21 @@ def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) ->
         # The page's script and the single file carry the same bytes: the data and the
         # version's lookup index (the message filter's), compressed.
         tree = HTMLParser(files["decision-tree.html"].decode())
-        carried = tree.css_first("script#kb-tree-packed").text()
-        assert script == f'window.kbTreePacked = "{carried}";\n', moniker
+        carried = [tree.css_first(f"script#kb-tree-{name}").text() for name in ("packed", "rest")]
+        assert script == (f'window.kbTreePacked = "{carried[0]}";\n'
+                          f'window.kbTreeRest = "{carried[1]}";\n'), moniker
         assert page_payload(script)["lookup"]["moniker"] == moniker
         assert unpack(pack(site_data(files))) == site_data(files)
+        # The first piece holds what the first question needs: no part's nodes, no index.
+        first, rest = (json.loads(gzip.decompress(base64.b64decode(c))) for c in carried)
+        assert [sorted(part) for part in first["tree"]["parts"]] == \
+            [["answers", "n", "strings"]] * len(packed["parts"]), moniker
+        assert sorted(first) == ["tree"] and sorted(rest) == ["lookup", "parts"], moniker
+        assert [part["n"] for part in first["tree"]["parts"]] == \
+            [len(part["nodes"]) for part in packed["parts"]], moniker
         # The data is read only by JSON.parse: its markup is as it is, not escaped as the
         # text of a script element would need (more to inflate and parse).
-        text = gzip.decompress(base64.b64decode(carried)).decode("utf-8")
+        text = gzip.decompress(base64.b64decode(carried[1])).decode("utf-8")
         assert not re.search(r"\\u00(3c|3e|26)", text), moniker
         assert "<" in text or not packed["parts"], moniker
 
@@ -162,11 +172,13 @@ def test_single_file_policy_allows_its_own_script_and_style_only(
 
 def test_data_is_safe_inside_a_script_element(demo: dict[str, bytes]) -> None:
     text = demo["decision-tree.html"].decode()
-    start = text.index('<script type="application/gzip+base64" id="kb-tree-packed">')
-    body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
-    assert re.fullmatch(r"[A-Za-z0-9+/=]+", body)
+    for name in ("packed", "rest"):
+        start = text.index(f'<script type="application/gzip+base64" id="kb-tree-{name}">')
+        body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
+        assert re.fullmatch(r"[A-Za-z0-9+/=]+", body)
     script = demo[DATA_SCRIPT].decode()
-    assert re.fullmatch(r'window\.kbTreePacked = "[A-Za-z0-9+/=]+";\n', script)
+    assert re.fullmatch(r'window\.kbTreePacked = "[A-Za-z0-9+/=]+";\n'
+                        r'window\.kbTreeRest = "[A-Za-z0-9+/=]+";\n', script)
     data = site_data(demo)
     labels = [more for a in data["nodes"][0]["a"] for more in a.get("m", [])]
     assert labels == ["Exit code 3 </script><b>not bold</b>"]

@@ -59,7 +59,7 @@ PAGE = "troubleshooter.md"
 SINGLE_FILE = "decision-tree.html"
 DATA_SCRIPT = "decision-tree.data.js"  # the version's payload, for the page's <script src>
 TOPIC_FILE = "decision-tree-{topic}.html"  # one topic's troubleshooter in one file
-DATA_FORMAT = 3
+DATA_FORMAT = 4
 SCRIPT = "assets/kb-tree/tree.js"
 STYLES = "assets/kb-tree/tree.css"
 LOOKUP_SCRIPT = "assets/lookup/lookup.js"
@@ -212,13 +212,25 @@ def pack(data: dict[str, Any]) -> dict[str, Any]:
     return {**head, "format": DATA_FORMAT, "strings": list(table), "nodes": nodes}
 
 
-def pack_part(answers: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> dict[str, Any]:
-    """One topic's part of a version's data: its answers to the first question and its
-    nodes (answers point at indices in `nodes`), with a string table of its own."""
+def pack_part(answers: list[dict[str, Any]], nodes: list[dict[str, Any]]
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One topic's part of a version's data, with a string table of its own, in two
+    halves: what the first question needs (its answers to it, the strings they use and
+    how many nodes the part has) and the rest (its nodes, which answers point at by index,
+    and the strings only they use: the table goes on where the first half's stops)."""
     table: dict[str, int] = {}
     packed_answers = _packed(answers, table)
+    first = len(table)
     packed_nodes = _packed(nodes, table)
-    return {"strings": list(table), "answers": packed_answers, "nodes": packed_nodes}
+    strings = list(table)
+    return ({"strings": strings[:first], "answers": packed_answers, "n": len(nodes)},
+            {"strings": strings[first:], "nodes": packed_nodes})
+
+
+def joined_part(first: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:
+    """A part's two halves (`pack_part`) as one: its whole string table, answers, nodes."""
+    return {"strings": first["strings"] + rest["strings"], "answers": first["answers"],
+            "nodes": rest["nodes"]}
 
 
 def unpack(data: dict[str, Any]) -> dict[str, Any]:
@@ -245,6 +257,19 @@ def unpack(data: dict[str, Any]) -> dict[str, Any]:
     if answers:
         nodes[0]["a"] = answers + nodes[0]["a"]
     return {**head, "nodes": nodes}
+
+
+def opened(first: str, rest: str) -> dict[str, Any]:
+    """The two gzip-compressed, base64-encoded halves of a troubleshooter's data (see
+    `single_payload`) opened and joined: {"tree": the packed tree, each part whole (see
+    `joined_part`), "lookup": the lookup index or None}."""
+    head, tail = decompressed(first), decompressed(rest)
+    tree = head["tree"]
+    parts = tree.get("parts") or []
+    if len(parts) != len(tail["parts"]):
+        raise ValueError("the data's two halves do not hold the same parts")
+    tree["parts"] = [joined_part(a, b) for a, b in zip(parts, tail["parts"], strict=True)]
+    return {"tree": tree, "lookup": tail["lookup"]}
 
 
 def compressed(payload: Any) -> str:
@@ -289,8 +314,9 @@ _COMMA = _chunk(",")
 @dataclass(frozen=True)
 class TopicPiece:
     """One topic's share of a version's troubleshooter, kept between builds: its part of
-    the data (`part`: its answers to the first question and its nodes, packed, as JSON;
-    `chunk`: the same compressed, see `deflate_chunk`), or the line
+    the data in two halves (see `pack_part`; `part`: its answers to the first question,
+    packed, as JSON; `chunk`: the same compressed, see `deflate_chunk`; `rest`,
+    `rest_chunk`: its nodes, likewise), or the line
     telling why the version has no tree for it (`missing`); and its own one-file
     troubleshooter (`single`)."""
 
@@ -300,6 +326,8 @@ class TopicPiece:
     chunk: bytes = b""
     missing: str = ""
     single: bytes = b""
+    rest: str = ""  # the second half of its part (see `pack_part`), as JSON
+    rest_chunk: bytes = b""
 
 
 def _root_nodes(markup: Markup) -> list[dict[str, Any]]:
@@ -320,12 +348,13 @@ def data_text(head: dict[str, Any], markup: Markup) -> tuple[str, str]:
     return text[:-1] + ',"parts":[', "]}"
 
 
-def single_file(title: str, info: SiteInfo, payload: bytes, lookup: bool) -> str:
+def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup: bool) -> str:
     """The one-file troubleshooter: styles, script and data inline, a policy forbidding
     every request, so it works from file:// and copied alone to another machine.
 
-    The data (`payload`: the packed tree and, with `lookup`, the lookup index for the filter,
-    whose matcher comes too) is one gzip-compressed piece before the script."""
+    The data (`payload`, see `single_payload`: the packed tree and, with `lookup`, the
+    lookup index for the filter, whose matcher comes too) is two gzip-compressed pieces
+    before the script."""
     script = asset("tree.js")
     css = asset("tree.css")
     matcher = _read(ASSETS.parent / "lookup" / "lookup.js") if lookup else ""
@@ -343,37 +372,56 @@ def single_file(title: str, info: SiteInfo, payload: bytes, lookup: bool) -> str
         "version": html.escape(title),
         "footer": footer,
         "css": css,
-        "data": base64.b64encode(payload).decode("ascii"),
+        "data": base64.b64encode(payload[0]).decode("ascii"),
+        "rest": base64.b64encode(payload[1]).decode("ascii"),
         "lookup": f"<script>{matcher}</script>" if matcher else "",
         "script": script,
     })
 
 
-def data_script(payload: bytes) -> str:
-    """The site page's script of the version's data: the one file's payload (see
-    `single_payload`), base64-encoded as there, in a string tree.js opens."""
-    return f'window.kbTreePacked = "{base64.b64encode(payload).decode("ascii")}";\n'
+DATA_SCRIPT_LINES = ('window.kbTreePacked = "', 'window.kbTreeRest = "')
+
+
+def data_script(payload: tuple[bytes, bytes]) -> str:
+    """The site page's script of the version's data: the one file's two pieces (see
+    `single_payload`), base64-encoded as there, in strings tree.js opens."""
+    return "".join(f'{line}{base64.b64encode(piece).decode("ascii")}";\n'
+                   for line, piece in zip(DATA_SCRIPT_LINES, payload, strict=True))
 
 
 def page_payload(script: str) -> Any:
-    """`data_script` read back: the payload, {"tree": packed data, "lookup": index}."""
-    prefix, suffix = 'window.kbTreePacked = "', '";\n'
-    if not (script.startswith(prefix) and script.endswith(suffix)):
+    """`data_script` read back: the payload joined (see `opened`), {"tree": packed data,
+    "lookup": index}."""
+    lines = script.split("\n")
+    if len(lines) != 3 or lines[2] or not all(
+            line.startswith(start) and line.endswith('";')
+            for line, start in zip(lines, DATA_SCRIPT_LINES, strict=False)):
         raise ValueError("not a troubleshooter data script")
-    return decompressed(script[len(prefix):-len(suffix)])
+    first, rest = (line[len(start):-2] for line, start in zip(lines, DATA_SCRIPT_LINES,
+                                                               strict=False))
+    return opened(first, rest)
 
 
 def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
-                   lookup_index: str) -> bytes:
-    """The gzip-compressed payload of a one-file troubleshooter: {"tree": the data (`before`,
-    the parts' chunks, `after`), "lookup": the index or null}."""
+                   lookup_index: str, rests: list[tuple[bytes, bytes]]
+                   ) -> tuple[bytes, bytes]:
+    """The payload of a one-file troubleshooter, in two gzip-compressed pieces: first
+    {"tree": the data (`before`, the first halves of the parts, `after`)}, what the first
+    question needs; then {"parts": the parts' second halves (`rests`), "lookup": the index
+    or null}, opened after the first question shows."""
     chunks = [_chunk('{"tree":' + before)]
     for number, part in enumerate(parts):
         if number:
             chunks.append(_COMMA)
         chunks.append(part)
-    chunks.append(_chunk(after + ',"lookup":' + (lookup_index or "null") + "}"))
-    return gzip_chunks(chunks)
+    chunks.append(_chunk(after + "}"))
+    tail = [_chunk('{"parts":[')]
+    for number, rest in enumerate(rests):
+        if number:
+            tail.append(_COMMA)
+        tail.append(rest)
+    tail.append(_chunk('],"lookup":' + (lookup_index or "null") + "}"))
+    return gzip_chunks(chunks), gzip_chunks(tail)
 
 
 def _topic_links(topics: list[tuple[str, str]]) -> list[str]:
@@ -525,17 +573,19 @@ def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topi
     markup = version_markup(project, catalogue, moniker, info.directory_urls, topic.id)
     order = _part_order(part)
     index = {node_id: i for i, node_id in enumerate(order)}
-    text = compact_json(pack_part(_answers(part.choices, index),
-                                 [_record(part.nodes[node_id], index, markup)
-                                  for node_id in order]))
-    chunk = _chunk(text)
+    first, rest = pack_part(_answers(part.choices, index),
+                            [_record(part.nodes[node_id], index, markup) for node_id in order])
+    text, rest_text = compact_json(first), compact_json(rest)
+    chunk, rest_chunk = _chunk(text), _chunk(rest_text)
     resolved = view or resolve_topic(topic, moniker)
     lookup = index_json(build_index(_alone(catalogue, topic),
                                     dataclasses.replace(catalogue, topics=(resolved,)),
                                     moniker, info.new_entry))
     before, after = data_text(_head(info, moniker, version, False, []), markup)
-    single = single_file(version, info, single_payload(before, [chunk], after, lookup), True)
-    return TopicPiece(topic.id, name, text, chunk[1], "", single.encode("utf-8"))
+    single = single_file(version, info,
+                         single_payload(before, [chunk], after, lookup, [rest_chunk]), True)
+    return TopicPiece(topic.id, name, text, chunk[1], "", single.encode("utf-8"), rest_text,
+                      rest_chunk[1])
 
 
 def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
@@ -550,7 +600,8 @@ def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: s
     before, after = data_text(head, markup)
     lookup = index_json(build_index(catalogue, view, moniker, info.new_entry))
     payload = single_payload(before, [(p.part.encode("utf-8"), p.chunk) for p in parts],
-                             after, lookup)
+                             after, lookup, [(p.rest.encode("utf-8"), p.rest_chunk)
+                                             for p in parts])
     files = {TOPIC_FILE.format(topic=p.topic): p.single for p in parts}
     files.update({
         PAGE: page_markdown(version, info, [(p.topic, p.name) for p in parts])

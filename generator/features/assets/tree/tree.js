@@ -2,10 +2,14 @@
  *
  * Input: the version's tree, written by `kb build` in one packed format (the first question,
  * then each topic's part with every distinct string of it once, in a table its nodes point
- * into), gzip-compressed and base64-encoded with the lookup index for the filter: in a
- * one-file troubleshooter in #kb-tree-packed, on the site page as window.kbTreePacked (the
- * same bytes, from decision-tree.data.js); opened with the browser's DecompressionStream
- * or, where there is none, the small inflater below; output: the
+ * into), gzip-compressed and base64-encoded in two pieces: what the first question needs
+ * (the head, each part's answers to it and their strings), then the rest (each part's nodes
+ * and the strings only they use, and the lookup index for the filter). In a one-file
+ * troubleshooter they are #kb-tree-packed and #kb-tree-rest, on the site page
+ * window.kbTreePacked and window.kbTreeRest (the same bytes, from decision-tree.data.js);
+ * opened with the browser's DecompressionStream or, where there is none, the small
+ * inflater below. The first question shows once the first piece is open; an answer given
+ * before the rest is open takes effect when it is. Output: the
  * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
  * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
  * Nothing from the fragment is ever inserted into the page: its keys are only compared
@@ -17,11 +21,14 @@
   var app = document.getElementById("kb-tree");
   var packedData = document.getElementById("kb-tree-packed");
   var packedText = packedData ? packedData.textContent : window.kbTreePacked;
-  if (!app || typeof packedText !== "string") {
+  var restData = document.getElementById("kb-tree-rest");
+  var restText = restData ? restData.textContent : window.kbTreeRest;
+  if (!app || typeof packedText !== "string" || typeof restText !== "string") {
     return;
   }
   var data = null;
-  var complete = false; // the data is open (it is opened first, asynchronously)
+  var complete = false; // the whole data is open (both pieces, asynchronously)
+  var waiting = null; // the key of an answer given before it is (the last one given)
   var base = app.getAttribute("data-base") || "";
   var NONE_KEY = "_none";
 
@@ -164,8 +171,9 @@
       for (var i = 0; i < mine.length; i++) {
         answers.push(mine[i]);
       }
-      parts.push({ offset: count, nodes: part.nodes, strings: part.strings, done: [] });
-      count += part.nodes.length;
+      // The nodes and the rest of the table come with the second piece (`openRest`).
+      parts.push({ offset: count, nodes: null, strings: part.strings, done: [] });
+      count += part.n;
     });
     if (answers.length) {
       head[0].a = answers.concat(head[0].a);
@@ -426,6 +434,7 @@
     var filter = document.getElementById("kb-filter");
     var typed = filter ? filter.value : "";
     if (!load()) {
+      waiting = key;
       return;
     }
     var n = nodeAt(pos);
@@ -581,7 +590,9 @@
   var matcher; // undefined until first needed; null when the page has none
   var LOOKUP_LIMIT = 20;
   function lookupEntries(query) {
-    if (matcher === undefined) {
+    if (matcher === undefined && (complete || window.KB_LOOKUP_INDEX)) {
+      // (until the data's second piece is open, the one-file troubleshooter has no index
+      // yet: the substring filter works alone meanwhile)
       matcher = null;
       var index = window.KB_LOOKUP_INDEX;
       var inline = document.getElementById("kb-lookup-index");
@@ -1219,21 +1230,78 @@
     }
   }
 
-  function begin(packed) {
-    data = unpack(packed);
+  // The second piece of the data: each part's nodes and the rest of its strings, and the
+  // lookup index. Then an answer given meanwhile takes effect, and the page catches up
+  // with its address.
+  function openRest(rest) {
+    if (rest.parts.length !== data.parts.length) {
+      throw new Error("the data's pieces do not match");
+    }
+    rest.parts.forEach(function (part, i) {
+      data.parts[i].strings = data.parts[i].strings.concat(part.strings);
+      data.parts[i].nodes = part.nodes;
+    });
+    if (rest.lookup && !window.KB_LOOKUP_INDEX) {
+      window.KB_LOOKUP_INDEX = rest.lookup;
+    }
     complete = true;
-    start();
+    app.setAttribute("data-open", "");
   }
 
-  openPacked(packedText).then(function (payload) {
-    if (payload.lookup && !window.KB_LOOKUP_INDEX) {
-      window.KB_LOOKUP_INDEX = payload.lookup;
-    }
-    begin(payload.tree);
-  }, function () {
+  function failed() {
     app.textContent = "";
     app.appendChild(el("p", "kb-notice", "This browser could not open the troubleshooter's " +
       "data. Open this " + (packedData ? "file" : "page") + " in a current browser" +
       (packedData ? ", or use the knowledge base's site." : ".")));
-  });
+  }
+
+  // `fn` once the page has drawn a frame (or after a tenth of a second, whichever comes
+  // first: a page in a background tab draws none).
+  function afterPaint(fn) {
+    var done = false;
+    function go() {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    }
+    if (window.requestAnimationFrame && !document.hidden) {
+      requestAnimationFrame(function () { setTimeout(go, 0); });
+    }
+    setTimeout(go, 100);
+  }
+
+  openPacked(packedText).then(function (payload) {
+    data = unpack(payload.tree);
+    // An address with answers in it waits for the whole data; else the first question
+    // shows now, and the rest is opened once it is drawn (parsing it holds the page).
+    var deep = location.hash.indexOf("#/") === 0;
+    if (!deep) {
+      start();
+    }
+    return new Promise(function (resolve) {
+      if (deep) {
+        resolve();
+      } else {
+        afterPaint(resolve);
+      }
+    }).then(function () {
+      return openPacked(restText);
+    }).then(function (rest) {
+      openRest(rest);
+      if (deep) {
+        start();
+        return;
+      }
+      if (waiting !== null) {
+        answer(waiting);
+        waiting = null;
+      }
+      fromLocation();
+      var filter = document.getElementById("kb-filter");
+      if (filter && filter.value) {
+        filter.dispatchEvent(new Event("input"));
+      }
+    });
+  }).catch(failed);
 })();
