@@ -506,6 +506,25 @@ def test_the_first_question_shows_before_the_rest_and_an_early_answer_waits_for_
     assert page.errors == []
 
 
+def test_the_filter_runs_again_once_the_lookup_index_is_open(
+        page: Any, demo_file: str) -> None:
+    """A misspelt message needs the lookup index (the matcher's nearest message): filtered
+    before the index is open, it matches once it is."""
+    from playwright.sync_api import expect
+
+    query, expected = "Service web faild to start", ["service-down"]
+    page.add_init_script(HOLD_THE_REST)
+    page.goto(demo_file)
+    page.locator("#kb-tree[data-ready]").wait_for()
+    page.locator("#kb-filter").fill(query)
+    visible = page.locator(".kb-answer:visible")
+    assert visible.evaluate_all("buttons => buttons.map(b => b.dataset.key)") == ["_none"]
+    page.evaluate("window.kbReleaseRest()")
+    expect(visible).to_have_count(len(expected) + 1)
+    assert visible.evaluate_all("buttons => buttons.map(b => b.dataset.key)") == [
+        *expected, "_none"]
+
+
 def test_an_address_with_answers_waits_for_the_whole_data(page: Any, demo_file: str) -> None:
     """A shared link's answers need the nodes: the page shows them once the rest is open."""
     open_tree(page, demo_file)
