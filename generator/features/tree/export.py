@@ -392,14 +392,11 @@ def data_script(payload: tuple[bytes, bytes]) -> str:
 def page_payload(script: str) -> Any:
     """`data_script` read back: the payload joined (see `opened`), {"tree": packed data,
     "lookup": index}."""
-    lines = script.split("\n")
-    if len(lines) != 3 or lines[2] or not all(
-            line.startswith(start) and line.endswith('";')
-            for line, start in zip(lines, DATA_SCRIPT_LINES, strict=False)):
+    found = re.fullmatch("".join(re.escape(line) + '([A-Za-z0-9+/=]*)";\n'
+                                 for line in DATA_SCRIPT_LINES), script)
+    if found is None:
         raise ValueError("not a troubleshooter data script")
-    first, rest = (line[len(start):-2] for line, start in zip(lines, DATA_SCRIPT_LINES,
-                                                               strict=False))
-    return opened(first, rest)
+    return opened(*found.groups())
 
 
 def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
@@ -409,19 +406,19 @@ def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
     {"tree": the data (`before`, the first halves of the parts, `after`)}, what the first
     question needs; then {"parts": the parts' second halves (`rests`), "lookup": the index
     or null}, opened after the first question shows."""
-    chunks = [_chunk('{"tree":' + before)]
-    for number, part in enumerate(parts):
+    return (_gzip_list('{"tree":' + before, parts, after + "}"),
+            _gzip_list('{"parts":[', rests, '],"lookup":' + (lookup_index or "null") + "}"))
+
+
+def _gzip_list(opening: str, items: list[tuple[bytes, bytes]], closing: str) -> bytes:
+    """One gzip member: `opening`, the items' chunks separated by commas, `closing`."""
+    chunks = [_chunk(opening)]
+    for number, item in enumerate(items):
         if number:
             chunks.append(_COMMA)
-        chunks.append(part)
-    chunks.append(_chunk(after + "}"))
-    tail = [_chunk('{"parts":[')]
-    for number, rest in enumerate(rests):
-        if number:
-            tail.append(_COMMA)
-        tail.append(rest)
-    tail.append(_chunk('],"lookup":' + (lookup_index or "null") + "}"))
-    return gzip_chunks(chunks), gzip_chunks(tail)
+        chunks.append(item)
+    chunks.append(_chunk(closing))
+    return gzip_chunks(chunks)
 
 
 def _topic_links(topics: list[tuple[str, str]]) -> list[str]:
