@@ -165,7 +165,8 @@ def baseline(project: Project) -> dict[str, float]:
 def artefacts(version: Path) -> dict[str, int]:
     """Bytes of what readers may download from one version."""
     sizes: dict[str, int] = {}
-    for name in ("decision-tree.html", "decision-tree.data.js", "lookup.json",
+    for name in ("decision-tree.html", "decision-tree.data.js", "decision-tree.rest.js",
+                 "lookup.json",
                  "assets/lookup/lookup-index.js", "search/search_index.json"):
         path = version / name
         sizes[name] = path.stat().st_size if path.is_file() else 0
@@ -215,6 +216,15 @@ def first_question(page: Any, url: str, _query: str) -> float:
     loaded = time.perf_counter()
     page.locator("#kb-tree[data-ready] .kb-answer").first.wait_for(timeout=60_000)
     return loaded
+
+
+BYTES_BEFORE_MARK = """(() => {
+  const mark = performance.getEntriesByName('kb-tree-ready')[0];
+  const nav = performance.getEntriesByType('navigation')[0];
+  return performance.getEntriesByType('resource')
+    .filter((r) => mark && r.startTime < mark.startTime)
+    .reduce((sum, r) => sum + r.encodedBodySize, nav ? nav.encodedBodySize : 0);
+})()"""
 
 
 def browser_figures(site: Path, moniker: str, query: str, code: str,
@@ -271,6 +281,11 @@ def browser_figures(site: Path, moniker: str, query: str, code: str,
                         out[name]["in_page_ms"] = round(page.evaluate(
                             "(performance.getEntriesByName('kb-tree-ready')[0]"
                             " || {startTime: -1}).startTime"))
+                        # What the question waited for: the bodies of the page and of
+                        # what it asked for before the mark (a request made after it,
+                        # e.g. the data's second piece, may have arrived by the time
+                        # Playwright saw the question, and counts in "bytes").
+                        out[name]["bytes_before_mark"] = page.evaluate(BYTES_BEFORE_MARK)
                 except Exception as err:  # a reader's path that does not work: say so
                     out[name] = {"error": str(err).splitlines()[0]}
                 context.close()
@@ -443,6 +458,11 @@ def report(r: dict[str, Any]) -> None:
             if "in_page_ms" in figure:
                 print(_row("  drawn, by the page's own mark", f"{figure['in_page_ms']} ms",
                            "from the navigation's start", "", None))
+            if "bytes_before_mark" in figure:
+                print(_row("  bytes asked for before it",
+                           f"{figure['bytes_before_mark'] / 1024:.0f} KB",
+                           "the page and its requests", "< 1 MB",
+                           figure["bytes_before_mark"] < MB))
         sizes = v["artefacts"]
         whole = max(s["decision-tree.html"] for s in sizes.values())
         topic = max(s["decision-tree-<topic>.html (largest)"] for s in sizes.values())

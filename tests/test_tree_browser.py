@@ -554,8 +554,9 @@ def test_opens_its_data_without_decompression_stream(page: Any, demo_file: str) 
 
 def test_the_page_opens_the_files_data_and_filters_without_decompression_stream(
         page: Any, engine_url: str) -> None:
-    """The site page loads the single file's data (the tree and the lookup index, one
-    compressed script) and opens it with the same inflater; no index comes from elsewhere."""
+    """The site page loads the single file's data (the tree and the lookup index, in the
+    scripts of its two compressed pieces) and opens it with the same inflater; no index
+    comes from elsewhere."""
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.add_init_script("delete window.DecompressionStream;")
@@ -563,12 +564,45 @@ def test_the_page_opens_the_files_data_and_filters_without_decompression_stream(
     assert page.evaluate("typeof DecompressionStream") == "undefined"
     assert heading(page) == "Which message do you see?"
     data = [url for url in requested if "decision-tree" in url or "lookup-index" in url]
-    assert data == [engine_url + "azure-devops/decision-tree.data.js"]
+    assert data == [engine_url + "azure-devops/decision-tree.data.js",
+                    engine_url + "azure-devops/decision-tree.rest.js"]
     # The lookup index in the data finds what the substring filter alone cannot.
     page.locator("#kb-filter").fill(MISSPELT)
     assert page.locator(".kb-answer:visible").evaluate_all(
         "buttons => buttons.map(b => b.dataset.key)") == ["privileges", "_none"]
     assert page.errors == []
+
+
+def test_the_page_asks_for_the_rest_of_its_data_once_the_first_question_shows(
+        page: Any, engine: str, engine_url: str) -> None:
+    """On the site page a reader waits for the first piece's bytes alone: the second
+    piece's script is requested once the first question is drawn, and an answer given
+    before it arrives takes effect when it is open."""
+    held: list[Any] = []
+    page.route("**/decision-tree.rest.js", lambda route: held.append(route))
+    page.goto(engine_url + "azure-devops/troubleshooter/")
+    page.locator("#kb-tree[data-ready]").wait_for()
+    page.wait_for_timeout(300)  # a frame is drawn: the rest is asked for, and held here
+    assert len(held) == 1
+    assert page.locator("#kb-tree[data-open]").count() == 0
+    assert heading(page) == "Which message do you see?"
+    choose(page, PRIVILEGES)
+    assert heading(page) == "Which message do you see?"
+    held[0].continue_()
+    page.locator("#kb-tree[data-open]").wait_for()
+    assert heading(page) != "Which message do you see?"
+    assert page.evaluate("window.KB_LOOKUP_INDEX.moniker") == "azure-devops"
+    assert page_errors(engine, page.errors) == []
+
+
+def test_the_page_says_so_when_the_rest_of_its_data_does_not_load(
+        page: Any, engine_url: str) -> None:
+    page.route("**/decision-tree.rest.js", lambda route: route.abort())
+    page.goto(engine_url + "azure-devops/troubleshooter/")
+    notice = page.locator("#kb-tree .kb-notice")
+    notice.wait_for()
+    assert "could not be loaded. Reload this page" in notice.inner_text()
+    assert page.locator("#kb-tree[data-open]").count() == 0
 
 
 def test_the_filter_takes_a_message_not_a_log(page: Any, demo_file: str) -> None:

@@ -18,6 +18,7 @@ from generator.core.project import Project, site_settings
 from generator.features.lookup.match import INDEX_FORMAT
 from generator.features.tree.export import (
     DATA_SCRIPT,
+    REST_SCRIPT,
     TOPIC_FILE,
     contribute,
     opened,
@@ -60,8 +61,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 
 def site_data(files: dict[str, bytes]) -> dict:
-    """The version's tree data as the site page reads it (decision-tree.data.js), unpacked."""
-    return unpack(page_payload(files[DATA_SCRIPT].decode())["tree"])
+    """The version's tree data as the site page reads it (its two scripts), unpacked."""
+    return unpack(page_payload(*scripts(files))["tree"])
+
+
+def scripts(files: dict[str, bytes]) -> tuple[str, str]:
+    """The site page's scripts of the data: the one it links, the one tree.js loads."""
+    return files[DATA_SCRIPT].decode(), files[REST_SCRIPT].decode()
 
 
 def single_payload(text: str) -> dict:
@@ -87,11 +93,11 @@ def test_single_file_fits_the_budget_in_every_version(
 
 def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) -> None:
     for moniker, files in shipped.items():
-        # One data file per version: no JSON copy beside the page's script.
-        assert [n for n in files if n.startswith("decision-tree") and
-                not n.endswith(".html")] == [DATA_SCRIPT], moniker
-        script = files[DATA_SCRIPT].decode()
-        packed = page_payload(script)["tree"]
+        # The data once per version: its two pieces' scripts, no JSON copy beside them.
+        assert sorted(n for n in files if n.startswith("decision-tree") and
+                      not n.endswith(".html")) == sorted([DATA_SCRIPT, REST_SCRIPT]), moniker
+        first_script, rest_script = scripts(files)
+        packed = page_payload(first_script, rest_script)["tree"]
         # Every distinct string of a part once; one part per topic in the version.
         for table in [packed["strings"], *(part["strings"] for part in packed["parts"])]:
             assert len(table) == len(set(table)), moniker
@@ -101,9 +107,13 @@ def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) ->
         # version's lookup index (the message filter's), compressed.
         tree = HTMLParser(files["decision-tree.html"].decode())
         carried = [tree.css_first(f"script#kb-tree-{name}").text() for name in ("packed", "rest")]
-        assert script == (f'window.kbTreePacked = "{carried[0]}";\n'
-                          f'window.kbTreeRest = "{carried[1]}";\n'), moniker
-        assert page_payload(script)["lookup"]["moniker"] == moniker
+        assert (first_script, rest_script) == (f'window.kbTreePacked = "{carried[0]}";\n',
+                                               f'window.kbTreeRest = "{carried[1]}";\n'), moniker
+        assert page_payload(first_script, rest_script)["lookup"]["moniker"] == moniker
+        # The page links the first piece's script and names the second's for tree.js.
+        page = files["troubleshooter.md"].decode()
+        assert f"  - {DATA_SCRIPT}\n" in page and REST_SCRIPT not in page.split("---")[1]
+        assert f'data-rest="{REST_SCRIPT}"' in page
         assert unpack(pack(site_data(files))) == site_data(files)
         # The first piece holds what the first question needs: no part's nodes, no index.
         first, rest = (json.loads(gzip.decompress(base64.b64decode(c))) for c in carried)
@@ -176,9 +186,9 @@ def test_data_is_safe_inside_a_script_element(demo: dict[str, bytes]) -> None:
         start = text.index(f'<script type="application/gzip+base64" id="kb-tree-{name}">')
         body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
         assert re.fullmatch(r"[A-Za-z0-9+/=]+", body)
-    script = demo[DATA_SCRIPT].decode()
-    assert re.fullmatch(r'window\.kbTreePacked = "[A-Za-z0-9+/=]+";\n'
-                        r'window\.kbTreeRest = "[A-Za-z0-9+/=]+";\n', script)
+    first_script, rest_script = scripts(demo)
+    assert re.fullmatch(r'window\.kbTreePacked = "[A-Za-z0-9+/=]+";\n', first_script)
+    assert re.fullmatch(r'window\.kbTreeRest = "[A-Za-z0-9+/=]+";\n', rest_script)
     data = site_data(demo)
     labels = [more for a in data["nodes"][0]["a"] for more in a.get("m", [])]
     assert labels == ["Exit code 3 </script><b>not bold</b>"]
@@ -211,7 +221,8 @@ def test_page_uses_the_shared_assets_and_links_the_single_file(demo: dict[str, b
     page = demo["troubleshooter.md"].decode()
     assert page.startswith('---\ntitle: "Troubleshooter"\n')
     assert "[open the troubleshooter as one file](decision-tree.html)" in page
-    assert '<div id="kb-tree" class="kb-tree" data-base="../" data-search-exclude>' in page
+    assert ('<div id="kb-tree" class="kb-tree" data-base="../" '
+            'data-rest="decision-tree.rest.js" data-search-exclude>') in page
     # Styles and scripts are named in the front matter (paths from the version's root), and
     # the theme links them from the page's address, whatever the engine.
     assert "\nkb_styles:\n  - assets/kb-tree/tree.css\nkb_scripts:\n" \

@@ -36,8 +36,8 @@ def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -
     checked = 0
     linked = 0
     for version_dir in versions(shipped_site):
-        script = (version_dir / "decision-tree.data.js").read_text()
-        data = unpack(page_payload(script)["tree"])
+        data = unpack(page_payload((version_dir / "decision-tree.data.js").read_text(),
+                                   (version_dir / "decision-tree.rest.js").read_text())["tree"])
         hrefs = []
         for node in data["nodes"]:
             hrefs += [node["href"]] if "href" in node else []

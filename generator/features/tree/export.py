@@ -2,12 +2,13 @@
 
 Input: a DecisionTree (see `derive`), the version's Markup and the site settings;
 output: the data the browser walks, made once per version in one format, `troubleshooter.md`
-(a page of the version, which loads the data from `decision-tree.data.js`),
+(a page of the version, which loads the data's first piece from `decision-tree.data.js`
+and, once the first question shows, the rest from `decision-tree.rest.js`),
 `decision-tree.html` (the whole version in one file: everything inline, no request at all)
 and one such file per topic (`decision-tree-<topic>.html`). The data is packed (every
 distinct string once, in a table the nodes point into), joined by the lookup index of its
 errors (for the message filter), and gzip-compressed: the browser's DecompressionStream
-opens it, or a small inflater where there is none. The page's script and the version's one
+opens it, or a small inflater where there is none. The page's scripts and the version's one
 file carry the same bytes. Pure: the build writes them.
 """
 
@@ -57,7 +58,8 @@ from .markup import Markup, cause_plans, page_url, plain
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "tree"
 PAGE = "troubleshooter.md"
 SINGLE_FILE = "decision-tree.html"
-DATA_SCRIPT = "decision-tree.data.js"  # the version's payload, for the page's <script src>
+DATA_SCRIPT = "decision-tree.data.js"  # the payload's first piece, the page's <script src>
+REST_SCRIPT = "decision-tree.rest.js"  # its second piece, which tree.js loads on the page
 TOPIC_FILE = "decision-tree-{topic}.html"  # one topic's troubleshooter in one file
 DATA_FORMAT = 4
 SCRIPT = "assets/kb-tree/tree.js"
@@ -382,21 +384,26 @@ def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup
 DATA_SCRIPT_LINES = ('window.kbTreePacked = "', 'window.kbTreeRest = "')
 
 
-def data_script(payload: tuple[bytes, bytes]) -> str:
-    """The site page's script of the version's data: the one file's two pieces (see
-    `single_payload`), base64-encoded as there, in strings tree.js opens."""
-    return "".join(f'{line}{base64.b64encode(piece).decode("ascii")}";\n'
+def data_scripts(payload: tuple[bytes, bytes]) -> tuple[str, str]:
+    """The site page's scripts of the version's data (DATA_SCRIPT, then REST_SCRIPT): the
+    one file's two pieces (see `single_payload`), base64-encoded as there, in strings
+    tree.js opens. The page loads the first; tree.js asks for the second once the first
+    question is drawn, so a reader waits for the first piece's bytes alone."""
+    first, rest = (f'{line}{base64.b64encode(piece).decode("ascii")}";\n'
                    for line, piece in zip(DATA_SCRIPT_LINES, payload, strict=True))
+    return first, rest
 
 
-def page_payload(script: str) -> Any:
-    """`data_script` read back: the payload joined (see `opened`), {"tree": packed data,
+def page_payload(first: str, rest: str) -> Any:
+    """`data_scripts` read back: the payload joined (see `opened`), {"tree": packed data,
     "lookup": index}."""
-    found = re.fullmatch("".join(re.escape(line) + '([A-Za-z0-9+/=]*)";\n'
-                                 for line in DATA_SCRIPT_LINES), script)
-    if found is None:
-        raise ValueError("not a troubleshooter data script")
-    return opened(*found.groups())
+    pieces = []
+    for line, script in zip(DATA_SCRIPT_LINES, (first, rest), strict=True):
+        found = re.fullmatch(re.escape(line) + '([A-Za-z0-9+/=]*)";\n', script)
+        if found is None:
+            raise ValueError(f"not a troubleshooter data script: {script[:40]!r}")
+        pieces.append(found.group(1))
+    return opened(*pieces)
 
 
 def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
@@ -441,8 +448,9 @@ def page_markdown(version: str, info: SiteInfo,
     """The site page of the troubleshooter of `version` (its title): an introduction, then
     the same script and styles as the single file.
 
-    The data comes in a script file of its own, so the page stays small for MkDocs;
-    `topics` (id, name) lists the per-topic single files."""
+    The data comes in script files of its own, so the page stays small for MkDocs: the
+    first piece's is linked, the rest's (`data-rest`) is loaded by tree.js once the first
+    question is drawn; `topics` (id, name) lists the per-topic single files."""
     topics = topics or []
     back = "../" if info.directory_urls else ""
     title = "Find the fix for your error"
@@ -454,9 +462,9 @@ def page_markdown(version: str, info: SiteInfo,
         "hide:",
         "  - toc",
         # Linked by overrides/main.html from the page's address, whatever the engine; the
-        # data carries the version's lookup index, which the lookup page's matcher reads
-        # for the message filter; the site's versions and the index loader serve "found in
-        # other versions".
+        # data (its second piece, which tree.js loads) carries the version's lookup index,
+        # which the lookup page's matcher reads for the message filter; the site's
+        # versions and the index loader serve "found in other versions".
         "kb_styles:",
         f"  - {STYLES}",
         "kb_scripts:",
@@ -474,7 +482,8 @@ def page_markdown(version: str, info: SiteInfo,
         "it: it works without this site and without a network.",
         "",
         *_topic_links(topics),
-        f'<div id="kb-tree" class="kb-tree" data-base="{back}" data-search-exclude>',
+        f'<div id="kb-tree" class="kb-tree" data-base="{back}" data-rest="{REST_SCRIPT}" '
+        "data-search-exclude>",
         "<noscript><p>This troubleshooter needs JavaScript. Without it, browse the topics "
         "in the navigation.</p></noscript>",
         "</div>",
@@ -599,12 +608,14 @@ def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: s
     payload = single_payload(before, [(p.part.encode("utf-8"), p.chunk) for p in parts],
                              after, lookup, [(p.rest.encode("utf-8"), p.rest_chunk)
                                              for p in parts])
+    first_script, rest_script = data_scripts(payload)
     files = {TOPIC_FILE.format(topic=p.topic): p.single for p in parts}
     files.update({
         PAGE: page_markdown(version, info, [(p.topic, p.name) for p in parts])
         .encode("utf-8"),
         SINGLE_FILE: single_file(version, info, payload, True).encode("utf-8"),
-        DATA_SCRIPT: data_script(payload).encode("ascii"),
+        DATA_SCRIPT: first_script.encode("ascii"),
+        REST_SCRIPT: rest_script.encode("ascii"),
         SCRIPT: asset("tree.js").encode("utf-8"),
         STYLES: asset("tree.css").encode("utf-8"),
     })

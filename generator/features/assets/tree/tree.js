@@ -6,14 +6,17 @@
  * (the head, each part's answers to it and their strings), then the rest (each part's nodes
  * and the strings only they use, and the lookup index for the filter). In a one-file
  * troubleshooter they are #kb-tree-packed and #kb-tree-rest, on the site page
- * window.kbTreePacked and window.kbTreeRest (the same bytes, from decision-tree.data.js);
- * opened with the browser's DecompressionStream or, where there is none, the small
- * inflater below. The first question shows once the first piece is open; an answer given
- * before the rest is open takes effect when it is. Output: the
+ * window.kbTreePacked and window.kbTreeRest (the same bytes, from decision-tree.data.js,
+ * which the page links, and from the script #kb-tree's data-rest names, which is loaded
+ * here once the first question is drawn); opened with the browser's DecompressionStream
+ * or, where there is none, the small inflater below. The first question shows once the
+ * first piece is open; an answer given before the rest is open takes effect when it is.
+ * Output: the
  * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
  * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
  * Nothing from the fragment is ever inserted into the page: its keys are only compared
- * with the keys of the data. No request, no cookie, no storage.
+ * with the keys of the data. No request but the site page's for the data's second piece;
+ * no cookie, no storage.
  */
 (function () {
   "use strict";
@@ -23,10 +26,11 @@
   var packedText = packedData ? packedData.textContent : window.kbTreePacked;
   var restData = document.getElementById("kb-tree-rest");
   var restText = restData ? restData.textContent : window.kbTreeRest;
-  if (!app || typeof packedText !== "string" || typeof restText !== "string") {
+  if (!app || typeof packedText !== "string") {
     return;
   }
   var data = null;
+  var unreachable = false; // the site page could not load the data's second piece
   var complete = false; // the whole data is open (both pieces, asynchronously)
   var waiting = null; // the key of an answer given before it is (the last one given)
   var base = app.getAttribute("data-base") || "";
@@ -1250,9 +1254,42 @@
 
   function failed() {
     app.textContent = "";
-    app.appendChild(el("p", "kb-notice", "This browser could not open the troubleshooter's " +
+    app.appendChild(el("p", "kb-notice", unreachable ?
+      "The rest of the troubleshooter's data could not be loaded. Reload this page, or " +
+      "open the troubleshooter as one file." :
+      "This browser could not open the troubleshooter's " +
       "data. Open this " + (packedData ? "file" : "page") + " in a current browser" +
       (packedData ? ", or use the knowledge base's site." : ".")));
+  }
+
+  // The data's second piece, as text: in the one file, or on the site page from the
+  // script #kb-tree's data-rest names (relative to data-base), loaded when asked for.
+  function restPiece() {
+    if (typeof restText === "string") {
+      return Promise.resolve(restText);
+    }
+    var name = app.getAttribute("data-rest");
+    return new Promise(function (resolve, reject) {
+      if (!name) {
+        reject(new Error("the data's second piece is missing"));
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = base + name;
+      script.onload = function () {
+        if (typeof window.kbTreeRest === "string") {
+          restText = window.kbTreeRest;
+          resolve(restText);
+        } else {
+          reject(new Error("the data's second piece is missing"));
+        }
+      };
+      script.onerror = function () {
+        unreachable = true;
+        reject(new Error("the data's second piece did not load"));
+      };
+      document.head.appendChild(script);
+    });
   }
 
   // `fn` once the page has drawn a frame (or after a tenth of a second, whichever comes
@@ -1274,7 +1311,8 @@
   openPacked(packedText).then(function (payload) {
     data = unpack(payload.tree);
     // An address with answers in it waits for the whole data; else the first question
-    // shows now, and the rest is opened once it is drawn (parsing it holds the page).
+    // shows now, and the rest is loaded and opened once it is drawn (parsing it holds the
+    // page, and a reader waits for the first piece's bytes alone).
     var deep = location.hash.indexOf("#/") === 0;
     if (!deep) {
       start();
@@ -1285,9 +1323,7 @@
       } else {
         afterPaint(resolve);
       }
-    }).then(function () {
-      return openPacked(restText);
-    }).then(function (rest) {
+    }).then(restPiece).then(openPacked).then(function (rest) {
       openRest(rest);
       if (deep) {
         start();
