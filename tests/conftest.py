@@ -257,6 +257,11 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 class _Server(ThreadingHTTPServer):
+    # A browser opens several connections at once, and a busy machine accepts them late:
+    # past the listen queue (5 by default), a connection waits for the client's retries
+    # (1 s, then 3 s, 7 s, ...), long enough to time a test out.
+    request_queue_size = 128
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser that leaves a page drops the requests still open: not an error."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
