@@ -4,9 +4,12 @@ snapshot of the shipped knowledge base, whose seed errors the walks follow; the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -21,7 +24,7 @@ from generator.features.lookup.match import Matcher
 from generator.features.tree.derive import derive
 from generator.features.tree.export import opened
 from generator.features.tree.walk import filter_messages
-from tests.conftest import FIXTURES, ROOT, page_errors
+from tests.conftest import FIXTURES, ROOT, page_errors, serve_with
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import FILTER_VECTORS, catalogue_of
 from tests.test_tree_export import tree_files
@@ -539,6 +542,40 @@ def test_an_address_with_answers_waits_for_the_whole_data(page: Any, demo_file: 
     page.locator("#kb-tree[data-ready]").wait_for()
     assert heading(page) != first
     assert page.evaluate("decodeURIComponent(location.hash)") == f"#/{key}"
+    assert page.errors == []
+
+
+def test_the_one_file_shows_its_first_question_before_the_rest_of_it_arrives(
+        page: Any, demo_file: str) -> None:
+    """Served over a slow link, the one file's first question shows from the bytes before
+    the data's second piece; the rest opens once the file is whole."""
+    text = Path(urlsplit(demo_file).path).read_bytes()
+    cut = text.index(b'<script type="application/gzip+base64" id="kb-tree-rest">')
+    release = threading.Event()
+
+    class Held(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(text)))
+            self.end_headers()
+            self.wfile.write(text[:cut])
+            self.wfile.flush()
+            release.wait(30)
+            self.wfile.write(text[cut:])
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    with contextlib.contextmanager(serve_with)(Held) as url:
+        try:
+            page.goto(url + "decision-tree.html", wait_until="commit")
+            page.locator("#kb-tree[data-ready] .kb-answer").first.wait_for(timeout=10_000)
+            assert page.locator("#kb-tree[data-open]").count() == 0
+            assert page.evaluate("document.readyState") == "loading"
+        finally:
+            release.set()
+        page.locator("#kb-tree[data-open]").wait_for()
     assert page.errors == []
 
 

@@ -355,8 +355,9 @@ def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup
     every request, so it works from file:// and copied alone to another machine.
 
     The data (`payload`, see `single_payload`: the packed tree and, with `lookup`, the
-    lookup index for the filter, whose matcher comes too) is two gzip-compressed pieces
-    before the script."""
+    lookup index for the filter, whose matcher comes too) is two gzip-compressed pieces:
+    the first before the script, the rest after it, so the first question can show while
+    a browser still receives the file."""
     script = asset("tree.js")
     css = asset("tree.css")
     matcher = _read(ASSETS.parent / "lookup" / "lookup.js") if lookup else ""

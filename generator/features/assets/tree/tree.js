@@ -5,15 +5,15 @@
  * into), gzip-compressed and base64-encoded in two pieces: what the first question needs
  * (the head, each part's answers to it and their strings), then the rest (each part's nodes
  * and the strings only they use, and the lookup index for the filter). In a one-file
- * troubleshooter they are #kb-tree-packed and #kb-tree-rest, on the site page
+ * troubleshooter they are #kb-tree-packed and #kb-tree-rest (after this script, so the
+ * first question can show while the file still arrives), on the site page
  * window.kbTreePacked and window.kbTreeRest (the same bytes, from decision-tree.data.js,
  * which the page links, and from the script #kb-tree's data-rest names, which is loaded
  * here once the first question is drawn); opened with the browser's DecompressionStream
  * or, where there is none, the small inflater below. The first question shows once the
  * first piece is open; an answer given before the rest is open takes effect when it is.
- * Output: the
- * questions, answers and fixes inside #kb-tree. The reader's answers live in the URL
- * fragment (#/key/key/...), so a link reproduces the state and back/forward work.
+ * Output: the questions, answers and fixes inside #kb-tree. The reader's answers live in
+ * the URL fragment (#/key/key/...), so a link reproduces the state and back/forward work.
  * Nothing from the fragment is ever inserted into the page: its keys are only compared
  * with the keys of the data. No request but the site page's for the data's second piece;
  * no cookie, no storage.
@@ -1262,11 +1262,30 @@
       (packedData ? ", or use the knowledge base's site." : ".")));
   }
 
-  // The data's second piece, as text: in the one file, or on the site page from the
+  // The data's second piece, as text: in the one file, after this script (the first
+  // question can show while the browser still receives it); on the site page, from the
   // script #kb-tree's data-rest names (relative to data-base), loaded when asked for.
   function restPiece() {
     if (typeof restText === "string") {
       return Promise.resolve(restText);
+    }
+    if (packedData) {
+      return new Promise(function (resolve, reject) {
+        function read() {
+          var node = document.getElementById("kb-tree-rest");
+          if (node) {
+            restText = node.textContent;
+            resolve(restText);
+          } else {
+            reject(new Error("the data's second piece is missing"));
+          }
+        }
+        if (document.readyState === "loading") {
+          document.addEventListener("DOMContentLoaded", read);
+        } else {
+          read();
+        }
+      });
     }
     var name = app.getAttribute("data-rest");
     return new Promise(function (resolve, reject) {
