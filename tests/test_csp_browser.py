@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from generator.site.csp import policy, script_hashes, with_policy
+from generator.site.csp import page_scripts, policy, script_hashes, with_policy
 from tests.conftest import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -74,6 +74,32 @@ def test_every_page_type_loads_without_a_violation(page: Any, engine: str, engin
     loads_without_a_violation(page, engine, engine_url, engine_site)
 
 
+def test_a_pages_script_files_are_asked_for_ahead(page: Any, engine_url: str,
+                                                  engine_site: Path) -> None:
+    """A policy in the page stops the browser's look-ahead: each script file the page names
+    outside its content is fetched by the preload before the policy, not when the script
+    before it has run."""
+    for path in ("azure-devops/", "azure-devops/lookup/", "azure-devops/troubleshooter/"):
+        built = LexborHTMLParser((engine_site / path / "index.html").read_text())
+        names = [s.attributes.get("src") or "" for s in built.css("script[src]")
+                 if not s.attributes.get("type") and not _in_article(s)]
+        page.goto(engine_url + path)
+        urls = page.evaluate("names => names.map(n => new URL(n, location.href).href)", names)
+        fetched = dict(page.evaluate(
+            "performance.getEntriesByType('resource').map(r => [r.name, r.initiatorType])"))
+        assert len(urls) >= 2, path
+        assert {url: fetched.get(url) for url in urls} == dict.fromkeys(urls, "link"), path
+
+
+def _in_article(node: Any) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "article":
+            return True
+        parent = parent.parent
+    return False
+
+
 def test_every_page_type_of_the_shipped_site_loads_without_a_violation(
         page: Any, site_url: str, shipped_site: Path) -> None:
     loads_without_a_violation(page, "mkdocs", site_url, shipped_site)
@@ -84,8 +110,12 @@ def carries_a_policy(site: Path) -> None:
     assert pages
     for path in pages:
         text = path.read_text()
-        assert re.search(r'<head[^>]*>\s*<meta charset="utf-8">\s*<meta http-equiv='
-                         r'"Content-Security-Policy"', text) or "decision-tree" in path.name \
+        # First in the head: the charset, then only the preloads of script files, which
+        # run nothing, before the policy.
+        assert re.search(r'<head[^>]*>\s*<meta charset="utf-8">'
+                         r'(<link rel="preload" href="[^"<>]*" as="script">)*'
+                         r'<meta http-equiv="Content-Security-Policy"', text) \
+            or "decision-tree" in path.name \
             or 'http-equiv="Content-Security-Policy"' in text[:600], path
 
 
@@ -170,8 +200,34 @@ def test_content_scripts_are_not_allowed_but_the_themes_are() -> None:
     assert with_policy(own) is None  # a page with a policy of its own keeps it
     assert policy(page).startswith("default-src 'self'; script-src 'self' 'sha256-")
     tree = LexborHTMLParser(out)
-    assert tree.css_first("head > meta:nth-child(2)").attributes["http-equiv"] == \
-        "Content-Security-Policy"
+    # After the charset, the preload of the page's own script file, then the policy: before
+    # anything that runs.
+    assert [(n.tag, n.attributes.get("http-equiv") or n.attributes.get("href"))
+            for n in tree.css("head > *")][:4] == [
+        ("meta", None), ("link", "a.js"), ("meta", "Content-Security-Policy"),
+        ("script", None)]
+
+
+def test_only_the_sites_own_script_files_outside_the_content_are_preloaded() -> None:
+    """Nothing is fetched ahead of the policy but the theme's and features' script files:
+    not a script of the content, nor one from another host, nor a module, nor data."""
+    page = ("<html><head><meta charset=\"utf-8\"><script src=\"assets/a.js\"></script></head>"
+            "<body><article><script src=\"content.js\"></script></article>"
+            "<script src=\"https://example.org/x.js\"></script>"
+            "<script src=\"//example.org/y.js\"></script>"
+            "<script type=\"module\" src=\"m.js\"></script>"
+            "<script type=\"application/json\" src=\"d.json\"></script>"
+            "<script src=\"/root.js?v=1&amp;w=2\"></script><script src=\"assets/a.js\"></script>"
+            "</body></html>")
+    assert page_scripts(page) == ([], ["assets/a.js", "/root.js?v=1&w=2"])
+    out = with_policy(page)
+    assert out is not None
+    assert out.count('rel="preload"') == 2
+    assert '<link rel="preload" href="/root.js?v=1&amp;w=2" as="script">' in out
+    assert with_policy(out) is None
+    # Preloads this module wrote for other scripts are written again with the policy.
+    stale = out.replace("assets/a.js", "assets/b.js", 1)
+    assert stale != out and with_policy(stale) == out
 
 
 def test_a_page_left_final_before_is_not_parsed_again(tmp_path: Path,
@@ -189,11 +245,11 @@ def test_a_page_left_final_before_is_not_parsed_again(tmp_path: Path,
             "<body><article>Text</article></body></html>", encoding="utf-8")
     parsed: list[str] = []
 
-    def parsing(page: str) -> list[str]:
+    def parsing(page: str) -> tuple[list[str], list[str]]:
         parsed.append(page)
-        return script_hashes(page)
+        return page_scripts(page)
 
-    monkeypatch.setattr(csp, "script_hashes", parsing)
+    monkeypatch.setattr(csp, "page_scripts", parsing)
     assert csp.apply_policy(folder, known=known) == 2 and len(parsed) == 2
     first = {p: p.read_text() for p in sorted(folder.rglob("*.html"))}
     parsed.clear()

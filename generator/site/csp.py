@@ -9,6 +9,11 @@ script from another host, no inline script inside the page's content (`<article>
 Markdown ends up). A page that brings its own policy (the single-file troubleshooter)
 keeps it.
 
+Browsers fetch nothing ahead past a policy in a page (Chromium's preload scanner stops at
+it), so the page's script files would load one after the other: before the policy come
+`<link rel="preload">`s of the site's own script files the page runs outside its content
+(they fetch, and run nothing).
+
 Run on a version's folder once it is built and before it is kept for reuse, so a reused
 version keeps its policy; and on the site's own pages (the redirects at the root).
 """
@@ -19,6 +24,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
@@ -38,30 +44,45 @@ EXECUTABLE = frozenset({"", "text/javascript", "application/javascript", "module
                         "text/ecmascript", "application/ecmascript"})
 HAS_POLICY = re.compile(r"<meta\s[^>]*http-equiv\s*=\s*[\"']?content-security-policy",
                         re.IGNORECASE)
-# The policy as with_policy writes it (its first sources are POLICY's).
-OURS = re.compile(r'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+# The policy as with_policy writes it (its first sources are POLICY's), after its preloads.
+OURS = re.compile(r'(?:<link rel="preload" href="[^"]*" as="script">)*'
+                  r'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
                   r'script-src \'self\'[^"]*">')
+# A URL with a scheme or a host: not one of the site's own files (relative, or from its root).
+ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|\\)", re.IGNORECASE)
 HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 CHARSET = re.compile(r"<meta\s+charset\s*=\s*[\"']?[\w-]+[\"']?\s*/?>", re.IGNORECASE)
 
 
-def script_hashes(page: str) -> list[str]:
-    """CSP sources for the page's inline scripts outside its content, in page order."""
+def page_scripts(page: str) -> tuple[list[str], list[str]]:
+    """The page's scripts outside its content, in page order: (CSP sources for the inline
+    ones, the site's own script files to preload: classic scripts from a URL without a
+    scheme or a host). One parse of the page."""
     tree = LexborHTMLParser(page)
-    out: list[str] = []
+    hashes: list[str] = []
+    files: list[str] = []
     for node in tree.css("script"):
         attrs = node.attributes
-        if "src" in attrs:
-            continue
-        if (attrs.get("type") or "").strip().lower() not in EXECUTABLE:
+        kind = (attrs.get("type") or "").strip().lower()
+        if kind not in EXECUTABLE:
             continue  # data (JSON) is never run
         if _in_content(node):
             continue
+        if "src" in attrs:
+            src = (attrs.get("src") or "").strip()
+            if src and kind != "module" and not ELSEWHERE.match(src) and src not in files:
+                files.append(src)
+            continue
         digest = hashlib.sha256((node.text(deep=True) or "").encode("utf-8")).digest()
         source = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-        if source not in out:
-            out.append(source)
-    return out
+        if source not in hashes:
+            hashes.append(source)
+    return hashes, files
+
+
+def script_hashes(page: str) -> list[str]:
+    """CSP sources for the page's inline scripts outside its content, in page order."""
+    return page_scripts(page)[0]
 
 
 def _in_content(node: object) -> bool:
@@ -74,15 +95,19 @@ def _in_content(node: object) -> bool:
 
 
 def policy(page: str) -> str:
-    hashes = script_hashes(page)
+    return _policy(script_hashes(page))
+
+
+def _policy(hashes: list[str]) -> str:
     return POLICY.format(hashes="".join(f" {h}" for h in hashes))
 
 
 def with_policy(page: str) -> str | None:
-    """`page` with its policy as the first element of its head; None when it has no head,
-    or has a policy of its own, or already has the one it would get. A policy this module
-    wrote is written again when it is out of date (a page the engine did not render again
-    keeps the policy of the build before, made by other code or for other scripts)."""
+    """`page` with its policy first in its head (after its charset, and the preloads of its
+    own script files: see the module's docstring); None when it has no head, or has a policy
+    of its own, or already has the one it would get. A policy this module wrote is written
+    again when it is out of date (a page the engine did not render again keeps the policy of
+    the build before, made by other code or for other scripts)."""
     ours = OURS.search(page)
     if ours is not None:
         bare = page[:ours.start()] + page[ours.end():]
@@ -93,11 +118,14 @@ def with_policy(page: str) -> str | None:
     head = HEAD.search(page)
     if head is None:
         return None
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
+    hashes, files = page_scripts(page)
+    preloads = "".join(f'<link rel="preload" href="{escape(src, quote=True)}" as="script">'
+                       for src in files)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{_policy(hashes)}">'
     charset = CHARSET.search(page, head.end())
     at = charset.end() if charset is not None and charset.start() - head.end() < 200 \
         else head.end()
-    return page[:at] + meta + page[at:]
+    return page[:at] + preloads + meta + page[at:]
 
 
 def apply_policy(folder: Path, skip: Iterable[str] = (), known: Path | None = None) -> int:
