@@ -44,10 +44,12 @@ EXECUTABLE = frozenset({"", "text/javascript", "application/javascript", "module
                         "text/ecmascript", "application/ecmascript"})
 HAS_POLICY = re.compile(r"<meta\s[^>]*http-equiv\s*=\s*[\"']?content-security-policy",
                         re.IGNORECASE)
-# The policy as with_policy writes it (its first sources are POLICY's), after its preloads.
-OURS = re.compile(r'(?:<link rel="preload" href="[^"]*" as="script">)*'
-                  r'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+# The policy as with_policy writes it (its first sources are POLICY's), and one of the
+# preloads it writes before it (searched for back from the policy: a pattern that starts
+# with them would be tried at every character of the page).
+OURS = re.compile(r'<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
                   r'script-src \'self\'[^"]*">')
+PRELOAD = re.compile(r'<link rel="preload" href="[^"<>]*" as="script">')
 # A URL with a scheme or a host: not one of the site's own files (relative, or from its root).
 ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|\\)", re.IGNORECASE)
 HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
@@ -110,7 +112,13 @@ def with_policy(page: str) -> str | None:
     the build before, made by other code or for other scripts)."""
     ours = OURS.search(page)
     if ours is not None:
-        bare = page[:ours.start()] + page[ours.end():]
+        start = ours.start()
+        while page.endswith('as="script">', 0, start):
+            at = page.rfind("<link ", 0, start)
+            if at < 0 or not PRELOAD.fullmatch(page, at, start):
+                break
+            start = at
+        bare = page[:start] + page[ours.end():]
         updated = with_policy(bare)
         return None if updated == page else updated
     if HAS_POLICY.search(page):
