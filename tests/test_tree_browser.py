@@ -619,7 +619,11 @@ def test_the_page_asks_for_the_rest_of_its_data_once_the_first_question_shows(
     page.route("**/decision-tree.rest.js", lambda route: held.append(route))
     page.goto(engine_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
-    page.wait_for_timeout(300)  # a frame is drawn: the rest is asked for, and held here
+    for _ in range(200):  # a frame is drawn: the rest is asked for, and held here
+        if held:
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(100)
     assert len(held) == 1
     assert page.locator("#kb-tree[data-open]").count() == 0
     assert heading(page) == "Which message do you see?"
