@@ -231,8 +231,8 @@ BYTES_BEFORE_MARK = """(() => {
 })()"""
 
 
-# A slow link, as Chromium emulates it (bytes per second, milliseconds): what the
-# troubleshooter's reader waits for shows in time, not only in bytes.
+# A slow link, as Chromium emulates it (bytes per second, milliseconds): on it, the bytes
+# the troubleshooter's reader waits for show as time.
 SLOW = ", 4 Mbit/s"
 SLOW_LINK = {"offline": False, "latency": 40, "downloadThroughput": 500 * 1024,
              "uploadThroughput": 500 * 1024}
@@ -472,9 +472,12 @@ def report(r: dict[str, Any]) -> None:
                            + SLOW, f"{figure['ms']} ms",
                            f"{figure['bytes'] / 1024:.0f} KB received by then", "", None))
             else:
+                # The bytes goal, for the troubleshooter: what it asked for before its
+                # question (Playwright's count may hold the second piece, asked for after).
+                waited = figure.get("bytes_before_mark", figure["bytes"])
                 print(_row(f"first {name} {what}", f"{figure['ms']} ms",
                            f"{figure['bytes'] / 1024:.0f} KB downloaded", "< 300 ms, < 1 MB",
-                           figure["ms"] < 300 and figure["bytes"] < MB))
+                           figure["ms"] < 300 and waited < MB))
             if "load_ms" in figure:
                 print(_row("  of which", f"{figure['load_ms']} + {figure['input_ms']} + "
                            f"{figure['answer_ms']} ms", "page load + input + answer", "",
