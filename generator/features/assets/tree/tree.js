@@ -24,8 +24,6 @@
   var app = document.getElementById("kb-tree");
   var packedData = document.getElementById("kb-tree-packed");
   var packedText = packedData ? packedData.textContent : window.kbTreePacked;
-  var restData = document.getElementById("kb-tree-rest");
-  var restText = restData ? restData.textContent : window.kbTreeRest;
   if (!app || typeof packedText !== "string") {
     return;
   }
@@ -1266,16 +1264,15 @@
   // question can show while the browser still receives it); on the site page, from the
   // script #kb-tree's data-rest names (relative to data-base), loaded when asked for.
   function restPiece() {
-    if (typeof restText === "string") {
-      return Promise.resolve(restText);
+    if (typeof window.kbTreeRest === "string") {
+      return Promise.resolve(window.kbTreeRest);
     }
     if (packedData) {
       return new Promise(function (resolve, reject) {
         function read() {
           var node = document.getElementById("kb-tree-rest");
           if (node) {
-            restText = node.textContent;
-            resolve(restText);
+            resolve(node.textContent);
           } else {
             reject(new Error("the data's second piece is missing"));
           }
@@ -1297,8 +1294,7 @@
       script.src = base + name;
       script.onload = function () {
         if (typeof window.kbTreeRest === "string") {
-          restText = window.kbTreeRest;
-          resolve(restText);
+          resolve(window.kbTreeRest);
         } else {
           reject(new Error("the data's second piece is missing"));
         }
