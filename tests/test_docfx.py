@@ -532,6 +532,31 @@ def test_check_reports_every_problem_once_whatever_the_moniker(repo: Path) -> No
     ]
 
 
+def test_check_translates_once_per_group_of_versions_that_read_the_text_alike(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pass shows every zone; then one pass per group of versions that see the same
+    zones, not one per version. What only one group sees is still reported: an alert
+    without text, in a zone of the oldest version (the pass that shows every zone does not
+    report an empty alert: there, what each version hides adds up)."""
+    passes: list[str | None] = []
+    real = docfx._Translation.run
+
+    def counted(self: docfx._Translation, text: str, loc: Loc) -> list[str]:
+        passes.append(self.moniker)
+        return real(self, text, loc)
+
+    monkeypatch.setattr(docfx._Translation, "run", counted)
+    assert checked("- One\n- Two\n") == []
+    assert len(passes) == 2 and passes[0] is None and passes[1] in ALL
+    passes.clear()
+    text = "Text.\n\n::: moniker range=\"<= tfs-2013\"\n> [!NOTE]\n::: moniker-end\n"
+    assert checked(text) == [
+        ("content/x.md:4:3: warning: alert: alert [!NOTE] has no text; write its text on the "
+         "following '>' lines, or delete it"),
+    ]
+    assert len(passes) == 3 and len(ALL) > 3
+
+
 # Front matter ----------------------------------------------------------------------------
 
 

@@ -186,12 +186,17 @@ def translate(text: str, loc: Loc, moniker: str, ctx: Context, diagnostics: Diag
 def check(text: str, loc: Loc, ctx: Context, diagnostics: Diagnostics) -> None:
     """Report every problem in `text` whatever the moniker, once each (for `kb check`)."""
     # A pass that shows every zone visits each marker, include, alert and image; one pass per
-    # moniker adds what depends on the version (an alert or inline include that ends up empty
-    # or with several paragraphs). Each pass reports a problem the same way: keep one of each.
+    # group of monikers that translate the text alike (`variants`) adds what depends on the
+    # version (an alert or inline include that ends up empty or with several paragraphs):
+    # text without zones or includes needs one such pass, not one per version. Each pass
+    # reports a problem the same way: keep one of each.
     if _plain(text):
         return
     found = Diagnostics()
-    for moniker in (None, *ctx.products.names):
+    alike: dict[object, str] = {}
+    for name, key in variants(text, loc, ctx).items():
+        alike.setdefault(key, name)
+    for moniker in (None, *alike.values()):
         translation = _Translation(ctx, moniker, loc, False)
         translation.run(text, loc)
         found.extend(translation.diagnostics.items)

@@ -137,3 +137,19 @@ def test_translate_and_check(context: tuple[docfx.Context, list[str]], text: str
     assert again == out
     assert [d.format() for d in repeated.sorted()] == [d.format() for d in diagnostics.sorted()]
     assert outside(diagnostics.items, {PAGE: text, **INCLUDES}) == []
+
+
+@settings(max_examples=examples("markdown"))
+@given(DOCUMENT)
+def test_check_reports_what_each_version_reports(context: tuple[docfx.Context, list[str]],
+                                                 text: str) -> None:
+    """`check` runs one pass per group of versions that read the text alike: each problem
+    that translating for some version reports, it reports too."""
+    count("markdown")
+    ctx, monikers = context
+    checked = Diagnostics()
+    docfx.check(text, Loc(PAGE, 1, 1), ctx, checked)
+    for moniker in monikers:
+        found = Diagnostics()
+        docfx.translate(text, Loc(PAGE, 1, 1), moniker, ctx, found, headings=False)
+        assert set(found.items) <= set(checked.items), moniker
