@@ -139,6 +139,29 @@ def test_typed_messages_find_their_entry_first(page: Any, engine_url: str) -> No
         assert first.get_attribute("href").endswith("azure-rm-endpoint/" + anchor)
 
 
+def test_the_box_asks_for_its_matcher_alongside_the_list_of_versions(
+        page: Any, engine_url: str) -> None:
+    """A reader's first query waits for a round trip less: the matcher's scripts are asked
+    for with the list of versions, not once it has arrived; the index's file once the list
+    says which one it is. The query then finds its entry."""
+    held: list[Any] = []
+    page.route("**/assets/lookup/versions.js", lambda route: held.append(route))
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(engine_url + "azure-devops/azure-rm-endpoint/")
+    page.locator("#__kb-search-input").focus()
+    for _ in range(200):  # the list of versions is held here; the rest goes on
+        if held and {"lookup.js", "loader.js"} <= set(asked):
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    assert {"lookup.js", "loader.js"} <= set(asked)
+    assert "lookup-index.js" not in asked and "manifest.js" not in asked
+    held[0].continue_()
+    text, anchor = QUERIES[0]
+    assert first_links(page, [text]) == [page.url + anchor.removeprefix("azure-rm-endpoint/")]
+
+
 def test_aadsts_messages_codes_and_fragments_first_in_every_version(
         browser: Any, site_url: str, catalogue: Catalogue) -> None:
     sample = aadsts_sample(catalogue)

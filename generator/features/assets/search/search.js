@@ -63,12 +63,16 @@
     document.head.appendChild(script);
   }
 
+  // Scripts asked for side by side; `done(ok)` once each has loaded or failed. (Each only
+  // defines what the others call later: the order they run in does not matter.)
   function loadAll(urls, done) {
-    var next = 0;
-    (function step(ok) {
-      if (!ok || next === urls.length) { done(ok); return; }
-      loadScript(urls[next++], step);
-    })(true);
+    var left = urls.length, good = true;
+    urls.forEach(function (url) {
+      loadScript(url, function (ok) {
+        good = good && ok;
+        if (--left === 0) done(good);
+      });
+    });
   }
 
   // The lookup index of this version, loaded on first use.
@@ -79,18 +83,25 @@
     if (lookup.state === "loading") return;
     lookup.state = "loading";
     var base = root + "assets/lookup/";
+    // The matcher's scripts and the list of versions are asked for at once, the index's
+    // first file as soon as the list says which it is: a round trip less than one after
+    // the other, which a reader on a slow network waits for.
+    var left = 2, good = true;
+    function arrived(ok) {
+      good = good && ok;
+      if (--left > 0) return;
+      var source = good && window.KBLookupIndex && window.KBLookupIndex.open(base, moniker);
+      if (!source) { ready("failed"); return; }
+      lookup.source = source;
+      lookup.speller = new window.KBLookupIndex.Speller(source.vocabulary);
+      ready("ready");
+    }
+    loadAll([base + "lookup.js", base + "loader.js"], arrived);
     loadScript(base + "versions.js", function (ok) {
       var versions = window.KB_LOOKUP_VERSIONS;
-      if (!ok || !versions) { ready("failed"); return; }
+      if (!ok || !versions) { arrived(false); return; }
       lookup.versions = versions;
-      var index = versions.split ? "pieces/manifest.js" : "lookup-index.js";
-      loadAll([base + index, base + "lookup.js", base + "loader.js"], function (loaded) {
-        var source = loaded && window.KBLookupIndex && window.KBLookupIndex.open(base, moniker);
-        if (!source) { ready("failed"); return; }
-        lookup.source = source;
-        lookup.speller = new window.KBLookupIndex.Speller(source.vocabulary);
-        ready("ready");
-      });
+      loadScript(base + (versions.split ? "pieces/manifest.js" : "lookup-index.js"), arrived);
     });
     function ready(state) {
       lookup.state = state;
