@@ -134,8 +134,12 @@ def test_the_page_and_the_search_box_use_the_pieces_from_disk(browser: Any,
                               "document.querySelector('.kb-lookup__result a').getAttribute("
                               "'href').endsWith('#autoCreatedSecretExpiration')")
         tab.goto((version / "index.html").as_uri())
+        # The search box names the index's first file: the manifest of the pieces.
+        assert tab.locator(".kb-search").get_attribute("data-kb-lookup") == "pieces/manifest.js"
+        loaded.clear()
         links = tab.evaluate("q => window.KBSearch.run(q)", "insuficient privilages")
         assert links and links[0].endswith("azure-rm-endpoint/index.html#privileges")
+        assert [u for u in loaded if u.endswith("/pieces/manifest.js")]
     finally:
         context.close()
 

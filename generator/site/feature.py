@@ -22,14 +22,18 @@ from ..core.versions import Products
 
 @dataclass
 class Contribution:
-    """What one feature adds to one version: files in the docs tree and nav entries."""
+    """What one feature adds to one version: files in the docs tree, nav entries, and
+    values every page of the version can read (the theme's templates find them in
+    `config.extra.kb_build`, beside the version's own)."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     nav: list[Any] = field(default_factory=list)
+    page_values: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: Contribution) -> None:
         self.files.update(other.files)
         self.nav.extend(other.nav)
+        self.page_values.update(other.page_values)
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,9 @@ def _render_one(state: _RenderState, moniker: str) -> tuple[VersionTree, list[Di
     files.update(contribution.files)
     ordered = dict(sorted(files.items()))
     tree = VersionTree(moniker, state.catalogue.products[moniker].title, ordered,
-                       [*version.nav, *contribution.nav], {}, dict(version.pieces),
+                       [*version.nav, *contribution.nav],
+                       {"kb_build": dict(sorted(contribution.page_values.items()))},
+                       dict(version.pieces),
                        {name: hashlib.sha256(data).hexdigest() for name, data in ordered.items()})
     return tree, diagnostics.items
 
@@ -217,6 +219,7 @@ def render_trees(project: Project, catalogue: Catalogue, features: Sequence[Feat
         version.setdefault("default", [default, *products.aliases_of(default)])
         extra["version"] = version
         extra["kb_build"] = {
+            **tree.extra.get("kb_build", {}),  # what the features give every page
             "moniker": tree.moniker,
             "title": tree.title,
             "is_default": tree.moniker == default,

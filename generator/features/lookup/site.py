@@ -132,4 +132,8 @@ def contribute(project: Project, catalogue: Catalogue, view: Catalogue, moniker:
     }
     for name in STATIC:
         files[f"assets/lookup/{name}"] = (ASSETS / name).read_bytes()
-    return Contribution(files=files, nav=[{NAV_TITLE: PAGE}])
+    # The search box on every page asks for the index's first file along with the list of
+    # versions, without waiting for the list to say which one it is.
+    first = pieces.MANIFEST.removeprefix("assets/lookup/") if split else WHOLE
+    return Contribution(files=files, nav=[{NAV_TITLE: PAGE}],
+                        page_values={"lookup_index": first})

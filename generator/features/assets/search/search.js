@@ -12,6 +12,9 @@
   var root = box.getAttribute("data-kb-root") || "./";
   var moniker = box.getAttribute("data-kb-moniker") || "";
   var versionTitle = box.getAttribute("data-kb-version") || "";
+  // The first file of this version's lookup index (the build names it: the whole index or
+  // the manifest of its pieces); without it, the list of versions says which it is.
+  var lookupIndex = box.getAttribute("data-kb-lookup") || "";
   var form = box.querySelector(".kb-search__form");
   var input = box.querySelector(".kb-search__input");
   var panel = box.querySelector(".kb-search__panel");
@@ -83,9 +86,9 @@
     if (lookup.state === "loading") return;
     lookup.state = "loading";
     var base = root + "assets/lookup/";
-    // The matcher's scripts and the list of versions are asked for at once, the index's
-    // first file as soon as the list says which it is: a round trip less than one after
-    // the other, which a reader on a slow network waits for.
+    // The matcher's scripts, the index's first file and the list of versions are asked for
+    // at once (the index's file once the list says which it is, where the page does not):
+    // a reader far from the site waits for one round trip, not one after the other.
     var left = 2, good = true;
     function arrived(ok) {
       good = good && ok;
@@ -96,11 +99,14 @@
       lookup.speller = new window.KBLookupIndex.Speller(source.vocabulary);
       ready("ready");
     }
-    loadAll([base + "lookup.js", base + "loader.js"], arrived);
+    var named = /^[\w.\/-]+\.js$/.test(lookupIndex) && lookupIndex.indexOf("..") < 0;
+    loadAll([base + "lookup.js", base + "loader.js"].concat(named ? [base + lookupIndex] : []),
+      arrived);
     loadScript(base + "versions.js", function (ok) {
       var versions = window.KB_LOOKUP_VERSIONS;
       if (!ok || !versions) { arrived(false); return; }
       lookup.versions = versions;
+      if (named) { arrived(true); return; }
       loadScript(base + (versions.split ? "pieces/manifest.js" : "lookup-index.js"), arrived);
     });
     function ready(state) {
