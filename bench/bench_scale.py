@@ -189,19 +189,27 @@ def artefacts(version: Path) -> dict[str, int]:
 serving = contextlib.contextmanager(serve)
 
 
+# A result in the search box's list, whichever search the site uses.
+SEARCH_RESULT = ".md-search-result__item, .kb-search__item, .pagefind-ui__result"
+
+
+def search_box(page: Any) -> tuple[str, Any]:
+    """The search box's selector and locator: the site's own box, else Material's."""
+    if page.locator("#__kb-search-input").count():
+        return "#__kb-search-input", page.locator("#__kb-search-input")
+    return ".md-search__input", page.locator(".md-search__input").first
+
+
 def first_search_result(page: Any, url: str, query: str) -> float:
     """Open a page, type into the site's search box, wait for the first result. Written
     against the search box's input and result list, whichever search the site uses.
     Returns when the query was typed in full (perf_counter)."""
     page.goto(url)
-    box = page.locator("#__kb-search-input")  # the site's own box, else Material's
-    if box.count() == 0:
-        box = page.locator(".md-search__input").first
+    _, box = search_box(page)
     box.click()
     box.type(query)
     typed = time.perf_counter()
-    page.locator(".md-search-result__item, .kb-search__item, .pagefind-ui__result").first \
-        .wait_for(timeout=60_000)
+    page.locator(SEARCH_RESULT).first.wait_for(timeout=60_000)
     return typed
 
 
@@ -229,16 +237,11 @@ def first_search_pasted(page: Any, url: str, query: str) -> float:
     """As `first_search_result`, with the query pasted into the box at once (as a reader
     pastes the error they see) rather than typed key by key."""
     page.goto(url)
-    field = "#__kb-search-input"
-    box = page.locator(field)
-    if box.count() == 0:
-        field = ".md-search__input"
-        box = page.locator(field).first
-    page.evaluate(ANSWER_CLOCK, [field, "input", ".md-search-result__item, .kb-search__item"])
+    field, box = search_box(page)
+    page.evaluate(ANSWER_CLOCK, [field, "input", SEARCH_RESULT])
     box.fill(query)
     pasted = time.perf_counter()
-    page.locator(".md-search-result__item, .kb-search__item, .pagefind-ui__result").first \
-        .wait_for(timeout=60_000)
+    page.locator(SEARCH_RESULT).first.wait_for(timeout=60_000)
     return pasted
 
 
