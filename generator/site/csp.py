@@ -82,11 +82,6 @@ def page_scripts(page: str) -> tuple[list[str], list[str]]:
     return hashes, files
 
 
-def script_hashes(page: str) -> list[str]:
-    """CSP sources for the page's inline scripts outside its content, in page order."""
-    return page_scripts(page)[0]
-
-
 def _in_content(node: object) -> bool:
     parent = getattr(node, "parent", None)
     while parent is not None:
@@ -96,11 +91,8 @@ def _in_content(node: object) -> bool:
     return False
 
 
-def policy(page: str) -> str:
-    return _policy(script_hashes(page))
-
-
-def _policy(hashes: list[str]) -> str:
+def policy(hashes: list[str]) -> str:
+    """The policy of a page whose inline scripts outside its content have `hashes`."""
     return POLICY.format(hashes="".join(f" {h}" for h in hashes))
 
 
@@ -129,7 +121,7 @@ def with_policy(page: str) -> str | None:
     hashes, files = page_scripts(page)
     preloads = "".join(f'<link rel="preload" href="{escape(src, quote=True)}" as="script">'
                        for src in files)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{_policy(hashes)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
     charset = CHARSET.search(page, head.end())
     at = charset.end() if charset is not None and charset.start() - head.end() < 200 \
         else head.end()
