@@ -117,6 +117,38 @@ def test_the_empty_index_of_a_version_without_pages_does_not_wait_on_the_service
     assert (built / "pagefind" / "pagefind.js").stat().st_size > 0
 
 
+def test_versions_without_pages_share_one_empty_index_and_a_bad_one_is_asked_for_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The empty index is the same for every version without a page to index: the service
+    is asked once per process. What was kept is not trusted blindly: when it makes an
+    incomplete index, the service is asked again."""
+    program = losing_program(tmp_path, tmp_path / "nowhere", losses=0)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", os.fspath(program))
+    folders = []
+    for name in ("v1", "v2", "v3"):
+        built = tmp_path / name
+        built.mkdir()
+        (built / "index.html").write_text("<!doctype html><title>Home</title><p>No body.</p>",
+                                          encoding="utf-8")
+        folders.append(built)
+    _index(folders[0])
+    _index(folders[1])
+    assert runs(tmp_path) == 1
+
+    def files(built: Path) -> dict[str, bytes]:
+        return {p.relative_to(built).as_posix(): p.read_bytes()
+                for p in (built / "pagefind").rglob("*") if p.is_file()}
+
+    assert files(folders[1]) == files(folders[0]) != {}
+    for kept in site._EMPTY.values():  # what was kept, damaged as a cut write leaves it
+        kept[:] = [(rel, b"" if rel == "pagefind-entry.json" else content)
+                   for rel, content in kept]
+    _index(folders[2])
+    assert runs(tmp_path) == 2
+    assert incomplete(folders[2] / "pagefind") == []
+    assert files(folders[2]) == files(folders[0])
+
+
 def test_an_index_that_stays_incomplete_fails_with_the_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     built = built_version(tmp_path / "v1")

@@ -461,6 +461,15 @@ def format_text(text: str, kind: str, rel: str, schema_modeline: str = "") -> st
         diagnostics.error(Loc(rel, 1, 1), "format", "expected a mapping of fields at the top",
                           "run kb check to see what is wrong")
         raise FormatError(diagnostics.items)
+    result = _formatted(yaml, data, kind, schema_modeline)
+    # Text that comes back as it was holds the same data: only a change is read again.
+    if result != source and _plain_data(result) != _plain_data(source):
+        raise FormatError([_changed_data(rel)])
+    return result
+
+
+def _formatted(yaml: YAML, data: CommentedMap, kind: str, schema_modeline: str) -> str:
+    """`data` restyled and written in the house layout."""
     _format_node(data, FORMATS[kind], 0)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -468,15 +477,13 @@ def format_text(text: str, kind: str, rel: str, schema_modeline: str = "") -> st
     result = "\n".join(line.rstrip() if not _in_block_content(line) else line
                        for line in result.split("\n"))
     result = result.rstrip("\n") + "\n"
-    if schema_modeline:
-        result = f"{schema_modeline}\n{result}"
-    # Text that comes back as it was holds the same data: only a change is read again.
-    if result != source and _plain_data(result) != _plain_data(source):
-        diagnostics.error(Loc(rel, 1, 1), "format",
-                          "formatting would change the file's data; it was left as it is",
-                          "report this with the file attached")
-        raise FormatError(diagnostics.items)
-    return result
+    return f"{schema_modeline}\n{result}" if schema_modeline else result
+
+
+def _changed_data(rel: str) -> Diagnostic:
+    return Diagnostic(Loc(rel, 1, 1), _severity_error(), "format",
+                      "formatting would change the file's data; it was left as it is",
+                      "report this with the file attached")
 
 
 def _in_block_content(line: str) -> bool:
@@ -487,11 +494,42 @@ def _in_block_content(line: str) -> bool:
 
 
 def dump(data: dict[str, Any], kind: str, rel: str, schema_modeline: str = "") -> str:
-    """Plain data (dicts, lists, strings) written as a formatted catalogue file."""
-    yaml = _dumper()
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return format_text(out.getvalue(), kind, rel, schema_modeline)
+    """Plain data (dicts, lists, strings) written as a formatted catalogue file: the text
+    `format_text` gives for ruamel.yaml's own writing of the data, made in one pass (the
+    data as ruamel.yaml's round-trip types, as reading that writing back would give them;
+    the formatting gives every text its own style), then read once to check that it holds
+    the data."""
+    result = _formatted(_dumper(), _commented(data), kind, schema_modeline)
+    if _plain_data(result) != _plain(data):
+        raise FormatError([_changed_data(rel)])
+    return result
+
+
+def _commented(value: Any, made: dict[int, Any] | None = None) -> Any:
+    """Plain data as ruamel.yaml's round-trip mappings and lists (scalars as they are); a
+    mapping or list met twice is made once, so that it is written once, with an alias."""
+    made = {} if made is None else made
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    if id(value) in made:
+        return made[id(value)]
+    if isinstance(value, dict):
+        node = made[id(value)] = CommentedMap()
+        for key, item in value.items():
+            node[key] = _commented(item, made)
+        return node
+    seq = made[id(value)] = CommentedSeq()
+    seq.extend(_commented(item, made) for item in value)
+    return seq
+
+
+def _plain(value: Any) -> Any:
+    """Plain data as reading YAML gives it back (tuples are lists)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def format_file(project: Project, path: Path) -> Result:

@@ -8,6 +8,7 @@ device), and the limits on the work any input may cause (`extra.kb.limits` of mk
 
 from __future__ import annotations
 
+import copy
 import os
 import posixpath
 import stat
@@ -223,10 +224,20 @@ def inside(name: str) -> str:
     return name
 
 
+# What reading mkdocs.yml gave, by its path and text: every stage of a command asks again.
+_SETTINGS: dict[tuple[str, bytes], dict[str, Any]] = {}
+
+
 def site_settings(project: Project) -> dict[str, Any]:
     """mkdocs.yml as MkDocs reads it (plugins' tags allowed), for the keys we derive."""
     from mkdocs.utils.yaml import yaml_load
 
+    raw = project.mkdocs_yml.read_bytes()
+    # A file that takes values from elsewhere (INHERIT, !ENV) is read every time.
+    kept = b"INHERIT" not in raw and b"!ENV" not in raw
+    key = (str(project.mkdocs_yml.resolve()), raw)
+    if kept and key in _SETTINGS:
+        return copy.deepcopy(_SETTINGS[key])
     with project.mkdocs_yml.open(encoding="utf-8") as handle:
         data = yaml_load(handle) or {}
     if not isinstance(data, dict):
@@ -234,4 +245,7 @@ def site_settings(project: Project) -> dict[str, Any]:
         problem.error(Loc(project.rel(project.mkdocs_yml), 1, 1), "mkdocs.yml",
                       f"expected a mapping of settings, found {type(data).__name__}")
         raise DiagnosticError(problem.items)
+    if kept:
+        _SETTINGS.clear()  # one file's settings kept: the project's
+        _SETTINGS[key] = copy.deepcopy(data)
     return data

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from html import escape
@@ -244,13 +245,20 @@ def incomplete(output: Path) -> list[str]:
     return broken
 
 
+# The files of an empty index, by what they depend on (indexer_stamp, and the program that
+# makes them): the same for every version without a page to index, made once per process
+# (the API takes a fifth of a second, mostly waiting for its service).
+_EMPTY: dict[tuple[bytes, str], list[tuple[str, bytes]]] = {}
+_EMPTY_LOCK = threading.Lock()
+
+
 def _empty_index(built: Path) -> None:
     """The index of a version without a page to index, from Pagefind's Python API (which is
     asynchronous: its own thread and event loop keep it apart from any loop the caller runs,
     a browser driver's in tests). The API's own writing answers before its service has
     written the files, then stops the service (on a busy machine pagefind-entry.json is
     left empty): the files are asked for instead, and written here."""
-    from pagefind.service import PagefindService
+    from pagefind.service import PagefindService, get_executable
 
     output = built / "pagefind"
 
@@ -259,10 +267,21 @@ def _empty_index(built: Path) -> None:
             index = await service.create_index(dict(PAGEFIND_CONFIG))  # type: ignore[arg-type]
             return [(str(f["path"]), bytes(f["content"])) for f in await index.get_files()]
 
+    stamp = (indexer_stamp(), str(get_executable()))
+    attempts: list[int] = []
+
+    def made() -> list[tuple[str, bytes]]:
+        with _EMPTY_LOCK:
+            if attempts:  # what was kept made an incomplete index: asked for again
+                _EMPTY.pop(stamp, None)
+            attempts.append(1)
+            if stamp not in _EMPTY:
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    _EMPTY[stamp] = pool.submit(asyncio.run, files()).result()
+            return _EMPTY[stamp]
+
     def write() -> None:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            made = pool.submit(asyncio.run, files()).result()
-        for rel, content in made:
+        for rel, content in made():
             target = (output / rel).resolve()
             if not target.is_relative_to(output.resolve()):
                 raise RuntimeError(f"Pagefind named a file outside its index: {rel}")
