@@ -12,6 +12,7 @@ from generator.core.project import Project
 from generator.features.lookup.checks import witness
 from generator.features.lookup.index import build_index
 from generator.features.lookup.match import Matcher
+from generator.features.lookup.pattern import normalise_line, split_lines
 from generator.features.registry import FEATURES
 from generator.site.checks import load_checked
 from tests.conftest import FIXTURES, ROOT
@@ -80,3 +81,42 @@ def test_witness_fills_each_placeholder_by_type() -> None:
     text = "Get {a} {b:guid} {c:int} {d:url} {e:path} {f:quoted} {{literal}}"
     fill = {"": "x", "guid": "g", "int": "1", "url": "u", "path": "p", "quoted": "'q'"}
     assert witness(text, fill) == "Get x g 1 u p 'q' {literal}"
+
+
+def test_messages_that_differ_only_in_a_number_are_each_checked_against_their_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages alike but for a number (a volume, a status code): the number is a value of
+    the text, not a word, so every message has the same words. The check still finds each
+    sample's own entry, and runs a text only against the messages that have its numbers:
+    its work grows with the messages, not with their square."""
+    repo = fixture_repo(tmp_path)
+    demo = repo / "catalogue" / "demo"
+    source = (demo / "disk-full.yml").read_text()
+    count = 60
+    for n in range(count):
+        (demo / f"full-{n:03d}.yml").write_text(
+            source.replace("id: disk-full", f"id: full-{n:03d}")
+            .replace("id: logs", f"id: logs-{n:03d}")
+            .replace('"No space left on device"', f'"Volume {n + 100} is full"')
+            .replace("app.log: No space left on device", f"app.log: volume {n + 100} is full"),
+            encoding="utf-8")
+    searched: list[int] = []
+    search = Matcher.search
+
+    def counted(self: Matcher, number: int, *args: object) -> object:
+        searched.append(number)
+        return search(self, number, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Matcher, "search", counted)
+    diagnostics = Diagnostics()
+    catalogue = load_checked(Project(repo), diagnostics, FEATURES, markdown=False, jobs=1)
+    assert catalogue is not None
+    assert not diagnostics.errors, [d.format() for d in diagnostics.sorted()]
+    assert 0 < len(searched) <= 10 * count, len(searched)
+    view = resolve(catalogue, "demo-3")
+    matcher = Matcher(build_index(catalogue, view, "demo-3"))
+    for n in (0, 17, count - 1):
+        lines = [normalise_line(raw) for raw in split_lines(f"error: Volume {n + 100} is full")]
+        found = {m.entry for m in matcher.matches(lines, fuzzy=False) if m.kind != "code"}
+        entries = [row[1] for row in matcher.index["entries"]]
+        assert [entries[e] for e in found] == [f"full-{n:03d}"]

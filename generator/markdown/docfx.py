@@ -1203,6 +1203,9 @@ def _fenced(texts: Sequence[str]) -> list[bool]:
     flags: list[bool] = []
     fence: str | None = None
     for text in texts:
+        if "`" not in text and "~" not in text:  # no fence opens or closes here
+            flags.append(fence is not None)
+            continue
         quoted = QUOTE_PREFIX.match(text)
         found = FENCE.match(text[quoted.end():] if quoted else text)
         if fence is None:

@@ -168,11 +168,11 @@ def markdown_anchors(text: str) -> list[str]:
             previous_blank = False
             continue
         body = line
-        attrs = ATTR_LIST.search(body)
+        attrs = ATTR_LIST.search(body) if "{" in body else None
         ids = _attr_ids(attrs["attrs"]) if attrs else []
         if attrs:
             body = body[:attrs.start()]
-        heading = ATX.match(body)
+        heading = ATX.match(body) if "#" in body else None
         setext = (not heading and previous_blank and line.strip()
                   and index + 1 < len(lines) and not flags[index + 1]
                   and SETEXT.match(lines[index + 1]) and not LIST_OR_QUOTE.match(line))
@@ -189,9 +189,11 @@ def markdown_anchors(text: str) -> list[str]:
             explicit.update(ids)
             found.extend(("id", i) for i in ids[:1])
         previous_blank = not line.strip()
-    # Raw HTML, whose tags may span lines: one parse of the text outside code.
+    # Raw HTML, whose tags may span lines: one parse of the text outside code (none
+    # without a tag that could hold an id).
     masked = "\n".join("" if code else _mask(line, docfx.CODE_SPAN)
-                       for line, code in zip(lines, flags, strict=False))
+                       for line, code in zip(lines, flags, strict=False)) \
+        if "<" in text and ("id=" in text or "name=" in text) else ""
     if "<" in masked and ("id=" in masked or "name=" in masked):
         for node in LexborHTMLParser(masked).css(":is([id], a[name])"):
             for attr in ("id", "name") if node.tag == "a" else ("id",):

@@ -318,6 +318,7 @@ class Matcher:
     index: dict[str, Any]
     _compiled: dict[int, Plan] = field(default_factory=dict)
     _required: dict[int, frozenset[str]] = field(default_factory=dict)
+    _literal_values: dict[int, frozenset[str]] = field(default_factory=dict)
     anchors: dict[str, list[int]] = field(default_factory=dict)
     always: list[int] = field(default_factory=list)
     fuzzy_words: list[list[str]] = field(default_factory=list)
@@ -364,6 +365,15 @@ class Matcher:
                 reliable_words(self.index["patterns"][number][1]))
         return known
 
+    def literal_values(self, number: int) -> frozenset[str]:
+        """The masked values (numbers, addresses...) any text that the pattern matches has,
+        lowercased: the pattern's literal markers each match one equal to theirs."""
+        known = self._literal_values.get(number)
+        if known is None:
+            known = self._literal_values[number] = frozenset(
+                ascii_lower(value) for value in self.index["patterns"][number][3])
+        return known
+
     def compiled(self, number: int) -> Plan:
         known = self._compiled.get(number)
         if known is None:
@@ -404,6 +414,7 @@ class Matcher:
         # Per line: the patterns whose anchor word it has, and whether it reads like an error.
         anchored: list[set[int]] = []
         words: list[set[str]] = []
+        masked: list[set[str]] = []
         errorish: list[bool] = []
         for line in lines:
             mine = lower_words(line.text)
@@ -412,20 +423,23 @@ class Matcher:
                 hits.update(self.anchors.get(word, ()))
             anchored.append(hits)
             words.append(mine)
+            masked.append({ascii_lower(value) for value in line.values})
             errorish.append(fuzzy and (line.prefixed or bool(ERRORISH.search(line.text))))
         for first, count in windows(lines, WINDOW):
             near = fuzzy and (short or (count == 1 and errorish[first]))
             if not near and not self.always and not any(anchored[first:first + count]):
                 continue
             if count == 1:
-                present, done = words[first], set()
+                present, done, values_present = words[first], set(), masked[first]
             else:
                 present = set().union(*words[first:first + count])
                 done = set().union(*single[first:first + count])
+                values_present = set().union(*masked[first:first + count])
             candidates = [
                 number for number in sorted(set(self.always).union(*anchored[first:first + count]))
-                # Found on one of these lines alone, or a literal word is missing: skip.
+                # Found on one of these lines alone, or a literal word or value is missing.
                 if number not in done and self.required(number) <= present
+                and self.literal_values(number) <= values_present
             ]
             if not candidates and not near:
                 continue
