@@ -495,10 +495,10 @@ def _in_block_content(line: str) -> bool:
 
 def dump(data: dict[str, Any], kind: str, rel: str, schema_modeline: str = "") -> str:
     """Plain data (dicts, lists, strings) written as a formatted catalogue file: the text
-    `format_text` gives for ruamel.yaml's own writing of the data, made in one pass (the
-    data as ruamel.yaml's round-trip types, as reading that writing back would give them;
-    the formatting gives every text its own style), then read once to check that it holds
-    the data."""
+    `format_text` gives for ruamel.yaml's own writing of the data (tests/test_fmt.py), made
+    in one pass. The data become ruamel.yaml's round-trip mappings and lists, the formatting
+    gives each text of a known field its style (the others keep ruamel.yaml's), and the
+    text is read once to check that it holds the data."""
     result = _formatted(_dumper(), _commented(data), kind, schema_modeline)
     if _plain_data(result) != _plain(data):
         raise FormatError([_changed_data(rel)])
