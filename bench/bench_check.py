@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.helpers_cli import entries_alike_but_for_a_number
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 MINIMAL = ROOT / "tests" / "fixtures" / "catalogues" / "minimal"
@@ -33,15 +35,7 @@ def repository(folder: Path, count: int) -> Path:
     its own number in its message and sample."""
     repo = folder / f"check-{count}"
     shutil.copytree(MINIMAL, repo)
-    demo = repo / "catalogue" / "demo"
-    source = (demo / "disk-full.yml").read_text(encoding="utf-8")
-    for n in range(count):
-        (demo / f"full-{n:04d}.yml").write_text(
-            source.replace("id: disk-full", f"id: full-{n:04d}")
-            .replace("id: logs", f"id: logs-{n:04d}")
-            .replace('"No space left on device"', f'"Volume {n + 1000} is full"')
-            .replace("app.log: No space left on device", f"app.log: volume {n + 1000} is full"),
-            encoding="utf-8")
+    entries_alike_but_for_a_number(repo, count, first=1000)
     return repo
 
 

@@ -43,6 +43,20 @@ def fixture_repo(tmp: Path, overlay: Path | None = None) -> Path:
     return repo
 
 
+def entries_alike_but_for_a_number(repo: Path, count: int, first: int = 100) -> None:
+    """`count` more entries in the minimal fixture's `repo`, each like its disk-full entry
+    with a number of its own in its message and sample ("Volume 100 is full", ...)."""
+    demo = repo / "catalogue" / "demo"
+    source = (demo / "disk-full.yml").read_text(encoding="utf-8")
+    for n in range(count):
+        (demo / f"full-{n:04d}.yml").write_text(
+            source.replace("id: disk-full", f"id: full-{n:04d}")
+            .replace("id: logs", f"id: logs-{n:04d}")
+            .replace('"No space left on device"', f'"Volume {n + first} is full"')
+            .replace("app.log: No space left on device", f"app.log: volume {n + first} is full"),
+            encoding="utf-8")
+
+
 def check_transcript(scenario: Path, tmp_path: Path) -> tuple[int, str]:
     """`kb check` (with the scenario's `args` file, if any) on the minimal repository with
     the scenario's files on top: the exit status and a transcript for a golden file."""

@@ -17,7 +17,7 @@ from generator.features.registry import FEATURES
 from generator.site.checks import load_checked
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
-from tests.helpers_cli import check_transcript, fixture_repo, kb
+from tests.helpers_cli import check_transcript, entries_alike_but_for_a_number, fixture_repo, kb
 
 SCENARIOS = sorted(p for p in (FIXTURES / "lookup" / "check").iterdir() if p.is_dir())
 
@@ -90,16 +90,8 @@ def test_messages_that_differ_only_in_a_number_are_each_checked_against_their_ow
     sample's own entry, and runs a text only against the messages that have its numbers:
     its work grows with the messages, not with their square."""
     repo = fixture_repo(tmp_path)
-    demo = repo / "catalogue" / "demo"
-    source = (demo / "disk-full.yml").read_text()
     count = 60
-    for n in range(count):
-        (demo / f"full-{n:03d}.yml").write_text(
-            source.replace("id: disk-full", f"id: full-{n:03d}")
-            .replace("id: logs", f"id: logs-{n:03d}")
-            .replace('"No space left on device"', f'"Volume {n + 100} is full"')
-            .replace("app.log: No space left on device", f"app.log: volume {n + 100} is full"),
-            encoding="utf-8")
+    entries_alike_but_for_a_number(repo, count, first=100)
     searched: list[int] = []
     search = Matcher.search
 
@@ -119,4 +111,4 @@ def test_messages_that_differ_only_in_a_number_are_each_checked_against_their_ow
         lines = [normalise_line(raw) for raw in split_lines(f"error: Volume {n + 100} is full")]
         found = {m.entry for m in matcher.matches(lines, fuzzy=False) if m.kind != "code"}
         entries = [row[1] for row in matcher.index["entries"]]
-        assert [entries[e] for e in found] == [f"full-{n:03d}"]
+        assert [entries[e] for e in found] == [f"full-{n:04d}"]
