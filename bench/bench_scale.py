@@ -310,6 +310,11 @@ FAR_LINK = {"offline": False, "latency": 150, "downloadThroughput": 5 * 1024 * 1
 LINKS = {SLOW: SLOW_LINK, FAR: FAR_LINK}
 
 
+def emulated_link(name: str) -> dict[str, Any] | None:
+    """The link a measure's name says it runs over (None: the local one)."""
+    return next((link for suffix, link in LINKS.items() if name.endswith(suffix)), None)
+
+
 def browser_figures(site: Path, moniker: str, query: str, code: str,
                     search: bool = True) -> dict[str, Any]:
     """For each reader's first result: milliseconds from the start (navigation, typing,
@@ -338,7 +343,7 @@ def browser_figures(site: Path, moniker: str, query: str, code: str,
             for name, (action, path, text) in measures.items():
                 context = browser.new_context()
                 page = context.new_page()
-                link = next((LINKS[k] for k in LINKS if name.endswith(k)), None)
+                link = emulated_link(name)
                 if link is not None:
                     session = context.new_cdp_session(page)
                     session.send("Network.enable")
@@ -554,7 +559,7 @@ def report(r: dict[str, Any]) -> None:
             what = "question" if name.startswith("troubleshooter") else "result"
             # No goal over an emulated link: how the bytes and the round trips waited for
             # show in time.
-            slow = any(name.endswith(k) for k in LINKS)
+            slow = emulated_link(name) is not None
             if slow:
                 label = ("first question, " + ("page" if "page" in name else "one file")
                          + SLOW) if name.startswith("troubleshooter") else f"first {name}"
