@@ -12,11 +12,13 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pagefind.service import get_executable
 
 from generator.catalogue.validate import load_catalogue
 from generator.core.cache import Slots
@@ -52,10 +54,22 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+# What the project's theme (overrides/main.html) gives Pagefind to read: each page's article.
+PAGEFIND_BODY = """{% extends "base.html" %}
+{% block container %}
+  {{ super() | replace('<article class="md-content__inner md-typeset">',
+                       '<article class="md-content__inner md-typeset" data-pagefind-body>') }}
+{% endblock %}
+"""
+
+
 def repository(tmp_path: Path, plugins: bool) -> Path:
-    """The blocks fixture with an entry that includes a file, with Material's search
-    plugin (it sees every page) or with no plugin at all."""
+    """The blocks fixture with an entry that includes a file, pages Pagefind reads, and
+    Material's search plugin (it sees every page) or no plugin at all."""
     repo = fixture_repo(tmp_path, BLOCKS)
+    (repo / "overrides").mkdir()
+    (repo / "overrides" / "main.html").write_text(PAGEFIND_BODY, encoding="utf-8")
+    edit(repo / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: overrides\n")
     includes = repo / "catalogue" / "_includes"
     includes.mkdir()
     (includes / "tip.md").write_text("Keep **10%** of the disk free.\n", encoding="utf-8")
@@ -85,6 +99,8 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         edit(r / "catalogue" / "demo" / "slow-disk.yml", "[other topic](more.md#quota)",
              "other topic"),
         shutil.rmtree(r / "catalogue" / "more"))),
+    ("a question of the troubleshooter (on no page Pagefind reads)", lambda r: edit(
+        r / "catalogue" / "demo" / "disk-full.yml", "more than 1 GB?", "more than 2 GB?")),
 ]
 
 
@@ -103,6 +119,33 @@ def test_every_edit_builds_what_a_clean_build_does(tmp_path: Path, plugins: bool
             # One page of each version rendered again, the others taken as they were.
             assert report.rendered_pages == len(report.built), report
             assert report.reused_pages > 0
+
+
+def test_an_edit_on_no_page_pagefind_reads_keeps_the_search_indexes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editing a question of the troubleshooter builds every version again (its tree
+    changed) but runs Pagefind in none: each index is taken from the last build, and the
+    site is a clean build's. Editing a step runs it again in every version."""
+    repo = repository(tmp_path, plugins=False)
+    build(repo)
+    assert "data-pagefind-body" in (repo / "site" / "demo-3" / "more" / "index.html").read_text()
+    ran: list[str] = []  # the runs of Pagefind's program
+    real_run, program = subprocess.run, str(get_executable())
+
+    def counted(args: Any, *rest: Any, **options: Any) -> Any:
+        if str(args[0]) == program:
+            ran.append(str(options.get("cwd")))
+        return real_run(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    edit(repo / "catalogue" / "demo" / "disk-full.yml", "more than 1 GB?", "more than 2 GB?")
+    report = build(repo)
+    assert report.built and ran == []
+    assert differences(repo / "site", clean_copy(repo, tmp_path / "clean-1") / "site") == []
+    ran.clear()
+    EDITS[0][1](repo)
+    report = build(repo)
+    assert len(ran) == len(report.built) > 0
 
 
 def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(

@@ -190,6 +190,38 @@ def files_of(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def test_the_index_of_the_same_pages_is_taken_from_the_last_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A version whose pages read the same as at its last build gets the index made then,
+    byte for byte, without running Pagefind; a changed page, or a kept index not marked
+    whole (a build stopped while keeping it), makes it again; one index is kept."""
+    built = built_version(tmp_path / "v1")
+    kept = tmp_path / "kept"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", os.fspath(
+        losing_program(tmp_path, built / "pagefind", losses=0)))
+    site._index(built, None, kept)
+    first = files_of(built / "pagefind")
+    assert runs(tmp_path) == 1 and incomplete(built / "pagefind") == []
+    shutil.rmtree(built / "pagefind")
+    site._index(built, None, kept)
+    assert runs(tmp_path) == 1 and files_of(built / "pagefind") == first
+    page = built / "disk" / "index.html"
+    page.write_text(page.read_text().replace("The disk is full.", "The disk is empty."))
+    site._index(built, None, kept)
+    assert runs(tmp_path) == 2
+    changed = files_of(built / "pagefind")
+    assert changed != first
+    fresh = shutil.copytree(built, tmp_path / "fresh", ignore=shutil.ignore_patterns("pagefind"))
+    _index(fresh)  # made anew, nothing kept: one more run
+    assert files_of(fresh / "pagefind") == changed and runs(tmp_path) == 3
+    assert len(list(kept.iterdir())) == 1
+    marker = next(kept.iterdir()) / site.KEPT_WHOLE
+    marker.unlink()
+    site._index(built, None, kept)
+    assert runs(tmp_path) == 4 and files_of(built / "pagefind") == changed
+    assert marker.is_file()
+
+
 def test_the_part_pagefind_reads_gives_the_index_of_the_whole_pages(
         snapshot_site: Path, tmp_path: Path) -> None:
     """Pagefind is given each page's `data-pagefind-body` alone: the index is the same,

@@ -5,8 +5,10 @@ Input: the catalogue, one version's view and the site settings (contribute), or 
 version's built folder (finish_version); output: files in the version's docs tree, then
 `pagefind/` and `assets/search/pages.js` in the built folder. Each built page is read once
 (`read_page`), and what was read of it is kept in `build/cache/pages-read/<version>/` for
-the next build, which reads again only the pages that changed. The search box itself is in
-overrides/main.html; its script reads the lookup index the lookup feature writes.
+the next build, which reads again only the pages that changed; the index last made is kept
+in `build/cache/pagefind/<version>/`, and taken again while the pages it reads stay the
+same. The search box itself is in overrides/main.html; its script reads the lookup index
+the lookup feature writes.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ PAGEFIND_CONFIG: dict[str, Any] = {"exclude_selectors": EXCLUDE, "force_language
 # an empty pagefind-entry.json, left by a service stopped before its writes; see
 # _empty_index, which no longer lets the service write).
 ATTEMPTS = 3
+KEPT_WHOLE = "kb-kept-whole"  # written last into an index kept between builds
 
 
 def indexer_stamp() -> bytes:
@@ -165,11 +168,15 @@ def _read(built: Path, cache: Path | None) -> tuple[dict[str, str], dict[str, st
     return titles, indexed
 
 
-def _index(built: Path, pages_read: dict[str, str] | None = None) -> None:
+def _index(built: Path, pages_read: dict[str, str] | None = None,
+           kept: Path | None = None) -> None:
     """Pagefind's index of the version's pages, as `read_page` gives them (`pages_read`,
     or read here), made by one run of Pagefind's own program over a folder of them.
     (Pagefind's Python API takes a tenth of a second per page, whatever its size: it reads
-    the program's answers once per 0.1 s.)"""
+    the program's answers once per 0.1 s.) `kept`: a folder kept between builds for this
+    version alone, holding the index last made, under a digest of what made it (the
+    pages read, the program and the settings): a build that changes none of them (an edit
+    of the troubleshooter's questions or of samples) takes the index from there."""
     from pagefind.service import get_executable
 
     program = get_executable()
@@ -177,21 +184,23 @@ def _index(built: Path, pages_read: dict[str, str] | None = None) -> None:
         raise RuntimeError("Pagefind's program is not installed: run ./dev setup")
     if pages_read is None:
         pages_read = _read(built, None)[1]
+    output = built / "pagefind"
+    # The program refuses a folder without pages; the API writes an empty index.
+    if not pages_read:
+        _empty_index(built)
+        return
+    key = digest(code_digest(), indexer_stamp(), str(program),
+                 *(f"{rel}\0{text}" for rel, text in sorted(pages_read.items())))
+    if kept is not None and _copied(kept / key, output):
+        return
     with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as scratch:
         root = Path(scratch)
         pages = root / "site"
-        copied = 0
         for rel, text in pages_read.items():
             copy = pages / rel
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_text(text, encoding="utf-8")
-            copied += 1
-        # The program refuses a folder without pages; the API writes an empty index.
-        if not copied:
-            _empty_index(built)
-            return
         # Pagefind reads its settings from pagefind.json in the folder it runs in.
-        output = built / "pagefind"
         settings = {**PAGEFIND_CONFIG, "site": str(pages), "output_path": str(output)}
         (root / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
 
@@ -203,6 +212,50 @@ def _index(built: Path, pages_read: dict[str, str] | None = None) -> None:
                                    f"{(run.stderr or run.stdout).strip()[-2000:]}")
 
         _checked(output, run_program, built.name)
+    if kept is not None:
+        _keep(output, kept, key)
+
+
+def _copied(index: Path, output: Path) -> bool:
+    """Whether the index kept in `index` (whole: marked so) was copied to `output`, all of
+    it: the files copied are those the kept index still has after the copy (another build
+    may replace it meanwhile; `_keep` renames an index away before removing it)."""
+    if not (index / KEPT_WHOLE).is_file():
+        return False
+    shutil.rmtree(output, ignore_errors=True)
+    try:
+        shutil.copytree(index, output, ignore=shutil.ignore_patterns(KEPT_WHOLE))
+        return (index / KEPT_WHOLE).is_file() and _files(output) == _files(index) - {KEPT_WHOLE}
+    except OSError:
+        return False
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def _keep(output: Path, kept: Path, key: str) -> None:
+    """A copy of the index in `output` as the one `kept` holds, under `key`: copied under a
+    name of its own, marked whole, then renamed into place; what `kept` held before is
+    renamed away first, then removed (never removed where a copy may be reading it)."""
+    kept.mkdir(parents=True, exist_ok=True)
+    own = f"{os.getpid()}-{threading.get_ident()}"
+    partial = kept / f".{key}.{own}.tmp"
+    shutil.copytree(output, partial)
+    (partial / KEPT_WHOLE).write_bytes(b"")
+    for old in kept.iterdir():
+        if old == partial:
+            continue
+        gone = kept / f".{old.name}.{own}.gone"
+        try:
+            old.rename(gone)
+        except OSError:
+            continue
+        shutil.rmtree(gone, ignore_errors=True)
+    try:
+        partial.rename(kept / key)
+    except OSError:  # another build kept the same index meanwhile
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _checked(output: Path, make: Callable[[], None], name: str) -> None:
@@ -293,9 +346,11 @@ def _empty_index(built: Path) -> None:
 
 def finish_version(project: Project, catalogue: Catalogue, moniker: str, built: Path) -> None:
     """Index the built version with Pagefind and list its pages (each page read once, and
-    pages unchanged since the last build of the version taken as they were read then)."""
-    titles, pages_read = _read(built, project.build_dir / "cache" / "pages-read" / moniker)
-    _index(built, pages_read)
+    pages unchanged since the last build of the version taken as they were read then; the
+    index taken from the last build of the version when no page it reads changed)."""
+    cache = project.build_dir / "cache"
+    titles, pages_read = _read(built, cache / "pages-read" / moniker)
+    _index(built, pages_read, cache / "pagefind" / moniker)
     (built / PAGES_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
     (built / PAGES_SCRIPT).write_text(pages_script(catalogue, moniker, titles),
                                       encoding="utf-8")
