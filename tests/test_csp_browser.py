@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from generator.core.files import text_of
 from generator.site.csp import page_scripts, policy, with_policy
 from tests.conftest import page_errors
 
@@ -265,3 +266,59 @@ def test_a_page_left_final_before_is_not_parsed_again(tmp_path: Path,
     Slots(known).put("final", "another generator", [])
     parsed.clear()
     assert csp.apply_policy(folder, known=known) == 0 and len(parsed) == 2
+
+
+def test_a_page_known_final_is_known_by_its_bytes_and_read_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page is known by the digest of its text as read_text gives it: without a carriage
+    return, that of its bytes, so a page known final is not decoded; with one, its lines
+    read as before (a final page saved with "\\r\\n" is still final, not parsed again)."""
+    from generator.site import csp
+
+    folder, known = tmp_path / "version", tmp_path / "known"
+    page = ("<html><head><meta charset=\"utf-8\"><script>{}()</script></head>\n"
+            "<body><article>Text</article></body></html>\n")
+    for name, ending in (("plain", b"\n"), ("windows", b"\r\n")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "index.html").write_bytes(
+            page.format(name).encode("utf-8").replace(b"\n", ending))
+    decoded: list[str] = []
+    parsed: list[str] = []
+
+    def decoding(data: bytes, errors: str = "strict") -> str:
+        decoded.append(data.decode("utf-8", errors))
+        return text_of(data, errors)
+
+    def parsing(text: str) -> tuple[list[str], list[str]]:
+        parsed.append(text)
+        return page_scripts(text)
+
+    monkeypatch.setattr(csp, "text_of", decoding)
+    monkeypatch.setattr(csp, "page_scripts", parsing)
+    assert csp.apply_policy(folder, known=known) == 2 and len(decoded) == 2
+    windows = folder / "windows" / "index.html"
+    final = windows.read_bytes()
+    assert b"\r" not in final  # written with its lines read as "\n", as read_text reads them
+    decoded.clear()
+    parsed.clear()
+    assert csp.apply_policy(folder, known=known) == 0 and decoded == [] and parsed == []
+    windows.write_bytes(final.replace(b"\n", b"\r\n"))
+    assert csp.apply_policy(folder, known=known) == 0 and parsed == []
+    assert len(decoded) == 1 and windows.read_bytes() == final.replace(b"\n", b"\r\n")
+
+
+@pytest.mark.parametrize("data", [b"plain\n", b"a\r\nb\rc\n", b"\r\r\n\n", b"\xef\xbb\xbfbom\r\n",
+                                  b"bad \xff byte\r\n", b""])
+def test_text_of_gives_what_read_text_gives(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    assert text_of(data, "surrogateescape") == path.read_text("utf-8", "surrogateescape")
+    try:
+        expected: str | type[UnicodeDecodeError] = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        expected = UnicodeDecodeError
+    try:
+        got: str | type[UnicodeDecodeError] = text_of(data)
+    except UnicodeDecodeError:
+        got = UnicodeDecodeError
+    assert got == expected

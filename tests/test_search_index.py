@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pagefind.service import get_executable
 
+from generator.core.files import text_of
 from generator.features.search import site
 from generator.features.search.site import (
     ATTEMPTS,
@@ -246,13 +247,22 @@ def test_pages_are_read_once_and_only_changed_ones_again(
         read.append(html)
         return real_read_page(html)
 
+    decoded: list[bytes] = []
+
+    def decoding(data: bytes, errors: str = "strict") -> str:
+        decoded.append(data)
+        return text_of(data, errors)
+
     monkeypatch.setattr(site, "read_page", reading)
+    monkeypatch.setattr(site, "text_of", decoding)
     first = site._read(built, cache)
     assert len(read) == 3 and sorted(first[0]) == ["disk/", "proxy/", "token/"]
     assert first[0]["token/"] == "Token" and "<main data-pagefind-body=\"\"><h1>Token</h1>" in \
         first[1]["token/index.html"]
     read.clear()
-    assert site._read(built, cache) == first and read == []
+    decoded.clear()
+    # Known by their bytes: not even decoded.
+    assert site._read(built, cache) == first and read == [] and decoded == []
     page = built / "disk" / "index.html"
     page.write_text(page.read_text().replace("The disk is full.", "The disk is empty."))
     shutil.rmtree(built / "proxy")

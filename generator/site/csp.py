@@ -30,6 +30,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from ..core.cache import Slots, code_digest
+from ..core.files import text_of
 
 # Everything from the site itself; images and media may come from https: hosts (content may
 # show a screenshot hosted elsewhere), scripts never. Styles may be inline (the theme and
@@ -143,9 +144,16 @@ def apply_policy(folder: Path, skip: Iterable[str] = (), known: Path | None = No
     for path in sorted(folder.rglob("*.html")):
         if any(path.is_relative_to(s) for s in skipped) or path.is_symlink():
             continue
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
-        stamp = _page_digest(text)
-        updated = None if stamp in final else with_policy(text)
+        # A page is known by the digest of its text as read_text gives it; without a
+        # carriage return that is the digest of its bytes, and the page is decoded only
+        # when it is not known final.
+        data = path.read_bytes()
+        text = text_of(data, "surrogateescape") if b"\r" in data else None
+        stamp = _page_digest(text) if text is not None else hashlib.sha256(data).hexdigest()
+        if stamp in final:
+            now.append(stamp)
+            continue
+        updated = with_policy(text if text is not None else text_of(data, "surrogateescape"))
         if updated is None:
             now.append(stamp)
             continue

@@ -33,6 +33,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...catalogue.model import Catalogue
 from ...core.cache import Slots, code_digest, digest
+from ...core.files import text_of
 from ...core.project import Project
 from ...site.feature import Contribution
 
@@ -147,16 +148,19 @@ def _read(built: Path, cache: Path | None) -> tuple[dict[str, str], dict[str, st
         rel = path.relative_to(built).as_posix()
         if rel.startswith(("assets/", "pagefind/")):
             continue
-        html = path.read_text(encoding="utf-8")
+        # Known by its text as read_text gives it, which without a carriage return is its
+        # bytes: a page taken as it was read before is not decoded.
+        data = path.read_bytes()
         if slots is None:
-            title, text = read_page(html)
+            title, text = read_page(text_of(data))
         else:
-            key = digest(code_digest(), stamp, html)
+            html = text_of(data) if b"\r" in data else None
+            key = digest(code_digest(), stamp, data if html is None else html)
             kept = slots.get(rel, key)
             if isinstance(kept, tuple) and len(kept) == 2:
                 title, text = kept
             else:
-                title, text = read_page(html)
+                title, text = read_page(text_of(data) if html is None else html)
                 slots.put(rel, key, (title, text))
             names.append(rel)
         if (rel == "index.html" or rel.endswith("/index.html")) and title is not None:
