@@ -198,6 +198,7 @@ def test_the_index_of_the_same_pages_is_taken_from_the_last_build(
     whole (a build stopped while keeping it), makes it again; one index is kept."""
     built = built_version(tmp_path / "v1")
     kept = tmp_path / "kept"
+    # The real program, its runs counted (it loses nothing: losses=0).
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", os.fspath(
         losing_program(tmp_path, built / "pagefind", losses=0)))
     site._index(built, None, kept)
