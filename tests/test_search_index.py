@@ -224,6 +224,17 @@ def test_the_index_of_the_same_pages_is_taken_from_the_last_build(
     assert marker.is_file()
 
 
+def test_an_index_that_cannot_be_kept_is_still_made(tmp_path: Path) -> None:
+    """Keeping the index is a help, not a step of the build: where it cannot be kept (here
+    a file stands where its folder goes), the version still gets its index, whole."""
+    built = built_version(tmp_path / "v1")
+    kept = tmp_path / "kept"
+    kept.write_text("not a folder", encoding="utf-8")
+    site._index(built, None, kept)
+    assert incomplete(built / "pagefind") == [] and kept.read_text() == "not a folder"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 def test_the_part_pagefind_reads_gives_the_index_of_the_whole_pages(
         snapshot_site: Path, tmp_path: Path) -> None:
     """Pagefind is given each page's `data-pagefind-body` alone: the index is the same,

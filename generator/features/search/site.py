@@ -241,24 +241,26 @@ def _files(folder: Path) -> set[str]:
 def _keep(output: Path, kept: Path, key: str) -> None:
     """A copy of the index in `output` as the one `kept` holds, under `key`: copied under a
     name of its own, marked whole, then renamed into place; what `kept` held before is
-    renamed away first, then removed (never removed where a copy may be reading it)."""
-    kept.mkdir(parents=True, exist_ok=True)
+    renamed away first, then removed (never removed where a copy may be reading it).
+    Keeping is a help, not a step of the build: when it fails (another build keeping its
+    index there at the same moment, a full disk), nothing is kept and the build goes on."""
     own = f"{os.getpid()}-{threading.get_ident()}"
     partial = kept / f".{key}.{own}.tmp"
-    shutil.copytree(output, partial)
-    (partial / KEPT_WHOLE).write_bytes(b"")
-    for old in kept.iterdir():
-        if old == partial:
-            continue
-        gone = kept / f".{old.name}.{own}.gone"
-        try:
-            old.rename(gone)
-        except OSError:
-            continue
-        shutil.rmtree(gone, ignore_errors=True)
     try:
+        kept.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(output, partial)
+        (partial / KEPT_WHOLE).write_bytes(b"")
+        for old in kept.iterdir():
+            if old == partial:
+                continue
+            gone = kept / f".{old.name}.{own}.gone"
+            try:
+                old.rename(gone)
+            except OSError:
+                continue
+            shutil.rmtree(gone, ignore_errors=True)
         partial.rename(kept / key)
-    except OSError:  # another build kept the same index meanwhile
+    except OSError:
         shutil.rmtree(partial, ignore_errors=True)
 
 
