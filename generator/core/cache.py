@@ -44,15 +44,27 @@ def digest(*parts: str | bytes) -> str:
 
 
 @functools.cache
+def installed(dist: str) -> str | None:
+    """The version of the installed distribution `dist`; None when it is not installed.
+    Read once per process, as the process imports the package's code once (and
+    importlib.metadata parses the package's whole METADATA file at each call: digests ask
+    for the same few packages many times per build)."""
+    try:
+        return dist_version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+def package_stamps(dists: Iterable[str]) -> list[str]:
+    """How digests name packages: 'NAME=VERSION' each, or 'NAME' for one not installed."""
+    return [dist if installed(dist) is None else f"{dist}={installed(dist)}" for dist in dists]
+
+
+@functools.cache
 def code_digest() -> str:
     """The digest of the generator's code: its files, Python's version and the versions of
     the packages it works with. Part of every key, so a changed generator misses."""
-    parts: list[str | bytes] = [FORMAT, sys.version]
-    for dist in PACKAGES:
-        try:
-            parts.append(f"{dist}={dist_version(dist)}")
-        except PackageNotFoundError:
-            parts.append(dist)
+    parts: list[str | bytes] = [FORMAT, sys.version, *package_stamps(PACKAGES)]
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             parts += [path.relative_to(_PACKAGE).as_posix(), path.read_bytes()]

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..catalogue.model import Catalogue
-from ..core.cache import file_digest
+from ..core.cache import file_digest, package_stamps
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
 from ..core.parallel import process_pool
@@ -98,8 +98,6 @@ def tree_digests(tree: VersionTree) -> dict[str, str]:
 def tree_key(project: Project, tree: VersionTree, site_url: str,
              digests: dict[str, str] | None = None, engine: str = DEFAULT) -> str:
     """A digest of everything a version's build by `engine` depends on."""
-    from importlib.metadata import version as dist_version
-
     digest = hashlib.sha256()
     # The engine's module too: what it does to a version is part of the version's build; and
     # the policy module, whose policy every page of the version carries.
@@ -107,12 +105,9 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
     parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
              json.dumps(tree.extra, sort_keys=True, default=str),
              hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else "",
-             hashlib.sha256(Path(csp.__file__).read_bytes()).hexdigest()]
-    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "zensical"):
-        try:
-            parts.append(f"{dist}={dist_version(dist)}")
-        except Exception:
-            parts.append(dist)
+             hashlib.sha256(Path(csp.__file__).read_bytes()).hexdigest(),
+             *package_stamps(("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown",
+                              "zensical"))]
     for part in parts:
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(project.mkdocs_yml.read_bytes())
@@ -321,9 +316,6 @@ def inputs_digest(project: Project, features: Sequence[Feature] = (),
     """A digest of everything a build reads: mkdocs.yml and the files it names, the
     catalogue, content/ and overrides/, the generator's own files, the features, the engine
     and the versions of the packages that render."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as dist_version
-
     from ..markdown.xref import configured_maps
 
     digest = hashlib.sha256(CACHE_FORMAT.encode() + b"\0" + engine.encode())
@@ -361,12 +353,10 @@ def inputs_digest(project: Project, features: Sequence[Feature] = (),
             # Read once per run: loading the catalogue asks for the same files' digests.
             found = file_digest(path)
         digest.update(name.encode() + b"\0" + found.encode())
-    for dist in ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "pygments",
-                 "jinja2", "ruamel.yaml", "markdown-it-py", "zensical"):
-        try:
-            digest.update(f"{dist}={dist_version(dist)}".encode())
-        except PackageNotFoundError:
-            digest.update(dist.encode())
+    for stamp in package_stamps(("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown",
+                                 "pygments", "jinja2", "ruamel.yaml", "markdown-it-py",
+                                 "zensical")):
+        digest.update(stamp.encode())
     return digest.hexdigest()
 
 

@@ -24,15 +24,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from html import escape
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as dist_version
 from pathlib import Path
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from ...catalogue.model import Catalogue
-from ...core.cache import Slots, code_digest, digest
+from ...core.cache import Slots, code_digest, digest, installed
 from ...core.files import text_of
 from ...core.project import Project
 from ...site.feature import Contribution
@@ -54,10 +52,7 @@ KEPT_WHOLE = "kb-kept-whole"  # written last into an index kept between builds
 
 def indexer_stamp() -> bytes:
     """What the Pagefind index depends on besides the pages, so a change rebuilds it."""
-    try:
-        pagefind = dist_version("pagefind")
-    except PackageNotFoundError:
-        pagefind = "missing"
+    pagefind = installed("pagefind") or "missing"
     # "by": Pagefind's program reading the pages from a folder (its API, fed page by page,
     # numbers the pages in another order).
     return (json.dumps({"pagefind": pagefind, "config": PAGEFIND_CONFIG, "weights": WEIGHTS,

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from ...core.cache import package_stamps
 from ...core.files import link_or_copy
 from ...core.parallel import fork_map
 from ...markdown import highlight
@@ -322,19 +323,6 @@ def _render_page(page: Any, lengths: tuple[int, ...] | None, files: Any,
 # ---------------------------------------------------------------------------
 
 
-def _versions() -> list[str]:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as dist_version
-
-    out = []
-    for dist in PACKAGES:
-        try:
-            out.append(f"{dist}={dist_version(dist)}")
-        except PackageNotFoundError:
-            out.append(dist)
-    return out
-
-
 def markdown_digest(config: Any) -> str:
     """What a block's conversion depends on besides its text and page: the Markdown
     settings, the link settings and the packages' versions."""
@@ -344,7 +332,7 @@ def markdown_digest(config: Any) -> str:
                                .items())),
         "directory_urls": bool(config["use_directory_urls"]),
         "validation": repr(config["validation"]),
-        "packages": _versions(),
+        "packages": package_stamps(PACKAGES),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -30,13 +30,12 @@ import shutil
 import subprocess
 import sys
 import time
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as dist_version
 from importlib.util import find_spec
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from ...core.cache import installed
 from ...core.files import link_or_copy
 from .base import Request, Result
 
@@ -64,10 +63,7 @@ def missing() -> str:
 
 
 def installed_version() -> str:
-    try:
-        return dist_version("zensical")
-    except PackageNotFoundError:
-        return "missing"
+    return installed("zensical") or "missing"
 
 
 # ---------------------------------------------------------------------------
