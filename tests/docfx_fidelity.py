@@ -4,8 +4,10 @@ Run `python -m tests.docfx_fidelity [FOLDER ...]` to print, per page and version
 differs, "N of M pages fully correct" and how long it took (default folders: the shared
 DocFX corpus). The folders are put in the `content/` of a fresh knowledge base (names kept,
 so includes resolve) with the versions of `tests/fixtures/docfx_fidelity/products.yml`;
-the generator validates and renders every version, and each version is built by a real
-MkDocs + Material build (two versions at a time). The checks read the built HTML.
+the generator validates and renders every version, and each version is built by MkDocs +
+Material as `kb build` builds it (through the generator's engine: each distinct block of
+Markdown converted once for every version, two versions at a time). The checks read the
+built HTML.
 
 The expectations come from the source alone, never from the generator: the pages
 (Markdown files outside `includes`/`_shared` folders and `docfx.json` excludes), each
@@ -29,6 +31,7 @@ anchors, the alerts and the includes that are missing. Per page and version it c
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import difflib
 import functools
@@ -42,7 +45,6 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,9 +168,16 @@ def front_matter(text: str) -> tuple[dict[str, Any], list[str], int]:
     lines = text.replace("\r\n", "\n").split("\n")
     if lines and lines[0].lstrip("\ufeff").strip() == "---":
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-        data = yaml.safe_load("\n".join(lines[1:end])) or {}  # PyYAML: the last value wins
+        data = copy.deepcopy(_yaml("\n".join(lines[1:end])))
         return data, lines[end + 1:], end + 1
     return {}, lines, 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _yaml(text: str) -> dict[str, Any]:
+    """A front matter read (each page's is read once per version it is checked in)."""
+    found: dict[str, Any] = yaml.safe_load(text) or {}  # PyYAML: the last value wins
+    return found
 
 
 # The source, expanded -------------------------------------------------------------------
@@ -620,6 +629,8 @@ def check_page(built: Built, rel: str) -> PageResult:
     every = expand(built.content, rel, None, built.names)
     ids = heading_ids(every.lines)
     page_dir = posixpath.dirname(rel)
+    # The versions that show the same lines have the same reference: read once.
+    references: dict[tuple[Line, ...], tuple[Page, list[tuple[int, str]]]] = {}
     for moniker in built.names:
         problems = result.problems.setdefault(moniker, [])
         html = built.versions[moniker].get(rel)
@@ -634,10 +645,13 @@ def check_page(built: Built, rel: str) -> PageResult:
         problems.extend(_diagnostics(built, expansion))
         shown = [line for line in expansion.lines if line.shown]
         hidden = [line for line in expansion.lines if not line.shown]
-        reference = reference_page(shown, page_dir)
+        known = references.get(tuple(shown))
+        if known is None:
+            known = references[tuple(shown)] = (reference_page(shown, page_dir),
+                                                expected_headings(shown, ids))
+        reference, headings = known
         mine = built_page(html, rel, built.site / moniker, expansion.videos)
-        problems.extend(compare(reference, mine, expected_headings(shown, ids),
-                                expansion.alerts))
+        problems.extend(compare(reference, mine, headings, expansion.alerts))
         if hidden:
             visible = {squash(u) for u in reference.units}
             gone = [u for chunk in _chunks(expansion.lines)
@@ -751,19 +765,16 @@ def check(built: Built, folders: Sequence[Path]) -> list[PageResult]:
 # The build ----------------------------------------------------------------------------------
 
 
-def _mkdocs(args: tuple[str, str, str, list[Any], dict[str, Any]]) -> list[str]:
-    from generator.site.engines.mkdocs import mkdocs_build
-
-    return mkdocs_build(*args, "")[1]
-
-
 def build(folders: Sequence[Path], work: Path, jobs: int = 2) -> Built:
     """A knowledge base holding the folders under content/, rendered and built by MkDocs for
     every version."""
     from generator.catalogue.validate import load_catalogue
     from generator.core.diagnostics import Diagnostics
+    from generator.core.parallel import process_pool
     from generator.core.project import Project
     from generator.site.build import write_tree
+    from generator.site.engines.base import Request
+    from generator.site.engines.mkdocs import build_version, prepare
     from generator.site.trees import render_trees
 
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
@@ -782,14 +793,18 @@ def build(folders: Sequence[Path], work: Path, jobs: int = 2) -> Built:
         raise SystemExit("\n".join(found))
     trees, rendered = render_trees(project, catalogue, [], jobs=jobs)
     found += [d.format() for d in rendered.items]
-    args = []
+    requests = []
     for tree in trees:
         docs = work / "build" / "docs" / tree.moniker
         write_tree(tree, docs)
-        args.append((str(work / "mkdocs.yml"), str(docs), str(work / "site" / tree.moniker),
-                     tree.nav, tree.extra))
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(_mkdocs, args))
+        requests.append(Request(str(work / "mkdocs.yml"), str(docs),
+                                str(work / "site" / tree.moniker), tree.nav, tree.extra, "",
+                                dict(tree.pieces), str(work / "build" / "cache" / "blocks")))
+    # As `kb build` builds them: each distinct block of Markdown converted once, for every
+    # version that has it, then each version's pages made by MkDocs and Material.
+    prepare(requests, jobs)
+    with process_pool(max(1, jobs)) as pool:
+        list(pool.map(build_version, requests))
     versions: dict[str, dict[str, str]] = {}
     for tree in trees:
         site = work / "site" / tree.moniker

@@ -251,5 +251,6 @@ def test_the_expectations_do_not_come_from_the_generator() -> None:
         assert not {m for m in imported if m.startswith("generator.markdown")}, module
         assert not {m for m in imported if m.startswith("generator")} - {
             "generator.catalogue.validate", "generator.core.diagnostics",
-            "generator.core.project", "generator.site.build", "generator.site.trees",
+            "generator.core.parallel", "generator.core.project", "generator.site.build",
+            "generator.site.trees", "generator.site.engines.base",
             "generator.site.engines.mkdocs"}, module
