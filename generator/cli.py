@@ -21,6 +21,7 @@ from typing import Any
 from ruamel.yaml.error import ReusedAnchorWarning
 
 from .core.diagnostics import DiagnosticError, Diagnostics
+from .core.parallel import default_jobs
 from .core.project import Project, ProjectError
 
 Handler = Callable[[argparse.Namespace, Project], int]
@@ -81,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
+        return 2
+    try:
+        default_jobs()  # a bad KB_JOBS is a usage error of every command, found before work
+    except ValueError as err:
+        print(f"kb {args.command}: error: {err}", file=sys.stderr)
         return 2
     try:
         project = Project(Path(args.root).resolve()) if args.root else Project.find()

@@ -119,21 +119,44 @@ def test_features_finish_each_version_before_it_is_kept(tmp_path: Path) -> None:
     assert (repo / "site" / "demo-3" / "stamp.txt").read_text() == "demo-3\n"
 
 
-def test_the_site_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+def test_the_site_does_not_depend_on_the_hash_seed_nor_on_the_processes(tmp_path: Path
+                                                                        ) -> None:
     """Python orders the sets and dictionaries of strings by a hash seed it picks for each
     interpreter. Two `python -m generator build` runs of the snapshot of the shipped
-    knowledge base, in interpreters with different seeds, write the same site, byte for
-    byte. (The other tests' `kb` commands share a fork server's seed: tests/kbfork.py.)"""
+    knowledge base, in interpreters with different seeds, one in a single process and one
+    in two, write the same site, byte for byte. (The other tests' `kb` commands share a
+    fork server's seed: tests/kbfork.py.)"""
     sites = []
-    for seed in ("1", "2"):
+    for seed, jobs in (("1", "1"), ("2", "2")):
         repo = copy_repo(tmp_path / seed, SNAPSHOT)
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}
-        proc = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run([sys.executable, "-m", "generator", "build", "--jobs", jobs],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
         sites.append(snapshot(repo / "site"))
     assert sites[0] and sorted(sites[0]) == sorted(sites[1])
     assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
+
+
+def test_kb_jobs_sets_how_many_processes_a_command_uses(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    """Without --jobs, a command uses $KB_JOBS processes, else one per CPU it may run on;
+    never more than it has pieces of work. A KB_JOBS that is not a number of processes
+    stops every command before it does anything."""
+    from generator.core.parallel import workers
+
+    monkeypatch.setenv("KB_JOBS", "3")
+    assert (workers(None, 10), workers(2, 10), workers(None, 2)) == (3, 2, 2)
+    monkeypatch.delenv("KB_JOBS")
+    assert workers(None, 1000) == len(os.sched_getaffinity(0))
+    repo = fixture_repo(tmp_path)
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("KB_JOBS", bad)
+        run = kb("build", cwd=repo)
+        assert (run.code, run.stderr) == (
+            2, f"kb build: error: KB_JOBS must be a whole number of processes, 1 or more, not "
+               f"'{bad}'\n")
+        assert not (repo / "site").exists() and not (repo / "build").exists()
 
 
 _LOADED = "as imported"

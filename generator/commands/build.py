@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
                     "`kb assemble`, e.g. one CI job per version.",
     )
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
-                        help="parallel processes (default: number of CPUs)")
+                        help="parallel processes (default: $KB_JOBS, else one per CPU)")
     parser.add_argument("--force", action="store_true",
                         help="rebuild every version from scratch, reusing nothing in build/")
     parser.add_argument("--only", metavar="VERSION",

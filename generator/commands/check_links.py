@@ -84,7 +84,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", choices=["text", "github"], default="text",
                         help="'github' prints GitHub Actions annotations on the source lines")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
-                        help="processes that parse pages (default: number of CPUs)")
+                        help="processes that parse pages (default: $KB_JOBS, else one per "
+                             "CPU)")
     external = parser.add_argument_group("external links (fetched only with --external)")
     external.add_argument("--external", action="store_true",
                           help="fetch every external URL (HEAD, then GET if refused)")

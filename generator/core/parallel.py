@@ -22,9 +22,29 @@ R = TypeVar("R")
 _CONTEXT: Any = None
 
 
+# Sets how many processes kb uses where --jobs is not given (a CI runner or a container
+# with fewer cores than it reports, a test suite that already runs one process per core).
+JOBS_VARIABLE = "KB_JOBS"
+
+
+def default_jobs() -> int:
+    """How many processes to use when the command line does not say: $KB_JOBS, else one per
+    CPU this process may run on (a `taskset` or a container's CPU set counts, not only the
+    machine's cores). ValueError when KB_JOBS is set to anything but a whole number >= 1."""
+    value = os.environ.get(JOBS_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"{JOBS_VARIABLE} must be a whole number of processes, 1 or "
+                             f"more, not {value!r}")
+        return int(value)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def workers(jobs: int | None, items: int) -> int:
-    """How many processes to use for `items` pieces of work."""
-    return max(1, min(jobs or os.cpu_count() or 1, items))
+    """How many processes to use for `items` pieces of work (`jobs`: as asked, or None)."""
+    return max(1, min(jobs or default_jobs(), items))
 
 
 def _call(job: tuple[Callable[[Any, Any], Any], Any]) -> Any:

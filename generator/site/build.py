@@ -32,7 +32,7 @@ from ..catalogue.model import Catalogue
 from ..core.cache import file_digest, package_stamps
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
-from ..core.parallel import process_pool
+from ..core.parallel import process_pool, workers
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
 from . import csp
@@ -404,13 +404,13 @@ def _build_versions(engine: str, requests: list[Request], jobs: int | None, out:
     results: dict[str, Result] = {}
     failures = Diagnostics()
     monikers = [Path(r.docs_dir).name for r in requests]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(requests) or 1))
-    if workers == 1 or len(requests) == 1:
+    count = workers(jobs, len(requests))
+    if count == 1:
         for moniker, request in zip(monikers, requests, strict=True):
             results[moniker] = _finish(index_of[moniker], total, moniker,
                                        _build_one(engine, request), out)
         return results, failures
-    with process_pool(workers) as pool:
+    with process_pool(count) as pool:
         # Largest versions first, so that no long build starts last and runs alone.
         order = sorted(zip(monikers, requests, strict=True), key=lambda p: -sizes[p[0]])
         submitted = {moniker: pool.submit(_build_one, engine, request)
@@ -575,8 +575,7 @@ def build_site(
         apply_policy(built, known=known)
 
     # Versions are finished side by side: most of the work is Pagefind's program's.
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(finished) or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers(jobs, len(finished))) as pool:
         list(pool.map(finish, [tree.moniker for tree, _, _ in finished]))
     for tree, key, result in finished:
         built = cache / f"{tree.moniker}.tmp"

@@ -32,7 +32,7 @@ from typing import Any, cast
 
 from ...core.cache import package_stamps
 from ...core.files import link_or_copy
-from ...core.parallel import fork_map
+from ...core.parallel import fork_map, workers
 from ...markdown import highlight
 from .base import Request, Result
 
@@ -823,7 +823,7 @@ def prepare(requests: list[Request], jobs: int | None) -> int:
     per_version: dict[int, list[str]] = {}
     for key, number in owner.items():
         per_version.setdefault(number, []).append(key)
-    chunk = max(1, len(owner) // (2 * max(1, jobs or os.cpu_count() or 1)) + 1)
+    chunk = max(1, len(owner) // (2 * workers(jobs, len(owner))) + 1)
     work = [(number, keys[at:at + chunk]) for number, keys in sorted(per_version.items())
             for at in range(0, len(keys), chunk)]
     return sum(fork_map(_convert_chunk, work, requests, jobs))
