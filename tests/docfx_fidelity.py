@@ -645,11 +645,10 @@ def check_page(built: Built, rel: str) -> PageResult:
         problems.extend(_diagnostics(built, expansion))
         shown = [line for line in expansion.lines if line.shown]
         hidden = [line for line in expansion.lines if not line.shown]
-        known = references.get(tuple(shown))
-        if known is None:
-            known = references[tuple(shown)] = (reference_page(shown, page_dir),
-                                                expected_headings(shown, ids))
-        reference, headings = known
+        lines = tuple(shown)
+        if lines not in references:
+            references[lines] = (reference_page(shown, page_dir), expected_headings(shown, ids))
+        reference, headings = references[lines]
         mine = built_page(html, rel, built.site / moniker, expansion.videos)
         problems.extend(compare(reference, mine, headings, expansion.alerts))
         if hidden:
