@@ -198,6 +198,23 @@ def test_an_unchanged_build_does_nothing_and_a_forced_one_starts_afresh(
     assert forced.converted == first.converted > 0 and forced.reused_blocks == first.reused_blocks
 
 
+def test_another_generator_builds_every_version_again(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A version is reused only as the same generator built it: its steps after the
+    engine's (the search index and its scripts, the policy of each page) are part of it."""
+    import generator.site.build as site_build
+
+    repo = repository(tmp_path, plugins=False)
+    first = build(repo, jobs=1)
+    (repo / "build" / "last-build.json").unlink()  # past the check of the whole site
+    same = build(repo, jobs=1)
+    assert same.built == [] and same.reused == first.built
+    (repo / "build" / "last-build.json").unlink()
+    monkeypatch.setattr(site_build, "code_digest", lambda: "another generator")
+    other = build(repo, jobs=1)
+    assert other.built == first.built and other.reused == []
+
+
 def test_blocks_converted_ahead_of_the_builds_are_counted_and_give_the_same_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past a few blocks to convert, they are converted ahead of the versions' builds, on

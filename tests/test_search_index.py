@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import shutil
 import stat
 import subprocess
@@ -19,12 +20,16 @@ from generator.core.files import text_of
 from generator.features.search import site
 from generator.features.search.site import (
     ATTEMPTS,
+    EXCERPT_SCRIPT,
     PAGEFIND_CONFIG,
+    PAGEFIND_EXCERPT,
+    PAGEFIND_SCRIPTS,
     WEIGHTS,
     _index,
     incomplete,
 )
 from generator.features.search.site import read_page as real_read_page
+from tests.conftest import ROOT
 
 PAGE = ("<!doctype html><html lang=en><head><title>{title}</title></head><body>"
         "<main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>")
@@ -163,8 +168,9 @@ def test_an_index_that_stays_incomplete_fails_with_the_file(
 
 
 def whole_pages_index(built: Path, output: Path) -> None:
-    """Pagefind's program over the version's whole pages (message boxes weighted): the
-    reference that the index of the parts Pagefind reads must equal."""
+    """Pagefind's program over the version's whole pages (message boxes weighted), its
+    scripts as the build leaves them: the reference that the index of the parts Pagefind
+    reads must equal."""
     from selectolax.lexbor import LexborHTMLParser
 
     pages = output.parent / "whole-pages"
@@ -184,6 +190,7 @@ def whole_pages_index(built: Path, output: Path) -> None:
     program = get_executable()
     assert program is not None
     subprocess.run([str(program), "--silent"], cwd=output.parent, check=True, timeout=600)
+    site.faster_excerpts(output)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -292,3 +299,114 @@ def test_pages_are_read_once_and_only_changed_ones_again(
                   "token" if "AADSTS7000215" in html else html for html in read) == \
         ["empty", "token"]
     assert len(list(cache.iterdir())) == 2
+
+
+# ---------------------------------------------------------------------------
+# Pagefind's excerpt function, replaced in the scripts of every index by one that reads a
+# page's words once (assets/search/pagefind-excerpt.js).
+# ---------------------------------------------------------------------------
+
+SECTIONS = 120
+
+
+def long_version(folder: Path) -> Path:
+    """A built version with one page of SECTIONS sections, each under a heading with an id,
+    all holding the same words (a query for them matches in every section)."""
+    sections = "".join(f'<h2 id="e{n}">Error E{n:04d}</h2><p>The disk is full on agent {n}. '
+                       f"Free some space, then run the pipeline {n} again.</p>"
+                       for n in range(SECTIONS))
+    page = folder / "long" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(PAGE.format(title="Long", text="").replace("<p></p>", sections),
+                    encoding="utf-8")
+    return folder
+
+
+def fragments(index: Path) -> list[dict[str, object]]:
+    """The fragments of a Pagefind index as its scripts read them."""
+    out = []
+    for path in sorted((index / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        out.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return out
+
+
+def excerpt_calls(contents: list[str], seed: int) -> list[list[object]]:
+    """Calls as Pagefind makes them (the page, then each section from its first word to the
+    next section's), and calls at the edges: locations repeated, past the last word or
+    before the first, ranges empty, reversed or outside the page."""
+    draw = random.Random(seed)
+    calls: list[list[object]] = []
+    for at, content in enumerate(contents):
+        count = len(content.split())
+        for _ in range(40):
+            locations = sorted(draw.sample(range(count), min(count, draw.randint(0, 12))))
+            start = draw.randint(0, max(count - 1, 0))
+            calls.append([at, start, 30, locations, None, None])
+            low = draw.randint(0, max(count - 1, 0))
+            high = draw.randint(low, count)
+            inside = [n for n in locations if low <= n < high]
+            calls.append([at, max(low, start), 30, inside, low, high])
+        calls += [[at, 0, 30, [0, 0, 1], None, None],
+                  [at, 0, 30, [count, count + 5], None, None],
+                  [at, 0, 30, [-1], 0, None],
+                  [at, -3, 10, [0, 2], None, None],
+                  [at, count - 2, 30, [count - 1], None, count + 4],
+                  [at, count - 2, 30, [count, count + 1], None, count + 4],
+                  [at, 5, 30, [6], 9, 4],
+                  [at, 0, 0, [0], None, None],
+                  [at, 2, 30, [2.5, 3], None, None]]
+    return calls
+
+
+def run_excerpts(contents: list[str], calls: list[list[object]]) -> list[list[object]]:
+    node = shutil.which("node")
+    assert node, "node is required to compare the excerpt functions"
+    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
+    request = {"functions": [PAGEFIND_EXCERPT, ours], "contents": contents, "calls": calls}
+    run = subprocess.run([node, str(ROOT / "tests" / "js" / "pagefind_excerpt.js")],
+                         input=json.dumps(request), capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    results: list[list[object]] = json.loads(run.stdout)
+    return results
+
+
+def test_every_index_has_the_excerpt_function_that_reads_a_page_once(tmp_path: Path) -> None:
+    """Pagefind (the version the project pins) writes the function the build replaces, in
+    its script and its worker's; the index keeps them otherwise as Pagefind wrote them."""
+    built = long_version(tmp_path / "v")
+    _index(built)
+    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
+    ours = ours[ours.index("var build_excerpt"):].strip()
+    for name in PAGEFIND_SCRIPTS:
+        text = (built / "pagefind" / name).read_text(encoding="utf-8")
+        assert PAGEFIND_EXCERPT not in text, name
+        assert text.count(ours) == 1, name
+    assert incomplete(built / "pagefind") == []
+
+
+def test_the_excerpts_are_pagefinds_own_on_real_and_odd_pages(tmp_path: Path,
+                                                              snapshot_site: Path) -> None:
+    """Each call gives what Pagefind's own function gives: on the pages of a long version and
+    of the shipped snapshot as Pagefind stored them, and on odd texts (empty, words
+    separated by zero-width spaces, spaces first); a page's calls in a row and pages taking
+    turns (the function keeps the last page's words)."""
+    built = long_version(tmp_path / "v")
+    _index(built)
+    contents = [str(f["content"]).replace("<", "&lt;").replace(">", "&gt;")
+                for f in fragments(built / "pagefind")]
+    contents += [str(f["content"]) for f in fragments(snapshot_site / "azure-devops" / "pagefind")]
+    contents += ["", "one", "  spaced  out\ntext\r\nhere ", "zero\u200bwidth\u200bwords",
+                 "<mark>already marked</mark> words"]
+    assert len(contents[0].split()) > SECTIONS * 10
+    calls = excerpt_calls(contents, seed=7)
+    draw = random.Random(8)
+    calls += draw.sample(calls, len(calls))  # pages taking turns
+    theirs, ours = run_excerpts(contents, calls)
+    assert len(theirs) == len(calls)
+    different = [(call, want, got) for call, want, got in zip(calls, theirs, ours, strict=True)
+                 if want != got]
+    assert different == []
+    assert any("<mark>" in str(result) for result in theirs)

@@ -29,13 +29,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..catalogue.model import Catalogue
-from ..core.cache import file_digest, package_stamps
+from ..core.cache import code_digest, file_digest, package_stamps
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
 from ..core.parallel import process_pool, workers
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
-from . import csp
 from .checks import load_checked
 from .csp import apply_policy
 from .engines import DEFAULT, ENGINES, Request, Result, choose, load
@@ -100,14 +99,15 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
     """A digest of everything a version's build by `engine` depends on."""
     digest = hashlib.sha256()
     # The engine's module too: what it does to a version is part of the version's build; and
-    # the policy module, whose policy every page of the version carries.
+    # the generator's code, whose steps after the engine's (the policy every page carries,
+    # the search index and its scripts) are part of it too.
     code = getattr(load(engine), "__file__", None)
     parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
              json.dumps(tree.extra, sort_keys=True, default=str),
              hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else "",
-             hashlib.sha256(Path(csp.__file__).read_bytes()).hexdigest(),
+             code_digest(),
              *package_stamps(("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown",
-                              "zensical"))]
+                              "zensical", "pagefind"))]
     for part in parts:
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(project.mkdocs_yml.read_bytes())
