@@ -9,7 +9,7 @@ than one frame (Event Timing, from the key to the next paint), and the long task
 Each as a ratio to one frame at 60 Hz (16.7 ms): goal under 1 for every keystroke.
 
 Then the time from a whole query to its results shown (KBSearch.run: the error matcher
-and Pagefind's six results), median of five rounds, on the site as built and on a copy
+and Pagefind's six results), median of six rounds, on the site as built and, side by side, on a copy
 whose Pagefind scripts have Pagefind's own excerpt function back: the ratio is what the
 build's excerpt function saves. The site is `site/` when it is built, else the shipped
 knowledge base built into a temporary folder first. Run: `./dev bench search`.
@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ QUERIES = [
     "AADSTS50020",
     "AADSTS7000215",
 ]
-ROUNDS = 5
+ROUNDS = 6
 
 
 def site_dir(tmp: Path) -> Path:
@@ -89,34 +90,45 @@ def site_dir(tmp: Path) -> Path:
     return repo / "site"
 
 
-def measure(site: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def topic_pages(sites: list[Path]) -> Iterator[list[Any]]:
+    """A topic page of each of `sites` (each served on 127.0.0.1) open in one Chromium."""
     from playwright.sync_api import sync_playwright
 
+    with contextlib.ExitStack() as stack:
+        bases = [stack.enter_context(contextlib.contextmanager(serve)(site)) for site in sites]
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        stack.callback(browser.close)
+        pages = []
+        for base in bases:
+            page = browser.new_page()
+            page.goto(base + "azure-devops/azure-rm-endpoint/")
+            pages.append(page)
+        yield pages
+
+
+def measure(site: Path) -> dict[str, Any]:
     handlers: list[float] = []
     events: list[float] = []
     long_tasks: list[float] = []
     keys = 0
-    with contextlib.contextmanager(serve)(site) as base:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page()
-            page.goto(base + "azure-devops/azure-rm-endpoint/")
-            page.wait_for_load_state("networkidle")
-            for text in TEXTS:
-                page.evaluate(PROBE)
-                page.fill("#__kb-search-input", "")
-                page.wait_for_timeout(200)
-                page.keyboard.type(text, delay=30)
-                page.wait_for_timeout(800)
-                got = page.evaluate("window.__kb")
-                keys += len(text)
-                handlers += got["handlers"]
-                # Durations come in steps of 8 ms; 16 is the next frame, which is on time.
-                events += [d for name, d, _ in got["events"]
-                           if name in ("keydown", "keypress", "input", "keyup") and d > FRAME_MS]
-                long_tasks += got["long"]
-            browser.close()
+    with topic_pages([site]) as (page,):
+        page.wait_for_load_state("networkidle")
+        for text in TEXTS:
+            page.evaluate(PROBE)
+            page.fill("#__kb-search-input", "")
+            page.wait_for_timeout(200)
+            page.keyboard.type(text, delay=30)
+            page.wait_for_timeout(800)
+            got = page.evaluate("window.__kb")
+            keys += len(text)
+            handlers += got["handlers"]
+            # Durations come in steps of 8 ms; 16 is the next frame, which is on time.
+            events += [d for name, d, _ in got["events"]
+                       if name in ("keydown", "keypress", "input", "keyup") and d > FRAME_MS]
+            long_tasks += got["long"]
     handlers.sort()
     return {
         "keystrokes": keys,
@@ -148,36 +160,35 @@ def with_pagefinds_excerpts(site: Path, target: Path) -> Path:
     return target
 
 
-def query_ms(site: Path) -> dict[str, float]:
-    """For each of QUERIES, the median time from the query to its results, in ms."""
-    from playwright.sync_api import sync_playwright
+TIMED_QUERY = """async q => {
+    const start = performance.now();
+    await window.KBSearch.run(q);
+    return performance.now() - start; }"""
 
-    times: dict[str, list[float]] = {q: [] for q in QUERIES}
-    with contextlib.contextmanager(serve)(site) as base:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page()
-            page.goto(base + "azure-devops/azure-rm-endpoint/")
+
+def query_ms(sites: list[Path]) -> list[dict[str, float]]:
+    """For each site, for each of QUERIES, the median time from the query to its results, in
+    ms: the sites open side by side, each query asked of each in turn (first one, then the
+    other), so that both see the machine alike."""
+    times: list[dict[str, list[float]]] = [{q: [] for q in QUERIES} for _ in sites]
+    with topic_pages(sites) as pages:
+        for page in pages:
             page.wait_for_function("window.KBSearch !== undefined")
             page.evaluate("q => window.KBSearch.run(q)", "warm up")
-            for _ in range(ROUNDS):
-                for query in QUERIES:
-                    took = page.evaluate("""async q => {
-                        const start = performance.now();
-                        await window.KBSearch.run(q);
-                        return performance.now() - start; }""", query)
-                    times[query].append(float(took))
-            browser.close()
-    return {q: round(statistics.median(t), 1) for q, t in times.items()}
+        for round_ in range(ROUNDS):
+            for query in QUERIES:
+                order = list(range(len(pages)))
+                for at in order[round_ % 2:] + order[:round_ % 2]:
+                    times[at][query].append(float(pages[at].evaluate(TIMED_QUERY, query)))
+    return [{q: round(statistics.median(t), 1) for q, t in each.items()} for each in times]
 
 
 def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = site_dir(Path(tmp))
         result = measure(site)
-        built = query_ms(site)
-        theirs = query_ms(with_pagefinds_excerpts(site, Path(tmp) / "pagefinds-own"))
+        built, theirs = query_ms([site, with_pagefinds_excerpts(site,
+                                                                Path(tmp) / "pagefinds-own")])
     result["query_ms"] = {q: {"built": built[q], "pagefinds_excerpts": theirs[q],
                               "ratio": round(built[q] / theirs[q], 2)} for q in QUERIES}
     OUT.mkdir(parents=True, exist_ok=True)
