@@ -13,6 +13,9 @@ in seconds (wall and CPU) and as ratios:
 - the peak memory of the whole process tree of each build (the sum over the build and its
   workers of their proportional set sizes, and of their resident sizes), sampled;
 - per version, the bytes of every artefact readers may download;
+- in Chromium, a query in words to its results in the search box (full-text results
+  included) on a topic page, as built and with Pagefind's own excerpt function, side by
+  side (bench_search);
 - in Chromium (Debian's, through Playwright), over a local server: time to the first search
   result (an error code typed into the site's search box; a message pasted into it, also
   over an emulated link 150 ms away), the first lookup result and the troubleshooter's
@@ -46,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_build import synthetic_repo
+from bench_search import query_ms, with_pagefinds_excerpts
 
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project, site_settings
@@ -399,6 +403,19 @@ def browser_figures(site: Path, moniker: str, query: str, code: str,
     return out
 
 
+def words_figures(site: Path, tmp: Path, message: str) -> dict[str, dict[str, float]]:
+    """Milliseconds from a query in words (a message without its code, words of a summary) to
+    its results in the site's search box on a topic page (KBSearch.run: full-text results
+    included), as built and with Pagefind's own excerpt function (see bench_search)."""
+    queries = [message, "the service cannot finish step"]
+    own = with_pagefinds_excerpts(site, tmp / "pagefinds-own", only="azure-devops")
+    try:
+        built, theirs = query_ms([site, own], queries, "azure-devops/topic-000/")
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
+    return {q: {"built": built[q], "pagefinds_excerpts": theirs[q]} for q in queries}
+
+
 def without_search(repo: Path) -> None:
     """mkdocs.yml with no plugin (Material's search plugin removed)."""
     yml = repo / "mkdocs.yml"
@@ -475,6 +492,9 @@ def variant(tmp: Path, search: bool) -> dict[str, Any]:
     out["browser"] = browser_figures(
         site, "azure-devops", "##[error]" + message.group(1).replace("{name}", "web-1"),
         "ERR000002", search=has_search_box(site / "azure-devops" / "index.html"))
+    if "__kb-search-input" in (site / "azure-devops" / "index.html").read_text("utf-8"):
+        out["words"] = words_figures(site, tmp, re.sub(r"^ERR\d+: ", "", message.group(1))
+                                     .replace("{name}", "web-1"))
     print(f"[{name}] baseline: plain MkDocs, one version after another ...", flush=True)
     start = time.perf_counter()
     out["baseline_per_version_s"] = baseline(Project(repo))
@@ -588,6 +608,11 @@ def report(r: dict[str, Any]) -> None:
                            f"{figure['bytes_before_mark'] / 1024:.0f} KB",
                            "the page and its requests", "< 1 MB",
                            figure["bytes_before_mark"] < MB))
+        for query, ms in v.get("words", {}).items():
+            print(_row("full-text results, query in words", f"{ms['built']} ms",
+                       f"{ms['built'] / ms['pagefinds_excerpts']:.2f}x Pagefind's own "
+                       f"({ms['pagefinds_excerpts']} ms)", "", None))
+            print(f"  {query!r}")
         sizes = v["artefacts"]
         whole = max(s["decision-tree.html"] for s in sizes.values())
         topic = max(s["decision-tree-<topic>.html (largest)"] for s in sizes.values())

@@ -76,6 +76,7 @@ QUERIES = [
     "AADSTS7000215",
 ]
 ROUNDS = 6
+TOPIC = "azure-devops/azure-rm-endpoint/"
 
 
 def site_dir(tmp: Path) -> Path:
@@ -91,8 +92,8 @@ def site_dir(tmp: Path) -> Path:
 
 
 @contextlib.contextmanager
-def topic_pages(sites: list[Path]) -> Iterator[list[Any]]:
-    """A topic page of each of `sites` (each served on 127.0.0.1) open in one Chromium."""
+def topic_pages(sites: list[Path], path: str = TOPIC) -> Iterator[list[Any]]:
+    """The page `path` of each of `sites` (each served on 127.0.0.1) open in one Chromium."""
     from playwright.sync_api import sync_playwright
 
     with contextlib.ExitStack() as stack:
@@ -104,7 +105,7 @@ def topic_pages(sites: list[Path]) -> Iterator[list[Any]]:
         pages = []
         for base in bases:
             page = browser.new_page()
-            page.goto(base + "azure-devops/azure-rm-endpoint/")
+            page.goto(base + path)
             pages.append(page)
         yield pages
 
@@ -143,13 +144,18 @@ def measure(site: Path) -> dict[str, Any]:
     }
 
 
-def with_pagefinds_excerpts(site: Path, target: Path) -> Path:
-    """A copy of `site` whose Pagefind scripts have Pagefind's own excerpt function."""
+def with_pagefinds_excerpts(site: Path, target: Path, only: str | None = None) -> Path:
+    """A copy of `site` (`only`: of that version alone, and the list of versions) whose
+    Pagefind scripts have Pagefind's own excerpt function."""
     from generator.features.search.site import EXCERPT_SCRIPT, PAGEFIND_EXCERPT
 
     ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
     ours = ours[ours.index("var build_excerpt"):].strip()
-    shutil.copytree(site, target)
+    if only is None:
+        shutil.copytree(site, target)
+    else:
+        shutil.copytree(site / only, target / only)
+        shutil.copy(site / "versions.json", target / "versions.json")
     replaced = 0
     for script in target.glob("*/pagefind/pagefind*.js"):
         text = script.read_text(encoding="utf-8")
@@ -166,17 +172,18 @@ TIMED_QUERY = """async q => {
     return performance.now() - start; }"""
 
 
-def query_ms(sites: list[Path]) -> list[dict[str, float]]:
-    """For each site, for each of QUERIES, the median time from the query to its results, in
-    ms: the sites open side by side, each query asked of each in turn (first one, then the
-    other), so that both see the machine alike."""
-    times: list[dict[str, list[float]]] = [{q: [] for q in QUERIES} for _ in sites]
-    with topic_pages(sites) as pages:
+def query_ms(sites: list[Path], queries: list[str] = QUERIES,
+             path: str = TOPIC) -> list[dict[str, float]]:
+    """For each site, for each query, the median time from the query to its results on the
+    page `path`, in ms: the sites open side by side, each query asked of each in turn (first
+    one, then the other), so that both see the machine alike."""
+    times: list[dict[str, list[float]]] = [{q: [] for q in queries} for _ in sites]
+    with topic_pages(sites, path) as pages:
         for page in pages:
             page.wait_for_function("window.KBSearch !== undefined")
             page.evaluate("q => window.KBSearch.run(q)", "warm up")
         for round_ in range(ROUNDS):
-            for query in QUERIES:
+            for query in queries:
                 order = list(range(len(pages)))
                 for at in order[round_ % 2:] + order[:round_ % 2]:
                     times[at][query].append(float(pages[at].evaluate(TIMED_QUERY, query)))
