@@ -4,9 +4,10 @@ Input: a Project; output: `site/<moniker>/` for every moniker, `site/versions.js
 (mike's format), `site/index.html` and alias redirects. Versions build in parallel
 processes; each distinct block of Markdown is converted once and kept under `build/`, a
 version whose tree is unchanged (and built by the same generator) is reused whole and a
-changed one renders only its changed pages again; `site/` is replaced only when all succeeded. With nothing changed since the
-last build, nothing is done. One version can be built alone (`--only`, a *part*) and parts
-built apart assembled into `site/` (`assemble_parts`), as the single build makes it.
+changed one renders only its changed pages again; `site/` is replaced only when all
+succeeded. With nothing changed since the last build, nothing is done. One version can be
+built alone (`--only`, a *part*) and parts built apart assembled into `site/`
+(`assemble_parts`), as the single build makes it.
 """
 
 from __future__ import annotations
