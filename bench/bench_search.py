@@ -9,10 +9,11 @@ than one frame (Event Timing, from the key to the next paint), and the long task
 Each as a ratio to one frame at 60 Hz (16.7 ms): goal under 1 for every keystroke.
 
 Then the time from a whole query to its results shown (KBSearch.run: the error matcher
-and Pagefind's six results), median of six rounds, on the site as built and, side by side, on a copy
-whose Pagefind scripts have Pagefind's own excerpt function back: the ratio is what the
-build's excerpt function saves. The site is `site/` when it is built, else the shipped
-knowledge base built into a temporary folder first. Run: `./dev bench search`.
+and Pagefind's six results), median of six rounds, on the site as built and, side by
+side, on a copy whose Pagefind scripts have Pagefind's own excerpt function back: the
+ratio is what the build's excerpt function saves. The site is `site/` when it is built,
+else the shipped knowledge base built into a temporary folder first. Run:
+`./dev bench search`.
 """
 
 from __future__ import annotations
@@ -147,10 +148,9 @@ def measure(site: Path) -> dict[str, Any]:
 def with_pagefinds_excerpts(site: Path, target: Path, only: str | None = None) -> Path:
     """A copy of `site` (`only`: of that version alone, and the list of versions) whose
     Pagefind scripts have Pagefind's own excerpt function."""
-    from generator.features.search.site import EXCERPT_SCRIPT, PAGEFIND_EXCERPT
+    from generator.features.search.site import PAGEFIND_EXCERPT, excerpt_function
 
-    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
-    ours = ours[ours.index("var build_excerpt"):].strip()
+    ours = excerpt_function()
     if only is None:
         shutil.copytree(site, target)
     else:

@@ -20,12 +20,12 @@ from generator.core.files import text_of
 from generator.features.search import site
 from generator.features.search.site import (
     ATTEMPTS,
-    EXCERPT_SCRIPT,
     PAGEFIND_CONFIG,
     PAGEFIND_EXCERPT,
     PAGEFIND_SCRIPTS,
     WEIGHTS,
     _index,
+    excerpt_function,
     incomplete,
 )
 from generator.features.search.site import read_page as real_read_page
@@ -363,8 +363,8 @@ def excerpt_calls(contents: list[str], seed: int) -> list[list[object]]:
 def run_excerpts(contents: list[str], calls: list[list[object]]) -> list[list[object]]:
     node = shutil.which("node")
     assert node, "node is required to compare the excerpt functions"
-    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
-    request = {"functions": [PAGEFIND_EXCERPT, ours], "contents": contents, "calls": calls}
+    request = {"functions": [PAGEFIND_EXCERPT, excerpt_function()], "contents": contents,
+               "calls": calls}
     run = subprocess.run([node, str(ROOT / "tests" / "js" / "pagefind_excerpt.js")],
                          input=json.dumps(request), capture_output=True, text=True,
                          timeout=300)
@@ -378,8 +378,7 @@ def test_every_index_has_the_excerpt_function_that_reads_a_page_once(tmp_path: P
     its script and its worker's; the index keeps them otherwise as Pagefind wrote them."""
     built = long_version(tmp_path / "v")
     _index(built)
-    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
-    ours = ours[ours.index("var build_excerpt"):].strip()
+    ours = excerpt_function()
     for name in PAGEFIND_SCRIPTS:
         text = (built / "pagefind" / name).read_text(encoding="utf-8")
         assert PAGEFIND_EXCERPT not in text, name

@@ -15,6 +15,7 @@ overrides/main.html; its script reads the lookup index the lookup feature writes
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import json
 import os
@@ -294,11 +295,18 @@ def _checked(output: Path, make: Callable[[], None], name: str) -> None:
                        f"{ATTEMPTS} times: {', '.join(broken[:5])}")
 
 
+@functools.cache
+def excerpt_function() -> str:
+    """Our excerpt function as it goes into Pagefind's scripts (EXCERPT_SCRIPT without the
+    comments that head it)."""
+    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
+    return ours[ours.index("var build_excerpt"):].strip()
+
+
 def faster_excerpts(output: Path) -> None:
     """Pagefind's scripts in `output` with its excerpt function replaced by ours (the same
     results, without reading the page's words again for each of its sections)."""
-    ours = EXCERPT_SCRIPT.read_text(encoding="utf-8")
-    ours = ours[ours.index("var build_excerpt"):].strip()
+    ours = excerpt_function()
     for name in PAGEFIND_SCRIPTS:
         path = output / name
         if not path.is_file():
