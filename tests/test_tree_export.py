@@ -129,6 +129,17 @@ def test_data_is_stored_once_and_packed(shipped: dict[str, dict[str, bytes]]) ->
         assert "<" in text or not packed["parts"], moniker
 
 
+def test_the_first_piece_is_compressed_as_one_text(
+        shipped: dict[str, dict[str, bytes]]) -> None:
+    """The first piece, what a reader waits for, is no larger than its text compressed
+    whole: its topics' shares, small and alike, would compress less one by one."""
+    for moniker, files in shipped.items():
+        first_script, _ = scripts(files)
+        carried = base64.b64decode(first_script.split('"')[1])
+        text = gzip.decompress(carried)
+        assert len(carried) <= len(gzip.compress(text, 9, mtime=0)), moniker
+
+
 def test_a_single_file_per_topic_holds_that_topic(demo: dict[str, bytes]) -> None:
     whole = site_data(demo)
     names = sorted(n for n in demo if re.fullmatch(r"decision-tree-.+\.html", n))

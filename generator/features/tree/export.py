@@ -317,15 +317,13 @@ _COMMA = _chunk(",")
 class TopicPiece:
     """One topic's share of a version's troubleshooter, kept between builds: its part of
     the data in two halves (see `pack_part`; `part`: its answers to the first question,
-    packed, as JSON; `chunk`: the same compressed, see `deflate_chunk`; `rest`,
-    `rest_chunk`: its nodes, likewise), or the line
-    telling why the version has no tree for it (`missing`); and its own one-file
-    troubleshooter (`single`)."""
+    packed, as JSON; `rest`: its nodes, likewise, and `rest_chunk`: the same compressed,
+    see `deflate_chunk`), or the line telling why the version has no tree for it
+    (`missing`); and its own one-file troubleshooter (`single`)."""
 
     topic: str
     name: str
     part: str = ""
-    chunk: bytes = b""
     missing: str = ""
     single: bytes = b""
     rest: str = ""  # the second half of its part (see `pack_part`), as JSON
@@ -407,14 +405,19 @@ def page_payload(first: str, rest: str) -> Any:
     return opened(*pieces)
 
 
-def single_payload(before: str, parts: list[tuple[bytes, bytes]], after: str,
-                   lookup_index: str, rests: list[tuple[bytes, bytes]]
-                   ) -> tuple[bytes, bytes]:
+def single_payload(before: str, parts: list[str], after: str, lookup_index: str,
+                   rests: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
     """The payload of a one-file troubleshooter, in two gzip-compressed pieces: first
     {"tree": the data (`before`, the first halves of the parts, `after`)}, what the first
     question needs; then {"parts": the parts' second halves (`rests`), "lookup": the index
-    or null}, opened after the first question shows."""
-    return (_gzip_list('{"tree":' + before, parts, after + "}"),
+    or null}, opened after the first question shows.
+
+    The first piece is compressed whole, each build: its parts are small and alike, so
+    compressed one by one they come out about twice as large, and the first question waits
+    for these bytes. The second is made of the parts' chunks as they are kept (see
+    `deflate_chunk`): large parts, that compress about as well apart."""
+    first = "".join(['{"tree":', before, ",".join(parts), after, "}"]).encode("utf-8")
+    return (gzip.compress(first, 9, mtime=0),
             _gzip_list('{"parts":[', rests, '],"lookup":' + (lookup_index or "null") + "}"))
 
 
@@ -583,16 +586,15 @@ def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topi
     first, rest = pack_part(_answers(part.choices, index),
                             [_record(part.nodes[node_id], index, markup) for node_id in order])
     text, rest_text = compact_json(first), compact_json(rest)
-    chunk, rest_chunk = _chunk(text), _chunk(rest_text)
+    rest_chunk = _chunk(rest_text)
     resolved = view or resolve_topic(topic, moniker)
     lookup = index_json(build_index(_alone(catalogue, topic),
                                     dataclasses.replace(catalogue, topics=(resolved,)),
                                     moniker, info.new_entry))
     before, after = data_text(_head(info, moniker, version, False, []), markup)
     single = single_file(version, info,
-                         single_payload(before, [chunk], after, lookup, [rest_chunk]), True)
-    return TopicPiece(topic.id, name, text, chunk[1], "", single.encode("utf-8"), rest_text,
-                      rest_chunk[1])
+                         single_payload(before, [text], after, lookup, [rest_chunk]), True)
+    return TopicPiece(topic.id, name, text, "", single.encode("utf-8"), rest_text, rest_chunk[1])
 
 
 def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: str,
@@ -606,9 +608,8 @@ def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: s
     head = _head(info, moniker, version, not parts, [p.missing for p in pieces if p.missing])
     before, after = data_text(head, markup)
     lookup = index_json(build_index(catalogue, view, moniker, info.new_entry))
-    payload = single_payload(before, [(p.part.encode("utf-8"), p.chunk) for p in parts],
-                             after, lookup, [(p.rest.encode("utf-8"), p.rest_chunk)
-                                             for p in parts])
+    payload = single_payload(before, [p.part for p in parts], after, lookup,
+                             [(p.rest.encode("utf-8"), p.rest_chunk) for p in parts])
     first_script, rest_script = data_scripts(payload)
     files = {TOPIC_FILE.format(topic=p.topic): p.single for p in parts}
     files.update({
