@@ -349,8 +349,8 @@ def test_a_planted_cache_file_runs_nothing(tmp_path: Path) -> None:
 
 
 def test_compressed_pieces_make_one_gzip_stream() -> None:
-    """The troubleshooter's data is compressed topic by topic; the pieces in a row are one
-    gzip member that any reader opens."""
+    """The second piece of the troubleshooter's data is compressed topic by topic; the
+    chunks in a row are one gzip member that any reader opens."""
     parts = [b'{"a":[', "é".encode() * 5000, b",", re.sub(rb"x", b"y", b"x" * 70000), b"]}"]
     data = gzip_chunks([(part, deflate_chunk(part)) for part in parts])
     assert gzip.decompress(data) == b"".join(parts)
