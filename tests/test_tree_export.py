@@ -176,7 +176,12 @@ def test_single_file_policy_allows_its_own_script_and_style_only(
         return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() \
             + "'"
 
-    matcher, script = (s.text() for s in tree.css("script:not([type])"))
+    # In the order a reader's browser receives them: the first piece and the script that
+    # draws the first question, then the rest and the filter's matcher, used once the rest
+    # is open.
+    order = [s.attributes.get("id") or "script" for s in tree.css("script")]
+    assert order == ["kb-tree-packed", "script", "kb-tree-rest", "script"]
+    script, matcher = (s.text() for s in tree.css("script:not([type])"))
     style = tree.css_first("style").text()
     assert policy == (f"default-src 'none'; script-src {digest(matcher)} {digest(script)}; "
                       f"style-src {digest(style)}; img-src data:; base-uri 'none'; "

@@ -355,7 +355,8 @@ def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup
     The data (`payload`, see `single_payload`: the packed tree and, with `lookup`, the
     lookup index for the filter, whose matcher comes too) is two gzip-compressed pieces:
     the first before the script, the rest after it, so the first question can show while
-    a browser still receives the file."""
+    a browser still receives the file. The matcher comes last: only the filter uses it,
+    once the rest is open (the script opens the rest when the whole file is parsed)."""
     script = asset("tree.js")
     css = asset("tree.css")
     matcher = _read(ASSETS.parent / "lookup" / "lookup.js") if lookup else ""
