@@ -589,8 +589,10 @@ def report(r: dict[str, Any]) -> None:
             if slow:
                 label = ("first question, " + ("page" if "page" in name else "one file")
                          + SLOW) if name.startswith("troubleshooter") else f"first {name}"
-                print(_row(label, f"{figure['ms']} ms",
-                           f"{figure['bytes'] / 1024:.0f} KB received by then", "", None))
+                # (The one file is one response, counted once it has all arrived.)
+                received = (f"{figure['bytes'] / 1024:.0f} KB received by then"
+                            if figure["bytes"] else "the file still arriving")
+                print(_row(label, f"{figure['ms']} ms", received, "", None))
             else:
                 # The bytes goal, for the troubleshooter: what it asked for before its
                 # question (Playwright's count may hold the second piece, asked for after).
