@@ -99,16 +99,12 @@ def tree_key(project: Project, tree: VersionTree, site_url: str,
              digests: dict[str, str] | None = None, engine: str = DEFAULT) -> str:
     """A digest of everything a version's build by `engine` depends on."""
     digest = hashlib.sha256()
-    # The engine's module too: what it does to a version is part of the version's build; and
-    # the generator's code, whose steps after the engine's (the policy every page carries,
-    # the search index and its scripts) are part of it too.
-    code = getattr(load(engine), "__file__", None)
+    # The generator's code (the engines' modules, the steps after the engine's: the policy
+    # every page carries, the search index and its scripts) and the packages it renders with
+    # (`code_digest`), and the other programs a version's build runs.
     parts = [CACHE_FORMAT, engine, site_url, json.dumps(tree.nav, sort_keys=True),
-             json.dumps(tree.extra, sort_keys=True, default=str),
-             hashlib.sha256(Path(code).read_bytes()).hexdigest() if code else "",
-             code_digest(),
-             *package_stamps(("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown",
-                              "zensical", "pagefind"))]
+             json.dumps(tree.extra, sort_keys=True, default=str), code_digest(),
+             *package_stamps(("zensical", "pagefind"))]
     for part in parts:
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(project.mkdocs_yml.read_bytes())
