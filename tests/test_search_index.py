@@ -94,6 +94,17 @@ def runs(tmp_path: Path) -> int:
     return int((tmp_path / "runs").read_text())
 
 
+def test_a_version_named_by_a_relative_path_gets_its_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index goes into the version's folder when the folder is named relative to the
+    working folder (a project opened as `Project(Path("."))`), not into the folder where
+    Pagefind's program runs."""
+    built_version(tmp_path / "v1")
+    monkeypatch.chdir(tmp_path)
+    _index(Path("v1"))
+    assert incomplete(tmp_path / "v1" / "pagefind") == []
+
+
 def test_an_entry_file_left_empty_is_made_again(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     built = built_version(tmp_path / "v1")

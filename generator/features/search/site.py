@@ -204,7 +204,8 @@ def _index(built: Path, pages_read: dict[str, str] | None = None,
         raise RuntimeError("Pagefind's program is not installed: run ./dev setup")
     if pages_read is None:
         pages_read = _read(built, None)[1]
-    output = built / "pagefind"
+    # Named from the root: Pagefind's program runs in a folder of its own.
+    output = built.absolute() / "pagefind"
     # The program refuses a folder without pages; the API writes an empty index.
     if not pages_read:
         _empty_index(built)
