@@ -181,7 +181,7 @@ def artefacts(version: Path) -> dict[str, int]:
     # the first question can show (the first piece and the script that draws it).
     whole = version / "decision-tree.html"
     sizes["decision-tree.html before its rest"] = (
-        whole.read_bytes().find(b'<script type="application/gzip+base64" id="kb-tree-rest">')
+        whole.read_bytes().find(b'<script type="application/gzip+base85" id="kb-tree-rest">')
         if whole.is_file() else 0)
     topics = [p.stat().st_size for p in version.glob("decision-tree-*.html")]
     sizes["decision-tree-<topic>.html (largest)"] = max(topics, default=0)

@@ -550,7 +550,7 @@ def test_the_one_file_shows_its_first_question_before_the_rest_of_it_arrives(
     """Served over a slow link, the one file's first question shows from the bytes before
     the data's second piece; the rest opens once the file is whole."""
     text = Path(urlsplit(demo_file).path).read_bytes()
-    cut = text.index(b'<script type="application/gzip+base64" id="kb-tree-rest">')
+    cut = text.index(b'<script type="application/gzip+base85" id="kb-tree-rest">')
     release = threading.Event()
 
     class Held(BaseHTTPRequestHandler):

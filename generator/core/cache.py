@@ -30,7 +30,7 @@ from typing import Any
 FORMAT = "1"
 # Packages whose behaviour is part of what the generator makes of its sources.
 PACKAGES = ("ruamel.yaml", "ruamel.yaml.clib", "markdown-it-py", "markdown", "pymdown-extensions",
-            "mkdocs", "mkdocs-material", "pygments", "jinja2")
+            "mkdocs", "mkdocs-material", "pygments", "jinja2", "rjsmin")
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 

@@ -2,7 +2,7 @@
  *
  * Input: the version's tree, written by `kb build` in one packed format (the first question,
  * then each topic's part with every distinct string of it once, in a table its nodes point
- * into), gzip-compressed and base64-encoded in two pieces: what the first question needs
+ * into), gzip-compressed and written in base85 in two pieces: what the first question needs
  * (the head, each part's answers to it and their strings), then the rest (each part's nodes
  * and the strings only they use, and the lookup index for the filter). In a one-file
  * troubleshooter they are #kb-tree-packed and #kb-tree-rest (after this script, so the
@@ -213,18 +213,48 @@
     return part.done[at];
   }
 
-  function base64Bytes(text) {
-    var raw = atob(text);
-    var out = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) {
-      out[i] = raw.charCodeAt(i);
+  // The bytes of base85 text in RFC 1924's alphabet, "." standing for "<" (the build's
+  // `encoded`): five characters for four bytes, big-endian; a last group of n characters
+  // holds n - 1 bytes. A character outside the alphabet is an error.
+  var BASE85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" +
+    "!#$%&()*+-;.=>?@^_`{|}~";
+
+  function base85Bytes(text) {
+    var digit = new Int8Array(128).fill(-1);
+    for (var d = 0; d < 85; d++) {
+      digit[BASE85.charCodeAt(d)] = d;
+    }
+    var size = text.length;
+    var last = size % 5;
+    if (last === 1) {
+      throw new Error("not base85 text");
+    }
+    var out = new Uint8Array(Math.floor(size / 5) * 4 + (last ? last - 1 : 0));
+    var at = 0;
+    for (var i = 0; i < size; i += 5) {
+      var value = 0;
+      for (var j = i; j < i + 5; j++) {
+        // A short last group is read as if padded with the highest digit.
+        var code = j < size ? text.charCodeAt(j) : 126;
+        var v = code < 128 ? digit[code] : -1;
+        if (v < 0) {
+          throw new Error("not base85 text");
+        }
+        value = value * 85 + v;
+      }
+      if (value > 4294967295) {
+        throw new Error("not base85 text");
+      }
+      for (var shift = 24; shift >= 0 && at < out.length; shift -= 8) {
+        out[at++] = (value >>> shift) & 255;
+      }
     }
     return out;
   }
 
   // gzip-compressed JSON, opened by the browser where it can, else by `gunzip`.
   function openPacked(text) {
-    var bytes = base64Bytes(text.replace(/\s+/g, ""));
+    var bytes = base85Bytes(text.replace(/\s+/g, ""));
     var opened;
     if (window.DecompressionStream && window.Response && window.Blob) {
       opened = new Response(new Blob([bytes]).stream()
