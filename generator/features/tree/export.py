@@ -93,8 +93,8 @@ _MINIFIED: dict[Path, tuple[str, str]] = {}
 
 def minified(path: Path) -> str:
     """A script as the one-file troubleshooters carry it: without its comments and the
-    spaces it does not need (rjsmin), about 60% of its size. The site serves the scripts
-    as they are written."""
+    spaces it does not need (rjsmin), 60-70% of its size. The site serves the scripts as
+    they are written."""
     text = _read(path)
     known = _MINIFIED.get(path)
     if known is None or known[0] != text:
