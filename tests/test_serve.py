@@ -133,6 +133,39 @@ def test_serves_one_version_and_rebuilds_on_change(served: tuple[Server, Path, s
     assert sorted(p.name for p in (repo / "build").iterdir()) == ["cache", "serve"]
 
 
+def test_lines_printed_from_two_threads_stay_whole(tmp_path: Path) -> None:
+    """A feature finishing in the background (the search index) prints while a build
+    reports its problems: each line comes out whole, never cut by the other's."""
+    from generator.core.project import Project
+    from generator.site.serve import Preview
+
+    class Slow:
+        """A terminal slow enough that two writers would take turns inside a line."""
+
+        def __init__(self) -> None:
+            self.text = ""
+
+        def write(self, text: str) -> int:
+            time.sleep(0.0005)
+            self.text += text
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    out = Slow()
+    preview = Preview(Project(tmp_path), (), "demo-2", 1, tmp_path, out)
+    said = [f"finished demo-2 (search index) in 0.{n} s" for n in range(40)]
+    problems = [f"catalogue/demo/e{n}.yml:2:1: error: YAML: duplicate key 'id'" for n in range(40)]
+    threads = [threading.Thread(target=lambda: [preview.say(text) for text in said]),
+               threading.Thread(target=lambda: [preview.report([p]) for p in problems])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(out.text.splitlines()) == sorted([f"kb serve: {t}" for t in said] + problems)
+
+
 def test_bad_input_keeps_the_last_good_build(served: tuple[Server, Path, str]) -> None:
     server, repo, url = served
     entry = repo / "catalogue" / "demo" / "disk-full.yml"

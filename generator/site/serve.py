@@ -89,6 +89,8 @@ class Preview:
     # is put in; `finishing` lets one feature run at a time; `generation` counts the builds.
     swapping: threading.Lock = field(default_factory=threading.Lock)
     finishing: threading.Lock = field(default_factory=threading.Lock)
+    # A feature finishing in the background prints as a build reports: one line at a time.
+    printing: threading.Lock = field(default_factory=threading.Lock)
     generation: int = 0
     background: bool = True  # features finish a build after its pages reload
     pages: str = ""  # what the last build rendered and copied
@@ -102,11 +104,14 @@ class Preview:
         return f"http://{HOST}:{self.port}/{self.moniker or self.version}/"
 
     def say(self, text: str) -> None:
-        print(f"kb serve: {text}", file=self.out, flush=True)
+        self.report([f"kb serve: {text}"])
 
-    def report(self, problems: list[str]) -> None:
-        for line in problems:
-            print(line, file=self.out, flush=True)
+    def report(self, lines: list[str]) -> None:
+        """Print whole lines, each in one write: never cut by another thread's."""
+        with self.printing:
+            for line in lines:
+                self.out.write(line + "\n")
+            self.out.flush()
 
     def build(self) -> bool:
         """Rebuild the version; on bad input print why and keep the last good build."""
