@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SNAPSHOT, copy_repo
-from tests.helpers_cli import fixture_repo, kb
+from tests.helpers_cli import entries_alike_but_for_a_number, fixture_repo, kb
 
 pytestmark = pytest.mark.e2e
 
@@ -29,11 +29,15 @@ def test_progress_per_version_then_reuse(tmp_path: Path) -> None:
     first = kb("build", cwd=repo)
     assert first.code == 0, first.stderr
     lines = first.stderr.splitlines()
-    assert lines[0] == "kb: building 3 versions"
-    assert [line.split(":")[0] for line in lines[1:4]] == [
+    # Each stage of the build says what it does before the long ones.
+    assert lines[0] == "kb: catalogue read (1 entry in 1 topic); rendering 3 versions"
+    assert lines[1] == "kb: building 3 versions"
+    assert [line.split(":")[0] for line in lines[2:5]] == [
         "[1/3] demo-1", "[2/3] demo-2", "[3/3] demo-3"]
-    assert all(": built in " in line for line in lines[1:4])
-    assert lines[4].startswith("kb: site written to site/ (3 built, 0 reused")
+    assert all(": built in " in line for line in lines[2:5])
+    assert lines[5] == "kb: finishing 3 versions (search index, each page's security policy)"
+    assert lines[6].startswith("kb: site written to site/ (3 built, 0 reused")
+    assert len(lines) == 7
     # Nothing changed: nothing to do.
     second = kb("build", cwd=repo)
     assert second.code == 0
@@ -48,6 +52,21 @@ def test_progress_per_version_then_reuse(tmp_path: Path) -> None:
     fourth = kb("build", cwd=repo)
     assert "[1/3] demo-1: unchanged, reused" in fourth.stderr
     assert "(2 built, 1 reused" in fourth.stderr
+
+
+def test_blocks_converted_ahead_of_the_versions_are_reported(tmp_path: Path) -> None:
+    """Many blocks to convert (a first build of a large catalogue) are converted before the
+    versions build, and the build says how many: all of them, as its last line counts."""
+    repo = fixture_repo(tmp_path)
+    entries_alike_but_for_a_number(repo, 40)
+    run = kb("build", cwd=repo)
+    assert run.code == 0, run.stderr
+    said = [line for line in run.stderr.splitlines() if " blocks of Markdown converted in " in line]
+    assert len(said) == 1 and said[0].startswith("kb: "), run.stderr
+    converted = int(said[0].split()[1])
+    assert converted > 40 and f"; {converted} blocks converted, " in run.stderr, run.stderr
+    lines = run.stderr.splitlines()
+    assert lines.index(said[0]) == lines.index("kb: building 3 versions") + 1
 
 
 def test_range_excludes_a_step_from_a_version(built: Path) -> None:

@@ -489,6 +489,11 @@ def build_site(
         raise DiagnosticError(problem.items)
     monikers = None if only is None else sorted({only, products.default},
                                                  key=products.names.index)
+    entries, topics = sum(len(t.entries) for t in catalogue.topics), len(catalogue.topics)
+    rendering = len(monikers or products.names)
+    print(f"kb: catalogue read ({entries} entr{'ies' if entries != 1 else 'y'} in {topics} "
+          f"topic{'s' if topics != 1 else ''}); rendering {rendering} "
+          f"version{'s' if rendering != 1 else ''}", file=out, flush=True)
     trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs,
                                           cache=build_root / "cache" / "pages")
     if render_problems.has_errors():
@@ -538,8 +543,12 @@ def build_site(
     results: dict[str, Result] = {}
     lap = report.lap("write", lap)
     if requests:
-        report.converted += chosen.prepare(requests, jobs)
+        converted = chosen.prepare(requests, jobs)
+        report.converted += converted
         lap = report.lap("convert", lap)
+        if converted:  # ahead of the versions' builds, which then take them from the cache
+            print(f"kb: {converted} blocks of Markdown converted in "
+                  f"{report.stages['convert']:.1f} s", file=out, flush=True)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
         results, failures = _build_versions(chosen.NAME, requests, jobs, out, index_of, total,
                                             sizes)
@@ -572,6 +581,9 @@ def build_site(
         apply_policy(built, known=known)
 
     # Versions are finished side by side: most of the work is Pagefind's program's.
+    if finished and any(f.finish_version is not None for f in features):
+        print(f"kb: finishing {len(finished)} version{'s' if len(finished) != 1 else ''} "
+              "(search index, each page's security policy)", file=out, flush=True)
     with ThreadPoolExecutor(max_workers=workers(jobs, len(finished))) as pool:
         list(pool.map(finish, [tree.moniker for tree, _, _ in finished]))
     for tree, key, result in finished:
