@@ -54,19 +54,19 @@ def test_progress_per_version_then_reuse(tmp_path: Path) -> None:
     assert "(2 built, 1 reused" in fourth.stderr
 
 
-def test_blocks_converted_ahead_of_the_versions_are_reported(tmp_path: Path) -> None:
+def test_blocks_converted_ahead_of_the_versions_are_announced(tmp_path: Path) -> None:
     """Many blocks to convert (a first build of a large catalogue) are converted before the
-    versions build, and the build says how many: all of them, as its last line counts."""
+    versions build, and the build says so first, with how many: all of them, as its last
+    line counts."""
     repo = fixture_repo(tmp_path)
     entries_alike_but_for_a_number(repo, 40)
     run = kb("build", cwd=repo)
     assert run.code == 0, run.stderr
-    said = [line for line in run.stderr.splitlines() if " blocks of Markdown converted in " in line]
-    assert len(said) == 1 and said[0].startswith("kb: "), run.stderr
-    converted = int(said[0].split()[1])
-    assert converted > 40 and f"; {converted} blocks converted, " in run.stderr, run.stderr
     lines = run.stderr.splitlines()
-    assert lines.index(said[0]) == lines.index("kb: building 3 versions") + 1
+    said = lines[lines.index("kb: building 3 versions") + 1]
+    assert said.startswith("kb: converting ") and said.endswith(" blocks of Markdown"), lines
+    converted = int(said.split()[2])
+    assert converted > 40 and f"; {converted} blocks converted, " in lines[-1], lines
 
 
 def test_range_excludes_a_step_from_a_version(built: Path) -> None:

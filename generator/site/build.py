@@ -543,12 +543,10 @@ def build_site(
     results: dict[str, Result] = {}
     lap = report.lap("write", lap)
     if requests:
-        converted = chosen.prepare(requests, jobs)
-        report.converted += converted
+        # Converted ahead of the versions' builds, which then take them from the cache.
+        report.converted += chosen.prepare(requests, jobs, lambda count: print(
+            f"kb: converting {count} blocks of Markdown", file=out, flush=True))
         lap = report.lap("convert", lap)
-        if converted:  # ahead of the versions' builds, which then take them from the cache
-            print(f"kb: {converted} blocks of Markdown converted in "
-                  f"{report.stages['convert']:.1f} s", file=out, flush=True)
         sizes = {t.moniker: sum(len(d) for d in t.files.values()) for _, t, _ in todo}
         results, failures = _build_versions(chosen.NAME, requests, jobs, out, index_of, total,
                                             sizes)

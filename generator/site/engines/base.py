@@ -6,6 +6,7 @@ did) and `Engine` (the functions every engine module has, `engines/mkdocs.py` th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -70,8 +71,10 @@ class Engine(Protocol):
     def convert_blocks(self, request: Request, wanted: list[str]) -> int:
         """Convert these blocks into the cache ahead of the builds; how many were."""
 
-    def prepare(self, requests: list[Request], jobs: int | None) -> int:
-        """Convert the blocks the builds of `requests` need, once each, ahead of them."""
+    def prepare(self, requests: list[Request], jobs: int | None,
+                announce: Callable[[int], None] | None = None) -> int:
+        """Convert the blocks the builds of `requests` need, once each, ahead of them;
+        `announce(count)` first, when there are enough to convert ahead."""
 
     def prune(self, cache_dir: Path, manifests: list[dict[str, Any]]) -> None:
         """Remove the cached blocks no version's manifest uses any more."""

@@ -25,7 +25,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -807,10 +807,11 @@ def _reuse_page(page: Any, config: Any, doc_files: Any, nav: Any, source: str,
 FEW_BLOCKS = 32
 
 
-def prepare(requests: list[Request], jobs: int | None) -> int:
+def prepare(requests: list[Request], jobs: int | None,
+            announce: Callable[[int], None] | None = None) -> int:
     """Convert every distinct block of the versions to build once, into the cache, spread
-    over the workers; each version's build then finds its blocks there. Returns how many
-    were converted."""
+    over the workers (`announce(count)` first); each version's build then finds its blocks
+    there. Returns how many were converted."""
     cache = Path(requests[0].cache_dir)
     owner: dict[str, int] = {}
     # Newest versions first: they hold most blocks.
@@ -820,6 +821,8 @@ def prepare(requests: list[Request], jobs: int | None) -> int:
                 owner[key] = number
     if len(owner) <= FEW_BLOCKS:
         return 0  # each version's build converts what it misses (no workers to start)
+    if announce is not None:
+        announce(len(owner))
     per_version: dict[int, list[str]] = {}
     for key, number in owner.items():
         per_version.setdefault(number, []).append(key)

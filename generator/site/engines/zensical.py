@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib.util import find_spec
 from io import StringIO
 from pathlib import Path
@@ -331,7 +332,8 @@ def plain_build(config_file: str, docs_dir: str, site_dir: str, nav: list[Any],
     return result.seconds, result.warnings
 
 
-def prepare(requests: list[Request], jobs: int | None) -> int:
+def prepare(requests: list[Request], jobs: int | None,
+            announce: Callable[[int], None] | None = None) -> int:
     """Zensical converts its pages itself: nothing to convert ahead of its builds."""
     return 0
 
