@@ -489,11 +489,10 @@ def build_site(
         raise DiagnosticError(problem.items)
     monikers = None if only is None else sorted({only, products.default},
                                                  key=products.names.index)
-    entries, topics = sum(len(t.entries) for t in catalogue.topics), len(catalogue.topics)
-    rendering = len(monikers or products.names)
-    print(f"kb: catalogue read ({entries} entr{'ies' if entries != 1 else 'y'} in {topics} "
-          f"topic{'s' if topics != 1 else ''}); rendering {rendering} "
-          f"version{'s' if rendering != 1 else ''}", file=out, flush=True)
+    entries = sum(len(t.entries) for t in catalogue.topics)
+    print(f"kb: catalogue read ({_counted(entries, 'entry', 'entries')} in "
+          f"{_counted(len(catalogue.topics), 'topic')}); rendering "
+          f"{_counted(len(monikers or products.names), 'version')}", file=out, flush=True)
     trees, render_problems = render_trees(project, catalogue, features, monikers, jobs=jobs,
                                           cache=build_root / "cache" / "pages")
     if render_problems.has_errors():
@@ -514,7 +513,7 @@ def build_site(
     todo: list[tuple[int, VersionTree, str]] = []
     total = len(trees)
     index_of = {tree.moniker: i for i, tree in enumerate(trees, 1)}
-    print(f"kb: building {total} version{'s' if total != 1 else ''}", file=out, flush=True)
+    print(f"kb: building {_counted(total, 'version')}", file=out, flush=True)
     digests: dict[str, dict[str, str]] = {}
     for index, tree in enumerate(trees, 1):
         digests[tree.moniker] = tree_digests(tree)
@@ -580,8 +579,8 @@ def build_site(
 
     # Versions are finished side by side: most of the work is Pagefind's program's.
     if finished and any(f.finish_version is not None for f in features):
-        print(f"kb: finishing {len(finished)} version{'s' if len(finished) != 1 else ''} "
-              "(search index, each page's security policy)", file=out, flush=True)
+        print(f"kb: finishing {_counted(len(finished), 'version')} (search index, each "
+              "page's security policy)", file=out, flush=True)
     with ThreadPoolExecutor(max_workers=workers(jobs, len(finished))) as pool:
         list(pool.map(finish, [tree.moniker for tree, _, _ in finished]))
     for tree, key, result in finished:
@@ -645,6 +644,11 @@ def build_site(
           f"{report.rendered_pages} pages rendered, {report.reused_pages} reused; "
           f"{report.total_seconds:.1f} s)", file=out, flush=True)
     return report
+
+
+def _counted(count: int, word: str, words: str = "") -> str:
+    """`count` and `word`, or `words` (by default `word` + "s") unless there is one."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 def _part_stamp(folder: Path) -> str:
