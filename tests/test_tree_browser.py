@@ -121,7 +121,9 @@ def test_walk_to_each_seed_cause_shows_its_fix(page: Any, engine_url: str, engin
         on_site = page.get_by_role("link", name="Read it on the site")
         assert on_site.evaluate("a => a.href") == \
             f"{engine_url}{version}/azure-rm-endpoint/#{cause}"
-        for link in page.locator(".kb-on-site a").all():
+        links = page.locator(".kb-on-site a").all()
+        assert len(links) == page.locator(".kb-fixes > .kb-fix").count() >= 1
+        for link in links:
             href = link.evaluate("a => a.href")
             assert href.startswith(f"{engine_url}{version}/azure-rm-endpoint/#")
             assert href.split("#")[1] in anchors

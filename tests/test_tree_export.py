@@ -30,7 +30,7 @@ from generator.features.tree.export import (
     page_payload,
     unpack,
 )
-from generator.features.tree.markup import html_to_text, page_url
+from generator.features.tree.markup import anchor_of, derived_anchor, html_to_text, page_url
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import catalogue_of
@@ -79,6 +79,26 @@ def single_payload(text: str) -> dict:
     tree = HTMLParser(text)
     return opened(tree.css_first("script#kb-tree-packed").text(),
                   tree.css_first("script#kb-tree-rest").text())
+
+
+def fix_sections(fragment: str) -> list[tuple[str, str]]:
+    """The fixes of a cause end's HTML, as tree.js finds them (the sections at its top):
+    for each, its heading's text and the anchor it carries (data-anchor), or ""."""
+    root = HTMLParser(f'<div id="kb-fixes">{fragment}</div>').css_first("#kb-fixes")
+    assert root is not None
+    out = []
+    for child in root.iter():
+        if child.tag == "section" and "kb-fix" in (child.attributes.get("class") or "").split():
+            title = child.child
+            assert title is not None and title.tag == "h3", child.html
+            out.append((title.text(), child.attributes.get("data-anchor") or ""))
+    return out
+
+
+def fix_href(cause_href: str, heading: str, written: str) -> str:
+    """A fix's link to its topic page, as tree.js makes it (see `fix_sections`)."""
+    page, _, cause = cause_href.partition("#")
+    return f"{page}#{written or derived_anchor(cause, heading)}"
 
 
 def test_single_file_fits_the_budget_in_every_version(
@@ -273,11 +293,71 @@ def test_the_reader_of_the_data_reads_what_the_build_writes(tmp_path: Path) -> N
         run.stdout + run.stderr
 
 
+def test_each_fix_links_to_its_heading_on_the_topic_page(
+        shipped: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
+    """tree.js gives every fix of every cause end, in every version, the anchor of its
+    heading on the topic page (`anchor_of`, as the page is rendered): from the data as the
+    build writes it, on the shipped catalogue and on fixes whose anchor the rule can't
+    give (a heading that isn't ASCII, a title that reads like a fix's number, an anchor of
+    the fix's own, a title of no letters)."""
+    import dataclasses
+    import shutil
+    import subprocess
+
+    from generator.features.tree.export import version_markup
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    catalogue = catalogue_of(ROOT)
+    cases: list[list[str]] = []
+    derived = 0
+    for moniker, files in shipped.items():
+        view = resolve(catalogue, moniker)
+        causes = {(page_url(f"{t.id}.md", True), c.id): c
+                  for t, e in view.entries() for c in e.causes}
+        for item in site_data(files)["nodes"]:
+            if item["t"] != "c":
+                continue
+            page, _, cause_id = item["href"].partition("#")
+            cause = causes[(page, cause_id)]
+            found = fix_sections(item["html"])
+            assert len(found) == len(cause.fixes), item["href"]
+            for (heading, written), fix in zip(found, cause.fixes, strict=True):
+                cases.append([cause_id, heading, written, anchor_of(cause, fix)])
+                derived += not written
+    assert derived > len(cases) / 2  # most fixes carry nothing of their link
+    repo = fixture_repo(tmp_path, FIXTURES / "tree" / "walk")
+    demo = catalogue_of(repo)
+    markup = version_markup(Project(repo), demo, "demo-3")
+    cause = next(c for t, e in resolve(demo, "demo-3").entries() for c in e.causes
+                 if c.id == "config")
+    fix = cause.fixes[0]
+    odd = [dataclasses.replace(fix, title=title) for title in (
+        "Réinitialiser le jeton", "Restart the KELVIN service", "Fix 2 of 3: Restart",
+        "!!!", "Retry  twice -- then wait")] + [dataclasses.replace(fix, id="own-anchor")]
+    for changed in odd:
+        for number, total in ((1, 1), (2, 3)):
+            fragment = markup.fix(cause, changed, number, total, "demo", links=False)
+            [(heading, written)] = fix_sections(fragment)
+            cases.append([cause.id, heading, written, anchor_of(cause, changed)])
+    file = tmp_path / "cases.json"
+    file.write_text(json.dumps(cases), encoding="utf-8")
+    script = ROOT / "generator" / "features" / "assets" / "tree" / "tree.js"
+    run = subprocess.run([node, str(ROOT / "tests" / "js" / "tree_fix_anchor.js"), str(script),
+                          str(file)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout == f"ok {len(cases)}\n", run.stdout + run.stderr
+
+
 def test_data_links_are_relative_to_the_version_root(demo: dict[str, bytes]) -> None:
     data = site_data(demo)
     ends = {n["c"]: n for n in data["nodes"] if n["t"] == "c"}
     assert ends["config"]["href"] == "demo/#config"
-    assert 'href="demo/#config-check-the-configuration"' in ends["config"]["html"]
+    # The fix's own link follows from its heading and the cause's anchor: tree.js adds it,
+    # and the data carries nothing of it.
+    assert fix_sections(ends["config"]["html"]) == [("Check the configuration", "")]
+    assert "kb-on-site" not in ends["config"]["html"]
+    assert fix_href(ends["config"]["href"], "Check the configuration", "") == \
+        "demo/#config-check-the-configuration"
     helped = next(n for n in data["nodes"] if n.get("h"))
     assert helped["h"] == ('<p>The log is <code>demo.log</code> in the '
                            '<a href="demo/#errors">data folder</a>.</p>')

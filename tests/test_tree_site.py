@@ -11,6 +11,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from generator.features.tree.export import page_payload, unpack
+from tests.test_tree_export import fix_href, fix_sections
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,9 @@ def test_every_link_of_the_tree_lands_on_a_page_and_anchor(shipped_site: Path) -
             for field in ("q", "h", "html"):
                 hrefs += [html.unescape(h) for h in re.findall(r'href="([^"]*)"',
                                                               node.get(field, ""))]
+            if node["t"] == "c":  # each fix's link, which tree.js adds
+                hrefs += [fix_href(node["href"], heading, written)
+                          for heading, written in fix_sections(node["html"])]
         anchors: dict[str, set[str]] = {}
         for href in hrefs:
             if re.match(r"^[a-z][a-z0-9+.-]*:", href):

@@ -99,6 +99,20 @@ def anchor_of(cause: Cause, fix: Fix) -> str:
     return fix.id or f"{cause.id}-{slug(fix.title)}"
 
 
+ON_SITE = "This fix on the site"
+_FIX_NUMBER = re.compile(r"Fix [0-9]+ of [0-9]+: ")
+
+
+def derived_anchor(cause_id: str, heading: str) -> str | None:
+    """The anchor tree.js gives a fix from its cause's anchor and the fix's heading (its
+    number, if any, taken off, then `slug`), or None where it can't: a heading that is not
+    ASCII, whose lower case could differ between the two languages."""
+    if not heading.isascii():
+        return None
+    number = _FIX_NUMBER.match(heading)
+    return f"{cause_id}-{slug(heading[number.end():] if number else heading)}"
+
+
 # The ranges of a cause's parts and its texts' translations, as `render.entry_key` uses.
 Plan = tuple[tuple[frozenset[str], ...], tuple[Translations, ...]]
 
@@ -207,9 +221,18 @@ class Markup:
     def notes(self, notes: tuple[Note, ...], position: Position, topic: str) -> list[str]:
         return [self.note(n, topic) for n in notes if n.position is position]
 
-    def fix(self, cause: Cause, fix: Fix, number: int, total: int, topic: str) -> str:
+    def fix(self, cause: Cause, fix: Fix, number: int, total: int, topic: str,
+            links: bool) -> str:
+        """A fix as shown at a cause end. Its link to the topic page ("This fix on the
+        site") is written out with `links`; without, tree.js adds it, from the anchor of the
+        cause and the fix's heading (`derived_anchor`), or from the section's data-anchor
+        where those don't give it: most fixes then carry nothing of their link."""
         title = fix.title if total == 1 else f"Fix {number} of {total}: {fix.title}"
-        parts = [f'<section class="kb-fix"><h3 class="kb-fix-title">{html.escape(title)}</h3>']
+        anchor = anchor_of(cause, fix)
+        written = "" if links or derived_anchor(cause.id, title) == anchor \
+            else f' data-anchor="{html.escape(anchor, True)}"'
+        parts = [f'<section class="kb-fix"{written}>'
+                 f'<h3 class="kb-fix-title">{html.escape(title)}</h3>']
         parts.append(self.html(fix.description, topic))
         parts += self.notes(fix.notes, Position.BEFORE, topic)
         steps = "".join(f"<li>{self.html(step.text, topic, inline=True)}</li>"
@@ -224,36 +247,38 @@ class Markup:
             items = "".join(f'<li><a href="{html.escape(self.link_href(link, topic), True)}">'
                             f"{html.escape(link.title)}</a></li>" for link in fix.links)
             parts.append(f'<p class="kb-links-title">Further reading</p><ul>{items}</ul>')
-        anchor = self.site_link(topic, anchor_of(cause, fix))
-        parts.append(f'<p class="kb-on-site"><a href="{html.escape(anchor, True)}">'
-                     "This fix on the site</a></p></section>")
+        if links:
+            href = html.escape(self.site_link(topic, anchor), True)
+            parts.append(f'<p class="kb-on-site"><a href="{href}">{ON_SITE}</a></p>')
+        parts.append("</section>")
         return "".join(p for p in parts if p)
 
-    def cause(self, cause: Cause, topic: str) -> str:
-        """A cause's description, notes and fixes (best first), as shown at a cause end.
+    def cause(self, cause: Cause, topic: str, links: bool = False) -> str:
+        """A cause's description, notes and fixes (best first), as shown at a cause end;
+        with `links`, each fix's link to the site written out (see `fix`).
 
         Most causes read the same in several versions: those that keep the same parts of
         the cause (its ranges) and read the same variant of each text share one rendering,
         as `render` does for entries."""
         plan = self.plans.get((topic, cause.id))
         if plan is None:
-            return self._cause(cause, topic)
+            return self._cause(cause, topic, links)
         ranges, texts = plan
         moniker = self.render.moniker
-        key = (topic, cause.id, self.directory_urls, tuple(moniker in r for r in ranges),
+        key = (topic, cause.id, self.directory_urls, links, tuple(moniker in r for r in ranges),
                tuple(t.keys[moniker] for t in texts))
         known = self.causes.get(key)
         if known is None:
-            known = self.causes[key] = self._cause(cause, topic)
+            known = self.causes[key] = self._cause(cause, topic, links)
         return known
 
-    def _cause(self, cause: Cause, topic: str) -> str:
+    def _cause(self, cause: Cause, topic: str, links: bool) -> str:
         parts = [self.html(cause.description, topic)]
         parts += self.notes(cause.notes, Position.BEFORE, topic)
         if len(cause.fixes) > 1:
             parts.append(f'<p class="kb-fix-count">{len(cause.fixes)} fixes, best first.</p>')
         for number, fix in enumerate(cause.fixes, 1):
-            parts.append(self.fix(cause, fix, number, len(cause.fixes), topic))
+            parts.append(self.fix(cause, fix, number, len(cause.fixes), topic, links))
         parts += self.notes(cause.notes, Position.AFTER, topic)
         return "".join(p for p in parts if p)
 

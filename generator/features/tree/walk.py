@@ -247,7 +247,8 @@ class Texts:
             lines.append(f"For the error: {node.entry.title}")
             lines.append(self.url(self.markup.site_link(node.topic.id, node.cause.id)))
             lines.append("")
-            lines.append(self.text(self.markup.cause(node.cause, node.topic.id)))
+            lines.append(self.text(self.markup.cause(node.cause, node.topic.id,
+                                                     links=True)))
         elif isinstance(node, NotCovered):
             lines += self.not_covered(node)
         lines.append("")

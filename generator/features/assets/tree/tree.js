@@ -1089,8 +1089,40 @@
     link.href = base + node.href;
     context.appendChild(link);
     panel.appendChild(context);
-    panel.appendChild(trusted("div", "kb-fixes", node.html));
+    panel.appendChild(fixLinks(trusted("div", "kb-fixes", node.html), node.href));
     panel.appendChild(endTools(node, panel));
+  }
+
+  // The anchor of a fix on its topic page, as the build makes most of them (markup.py
+  // derived_anchor): the cause's anchor, "-", and the fix's heading, without its number,
+  // in lower-case words of letters and digits joined by "-". The build writes the anchor
+  // out (`written`) where this rule doesn't give it.
+  function fixAnchor(cause, heading, written) {
+    if (written) {
+      return written;
+    }
+    var words = heading.replace(/^Fix [0-9]+ of [0-9]+: /, "").toLowerCase().match(/[a-z0-9]+/g);
+    return cause + "-" + (words ? words.join("-") : "section");
+  }
+
+  // Each fix of a cause end gets its link to the topic page ("This fix on the site"), next
+  // to the cause's own (causeHref: the topic page, "#", the cause's anchor).
+  function fixLinks(fixes, causeHref) {
+    var at = causeHref.indexOf("#");
+    var page = causeHref.slice(0, at);
+    var cause = causeHref.slice(at + 1);
+    var sections = fixes.querySelectorAll(":scope > section.kb-fix");
+    for (var i = 0; i < sections.length; i++) {
+      var title = sections[i].firstElementChild;
+      var anchor = fixAnchor(cause, title ? title.textContent : "",
+        sections[i].getAttribute("data-anchor"));
+      var link = el("a", "", "This fix on the site");
+      link.href = base + page + "#" + anchor;
+      var line = el("p", "kb-on-site");
+      line.appendChild(link);
+      sections[i].appendChild(line);
+    }
+    return fixes;
   }
 
   function notCovered(node, panel) {
