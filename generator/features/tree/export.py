@@ -380,15 +380,16 @@ def data_text(head: dict[str, Any], markup: Markup) -> tuple[str, str]:
     return text[:-1] + ',"parts":[', "]}"
 
 
-def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup: bool) -> str:
+def single_file(title: str, info: SiteInfo, data: tuple[str, str], lookup: bool) -> str:
     """The one-file troubleshooter: styles, script and data inline, a policy forbidding
     every request, so it works from file:// and copied alone to another machine.
 
-    The data (`payload`, see `single_payload`: the packed tree and, with `lookup`, the
-    lookup index for the filter, whose matcher comes too) is two gzip-compressed pieces:
-    the first before the script, the rest after it, so the first question can show while
-    a browser still receives the file. The matcher comes last: only the filter uses it,
-    once the rest is open (the script opens the rest when the whole file is parsed)."""
+    The data (`data`: see `single_payload`, as `encoded_pieces` writes it: the packed tree
+    and, with `lookup`, the lookup index for the filter, whose matcher comes too) is two
+    gzip-compressed pieces: the first before the script, the rest after it, so the first
+    question can show while a browser still receives the file. The matcher comes last:
+    only the filter uses it, once the rest is open (the script opens the rest when the
+    whole file is parsed)."""
     script = minified(ASSETS / "tree.js")
     css = asset("tree.css")
     matcher = minified(ASSETS.parent / "lookup" / "lookup.js") if lookup else ""
@@ -406,8 +407,8 @@ def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup
         "version": html.escape(title),
         "footer": footer,
         "css": css,
-        "data": encoded(payload[0]),
-        "rest": encoded(payload[1]),
+        "data": data[0],
+        "rest": data[1],
         "lookup": f"<script>{matcher}</script>" if matcher else "",
         "script": script,
     })
@@ -416,14 +417,20 @@ def single_file(title: str, info: SiteInfo, payload: tuple[bytes, bytes], lookup
 DATA_SCRIPT_LINES = ('window.kbTreePacked = "', 'window.kbTreeRest = "')
 
 
-def data_scripts(payload: tuple[bytes, bytes]) -> tuple[str, str]:
+def data_scripts(data: tuple[str, str]) -> tuple[str, str]:
     """The site page's scripts of the version's data (DATA_SCRIPT, then REST_SCRIPT): the
-    one file's two pieces (see `single_payload`), encoded as there, in strings
-    tree.js opens. The page loads the first; tree.js asks for the second once the first
-    question is drawn, so a reader waits for the first piece's bytes alone."""
-    first, rest = (f'{line}{encoded(piece)}";\n'
-                   for line, piece in zip(DATA_SCRIPT_LINES, payload, strict=True))
+    one file's two pieces (see `single_payload`), the same text (`encoded_pieces`), in
+    strings tree.js opens. The page loads the first; tree.js asks for the second once the
+    first question is drawn, so a reader waits for the first piece's bytes alone."""
+    first, rest = (f'{line}{piece}";\n'
+                   for line, piece in zip(DATA_SCRIPT_LINES, data, strict=True))
     return first, rest
+
+
+def encoded_pieces(payload: tuple[bytes, bytes]) -> tuple[str, str]:
+    """The two pieces of a payload as text (`encoded`), made once for the page's scripts
+    and the version's single file, which carry the same."""
+    return encoded(payload[0]), encoded(payload[1])
 
 
 def page_payload(first: str, rest: str) -> Any:
@@ -625,8 +632,8 @@ def topic_piece(project: Project, catalogue: Catalogue, topic: Topic, view: Topi
                                     dataclasses.replace(catalogue, topics=(resolved,)),
                                     moniker, info.new_entry))
     before, after = data_text(_head(info, moniker, version, False, []), markup)
-    single = single_file(version, info,
-                         single_payload(before, [text], after, lookup, [rest_chunk]), True)
+    single = single_file(version, info, encoded_pieces(
+        single_payload(before, [text], after, lookup, [rest_chunk])), True)
     return TopicPiece(topic.id, name, text, "", single.encode("utf-8"), rest_text, rest_chunk[1])
 
 
@@ -641,14 +648,15 @@ def assemble(project: Project, catalogue: Catalogue, view: Catalogue, moniker: s
     head = _head(info, moniker, version, not parts, [p.missing for p in pieces if p.missing])
     before, after = data_text(head, markup)
     lookup = index_json(build_index(catalogue, view, moniker, info.new_entry))
-    payload = single_payload(before, [p.part for p in parts], after, lookup,
-                             [(p.rest.encode("utf-8"), p.rest_chunk) for p in parts])
-    first_script, rest_script = data_scripts(payload)
+    data = encoded_pieces(single_payload(before, [p.part for p in parts], after, lookup,
+                                         [(p.rest.encode("utf-8"), p.rest_chunk)
+                                          for p in parts]))
+    first_script, rest_script = data_scripts(data)
     files = {TOPIC_FILE.format(topic=p.topic): p.single for p in parts}
     files.update({
         PAGE: page_markdown(version, info, [(p.topic, p.name) for p in parts])
         .encode("utf-8"),
-        SINGLE_FILE: single_file(version, info, payload, True).encode("utf-8"),
+        SINGLE_FILE: single_file(version, info, data, True).encode("utf-8"),
         DATA_SCRIPT: first_script.encode("ascii"),
         REST_SCRIPT: rest_script.encode("ascii"),
         SCRIPT: asset("tree.js").encode("utf-8"),
