@@ -159,3 +159,29 @@ def test_a_catalogue_with_errors_still_answers(tmp_path: Path) -> None:
     broken.write_text("products: []\n")
     failed = kb("lookup", "No space left on device", cwd=repo)
     assert failed.code == 1 and "Traceback" not in failed.stderr
+
+
+def test_topics_kept_between_lookups_are_read_again_once_edited(tmp_path: Path) -> None:
+    """A lookup keeps each topic folder as validated under build/, and the next takes it
+    from there while the folder is unchanged: an edited message, a new file, a file made
+    invalid, are all read again, and what the lookup finds and reports follows them."""
+    repo = fixture_repo(tmp_path)
+    kept = repo / "build" / "cache" / "lookup-topics"
+    first = kb("lookup", "No space left on device", cwd=repo)
+    assert first.code == 0 and "1. The disk is full  [exact, score 100]" in first.stdout
+    slots = sorted(kept.iterdir())
+    assert slots and all(slot.suffix == ".pickle" for slot in slots)
+    again = kb("lookup", "No space left on device", cwd=repo)
+    assert (again.code, again.stdout, again.stderr) == (first.code, first.stdout, first.stderr)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text().replace('"No space left on device"',
+                                               '"Disk quota exceeded"'))
+    assert kb("lookup", "No space left on device", cwd=repo).code == 1
+    edited = kb("lookup", "Disk quota exceeded", cwd=repo)
+    assert edited.code == 0 and "1. The disk is full  [exact, score 100]" in edited.stdout
+    (repo / "catalogue" / "demo" / "broken.yml").write_text("id: broken\ntitel: Broken\n")
+    for _ in range(2):
+        broken = kb("lookup", "Disk quota exceeded", cwd=repo)
+        assert broken.code == 0
+        assert broken.stderr == ("kb lookup: note: the catalogue has 2 errors (kb check lists "
+                                 "them); this lookup uses the entries that validated\n")

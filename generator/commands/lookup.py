@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
@@ -123,10 +124,16 @@ def run(args: argparse.Namespace, project: Project) -> int:
     text, dropped = read_input(args)
     diagnostics = Diagnostics()
     # A lookup helps most while the catalogue is being fixed (which entry wins, where two
-    # overlap), so it runs on whatever validated and says what it left out.
-    catalogue = load_catalogue(project, diagnostics, markdown=False, partial=True)
+    # overlap), so it runs on whatever validated and says what it left out. Topic folders
+    # unchanged since the last lookup are taken as validated then (a folder of its own
+    # under build/: kb build keeps its topics with the features' checks, a lookup without).
+    catalogue = load_catalogue(project, diagnostics, markdown=False, partial=True,
+                               cache=project.build_dir / "cache" / "lookup-topics")
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
+    # The catalogue lives as long as the command: the garbage collector need not walk it
+    # again while the version is resolved and its index made (as kb build does).
+    gc.freeze()
     if diagnostics.has_errors():
         errors = len(diagnostics.errors)
         print(f"kb lookup: note: the catalogue has {errors} error{'s' if errors != 1 else ''} "
