@@ -329,3 +329,24 @@ def test_interactive_continues_after_scripted_answers(repo: Path) -> None:
     assert "✓ Which message do you see? Service ‹name› failed to start" in screen
     term.send("\x04")  # Ctrl-D leaves, as q does
     assert term.finish() == 3
+
+
+def test_topics_kept_by_a_triage_are_read_again_once_edited(tmp_path: Path) -> None:
+    """kb triage keeps each topic folder as validated where kb build keeps them (both check
+    alike), and the next run takes it from there while the folder is unchanged: an edited
+    step shows in the next walk."""
+    repo = fixture_repo(tmp_path, WALK)
+    answers = ["triage", "--version", "demo-3", "--answers", "2,3,1,1"]
+    first = kb(*answers, cwd=repo)
+    assert first.code == 0 and "1. Run demo check-config." in first.stdout
+    assert sorted((repo / "build" / "cache" / "topics").glob("*.pickle"))
+    assert kb(*answers, cwd=repo).stdout == first.stdout
+    edited = next(path for path in (repo / "catalogue").rglob("*.yml")
+                  if "Run `demo check-config`." in path.read_text())
+    edited.write_text(edited.read_text().replace("Run `demo check-config`.",
+                                                 "Run `demo check-config --all`."))
+    again = kb(*answers, cwd=repo)
+    assert again.code == 0 and "1. Run demo check-config --all." in again.stdout
+    # kb build takes the topics as the triage left them, and the triage as the build did.
+    assert kb("build", cwd=repo).code == 0
+    assert kb(*answers, cwd=repo).stdout == again.stdout

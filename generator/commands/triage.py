@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -47,9 +48,15 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from ..site.checks import load_checked
 
     diagnostics = Diagnostics()
-    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False)
+    # Topic folders unchanged since the last build or triage are taken as validated then
+    # (kb build keeps them there, checked alike).
+    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False,
+                             cache=project.build_dir / "cache" / "topics")
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
+    # The catalogue lives as long as the command: the garbage collector need not walk it
+    # again while the tree is made (as kb build does).
+    gc.freeze()
     products = catalogue.products
     moniker = products.default
     if args.version:
