@@ -98,6 +98,10 @@ def test_update_check_and_a_vanished_anchor(tmp_path: Path) -> None:
         "+ /#demo-home (demo-1, demo-2, demo-3)")
     assert "+ /demo/#logs-delete-old-logs (demo-1, demo-2, demo-3)" in created.stdout
     assert created.stderr.startswith("kb anchors: wrote catalogue/_anchors.lock.json (")
+    # What it validated and rendered is kept for the next kb anchors, check or build, which
+    # take the topics unchanged since (the edits below are read again: see the last check).
+    for kept in ("topics", "pages"):
+        assert list((repo / "build" / "cache" / kept).glob("*.pickle")), kept
     entry = repo / "catalogue" / "demo" / "disk-full.yml"
     entry.write_text(entry.read_text().replace("id: logs", "id: old-logs"))
     failed = kb("check", cwd=repo)

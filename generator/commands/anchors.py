@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import Any
 
@@ -32,9 +33,15 @@ def run(args: argparse.Namespace, project: Project) -> int:
         raise UsageError("--retired and --redirect say why the anchors named by --drop go; "
                          "name them with --drop ID")
     diagnostics = Diagnostics()
-    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False)
+    # Topic folders unchanged since the last build are taken as validated then (kb build
+    # keeps them there, checked alike).
+    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False,
+                             cache=project.build_dir / "cache" / "topics")
     if catalogue is None:
         raise DiagnosticError(diagnostics.sorted())
+    # The catalogue lives as long as the command: the garbage collector need not walk it
+    # again while every version is rendered (as kb build does).
+    gc.freeze()
     order = list(catalogue.products.names)
     current = published(render_index(project, catalogue, FEATURES), order)
     lock = read_lock(project)

@@ -36,8 +36,10 @@ Key = tuple[str, str, str]  # (version, page URL, anchor); anchor "" stands for 
 
 def render_index(project: Project, catalogue: Catalogue,
                  features: Sequence[Feature]) -> DocsIndex:
-    """Each version's docs tree as `kb build` renders it (features' pages included)."""
-    trees, _ = render_trees(project, catalogue, features)  # Markdown: reported by kb check
+    """Each version's docs tree as `kb build` renders it (features' pages included); topics
+    unchanged since the last build or check are taken as they were rendered then."""
+    trees, _ = render_trees(project, catalogue, features,  # Markdown: reported by kb check
+                            cache=project.build_dir / "cache" / "pages")
     return DocsIndex.from_trees({tree.moniker: tree.files for tree in trees})
 
 
