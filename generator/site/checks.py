@@ -7,6 +7,7 @@ pages (links into pages, the anchors lock) is checked too, on trees rendered her
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def load_checked(project: Project, diagnostics: Diagnostics, features: Sequence[
             or not rendered_checks:
         return catalogue
 
+    # The catalogue lives on while every version is rendered: the garbage collector need not
+    # walk it again, here or in the processes forked to render (as kb build does).
+    gc.freeze()
     try:  # topics unchanged since the last build or check are taken as they were rendered
         trees, _ = render_trees(project, catalogue, features, jobs=jobs,
                                 cache=project.build_dir / "cache" / "pages")
