@@ -19,15 +19,19 @@ import pytest
 from tests import kbfork
 
 ROOT = Path(__file__).resolve().parent.parent
-# The suite runs one worker per core (./dev test): a build or check a test runs stays in its
-# worker's process (or its `kb` command's), instead of forking workers of its own, which on
-# these small sites costs more CPU than it saves, with every core busy already. Tests of the
-# parallel code ask for processes themselves (jobs=2, -j 2); KB_JOBS=2 ./dev test runs every
-# build of the suite in two processes.
-os.environ.setdefault("KB_JOBS", "1")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Fact sources kept beside the repository; tests that read them skip when absent.
 SHARED = Path(os.environ.get("KB_SHARED") or ROOT.parent / "shared").resolve()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite runs one worker per core (./dev test): a build or check a test runs stays
+    in its worker's process (or its `kb` command's), instead of forking workers of its own,
+    which on these small sites costs more CPU than it saves, with every core busy already.
+    Tests of the parallel code ask for processes themselves (jobs=2, -j 2); KB_JOBS=2
+    ./dev test runs every build of the suite in two processes. Set here, in pytest's runs
+    only: the benchmarks import helpers from this module and build as users do."""
+    os.environ.setdefault("KB_JOBS", "1")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -81,3 +81,17 @@ def test_a_module_kept_on_one_worker_runs_there_and_the_suite_runs_without_worke
     assert len(workers) == 3 and len(set(workers)) == 1, run.stdout[-3000:]
     alone = pytest_run(tmp_path / "alone", "-p", "no:xdist", "--collect-only", "-q", module)
     assert alone.returncode == 0, alone.stdout[-3000:]
+
+
+def test_the_benchmarks_build_on_every_core() -> None:
+    """The benchmarks import helpers from the tests (a web server, the fixtures' paths);
+    doing so leaves the environment as it was, so their builds use every core, as kb build
+    does for its users, and not the one process per build the suite asks for."""
+    code = ("import os, sys; sys.path[:0] = ['bench', '.']; "
+            "import bench_scale, bench_check, bench_search, tests.helpers_cli; "
+            "from generator.core.parallel import default_jobs; "
+            "print(os.environ.get('KB_JOBS'), default_jobs() == len(os.sched_getaffinity(0)))")
+    env = {k: v for k, v in os.environ.items() if k != "KB_JOBS"}
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stdout) == (0, "None True\n"), run.stderr
