@@ -163,8 +163,8 @@ def test_a_catalogue_with_errors_still_answers(tmp_path: Path) -> None:
 
 def test_topics_kept_between_lookups_are_read_again_once_edited(tmp_path: Path) -> None:
     """A lookup keeps each topic folder as validated under build/, and the next takes it
-    from there while the folder is unchanged: an edited message, a new file, a file made
-    invalid, are all read again, and what the lookup finds and reports follows them."""
+    from there while the folder is unchanged: an edited message and a new (invalid) file
+    are read again, and what the lookup finds and reports follows them."""
     repo = fixture_repo(tmp_path)
     kept = repo / "build" / "cache" / "lookup-topics"
     first = kb("lookup", "No space left on device", cwd=repo)

@@ -333,7 +333,7 @@ def test_each_fix_links_to_its_heading_on_the_topic_page(
                  if c.id == "config")
     fix = cause.fixes[0]
     odd = [dataclasses.replace(fix, title=title) for title in (
-        "Réinitialiser le jeton", "Restart the KELVIN service", "Fix 2 of 3: Restart",
+        "Réinitialiser le jeton", "Restart the \u212aelvin service", "Fix 2 of 3: Restart",
         "!!!", "Retry  twice -- then wait")] + [dataclasses.replace(fix, id="own-anchor")]
     for changed in odd:
         for number, total in ((1, 1), (2, 3)):
