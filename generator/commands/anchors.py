@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from typing import Any
 
 from ..cli import UsageError
-from ..core.diagnostics import DiagnosticError, Diagnostics
 from ..core.project import Project
 
 ORDER = 40
@@ -26,22 +24,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
         render_index,
     )
     from ..features.registry import FEATURES
-    from ..site.checks import load_checked
+    from ..site.checks import load_built
     if (args.drop or args.retired or args.redirect) and not args.update:
         raise UsageError("--drop, --retired and --redirect go with --update")
     if (args.retired or args.redirect) and not args.drop:
         raise UsageError("--retired and --redirect say why the anchors named by --drop go; "
                          "name them with --drop ID")
-    diagnostics = Diagnostics()
-    # Topic folders unchanged since the last build are taken as validated then (kb build
-    # keeps them there, checked alike).
-    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False,
-                             cache=project.build_dir / "cache" / "topics")
-    if catalogue is None:
-        raise DiagnosticError(diagnostics.sorted())
-    # The catalogue lives as long as the command: the garbage collector need not walk it
-    # again while every version is rendered (as kb build does).
-    gc.freeze()
+    catalogue = load_built(project, FEATURES)
     order = list(catalogue.products.names)
     current = published(render_index(project, catalogue, FEATURES), order)
     lock = read_lock(project)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
-from ..core.diagnostics import DiagnosticError, Diagnostics
 from ..core.project import Project
 
 if TYPE_CHECKING:
@@ -45,18 +43,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from ..features.tree.export import SiteInfo, version_markup
     from ..features.tree.terminal import interactive
     from ..features.tree.walk import Texts, Walk, command_line, filter_messages
-    from ..site.checks import load_checked
+    from ..site.checks import load_built
 
-    diagnostics = Diagnostics()
-    # Topic folders unchanged since the last build or triage are taken as validated then
-    # (kb build keeps them there, checked alike).
-    catalogue = load_checked(project, diagnostics, FEATURES, markdown=False,
-                             cache=project.build_dir / "cache" / "topics")
-    if catalogue is None:
-        raise DiagnosticError(diagnostics.sorted())
-    # The catalogue lives as long as the command: the garbage collector need not walk it
-    # again while the tree is made (as kb build does).
-    gc.freeze()
+    catalogue = load_built(project, FEATURES)
     products = catalogue.products
     moniker = products.default
     if args.version:

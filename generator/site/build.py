@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import html
 import json
@@ -36,7 +35,7 @@ from ..core.files import link_or_copy
 from ..core.parallel import process_pool, workers
 from ..core.project import Project, UnsafePath, inside, site_settings
 from ..core.versions import Products
-from .checks import load_checked
+from .checks import load_built, load_checked
 from .csp import apply_policy
 from .engines import DEFAULT, ENGINES, Request, Result, choose, load
 from .feature import Feature, finish_site, finish_version
@@ -470,15 +469,7 @@ def build_site(
     if force:  # nothing kept from earlier builds is used, on disk or in memory
         shutil.rmtree(build_root / "cache", ignore_errors=True)
         chosen.forget()
-    diagnostics = Diagnostics()
-    # Markdown is checked while each version renders, not once more beforehand.
-    catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs,
-                             cache=build_root / "cache" / "topics")
-    if catalogue is None:
-        raise DiagnosticError(diagnostics.sorted())
-    # The catalogue lives as long as the build: the garbage collector need not walk it again
-    # (nor the workers forked from here, which share its memory).
-    gc.freeze()
+    catalogue = load_built(project, features, jobs)
     lap = report.lap("load", lap)
     products = catalogue.products
     if only is not None and only not in products.names:

@@ -57,3 +57,20 @@ def load_checked(project: Project, diagnostics: Diagnostics, features: Sequence[
     for check in rendered_checks:
         check(project, catalogue, rendered, diagnostics)
     return None if diagnostics.has_errors() else catalogue
+
+
+def load_built(project: Project, features: Sequence[Feature],
+               jobs: int | None = None) -> Catalogue:
+    """The catalogue as kb build reads it (kb triage and kb anchors too): the DocFX
+    Markdown left to rendering, which reports it; topic folders unchanged since the last
+    of these runs taken as validated then, from build/cache/topics/ (they check alike);
+    DiagnosticError on any error. The catalogue lives as long as the command: it is frozen
+    for the garbage collector, which need not walk it again (nor in the workers forked
+    from here, which share its memory)."""
+    diagnostics = Diagnostics()
+    catalogue = load_checked(project, diagnostics, features, markdown=False, jobs=jobs,
+                             cache=project.build_dir / "cache" / "topics")
+    if catalogue is None:
+        raise DiagnosticError(diagnostics.sorted())
+    gc.freeze()
+    return catalogue
