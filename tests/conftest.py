@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -30,8 +31,25 @@ def pytest_configure(config: pytest.Config) -> None:
     which on these small sites costs more CPU than it saves, with every core busy already.
     Tests of the parallel code ask for processes themselves (jobs=2, -j 2); KB_JOBS=2
     ./dev test runs every build of the suite in two processes. Set here, in pytest's runs
-    only: the benchmarks import helpers from this module and build as users do."""
+    only: the benchmarks import helpers from this module and build as users do.
+
+    The theme's compiled templates are kept in one folder for the whole run
+    (KB_TEMPLATE_CACHE; the workers inherit it), not in each test repository's build/: a
+    test's first build compiles none of the installed theme's templates another test
+    compiled. test_build_cache.py tests the folder a repository keeps of its own."""
     os.environ.setdefault("KB_JOBS", "1")
+    if "KB_TEMPLATE_CACHE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="kb-test-templates-")
+        _MADE.append(folder)
+        os.environ["KB_TEMPLATE_CACHE"] = folder
+
+
+_MADE: list[str] = []  # folders this process made for the run, removed at its end
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -28,6 +28,7 @@ from generator.features.registry import FEATURES
 from generator.features.tree.export import deflate_chunk, gzip_chunks
 from generator.site.build import BuildReport, build_site
 from generator.site.checks import load_checked
+from generator.site.engines.mkdocs import TEMPLATE_CACHE, forget
 from tests.conftest import FIXTURES
 from tests.helpers_cli import fixture_repo
 from tests.test_build_blocks import differences
@@ -157,6 +158,7 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
     site is a clean build's."""
     import jinja2
 
+    monkeypatch.delenv(TEMPLATE_CACHE, raising=False)  # the repository's own folder
     repo = repository(tmp_path, plugins=True)
     compiled: list[str] = []
     compile_template = jinja2.Environment.compile
@@ -183,6 +185,36 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
     for path in kept:  # each cut short after Jinja's header
         path.write_bytes(path.read_bytes()[:60])
     assert "partials/language.html" in build_after(4)
+
+
+def test_repositories_share_the_folder_kb_template_cache_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With KB_TEMPLATE_CACHE set, a repository's first build compiles none of the installed
+    theme's templates another repository's build compiled there, only its own (its
+    overrides/main.html, a file of its own), keeps no templates in its build/, and builds
+    the site a clean build gives."""
+    import jinja2
+
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(TEMPLATE_CACHE, str(shared))
+    build(repository(tmp_path / "one", plugins=True), jobs=1)
+    assert any(shared.iterdir())
+    forget()  # nothing of the first build's templates in this process's memory
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(self: Any, source: Any, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name or "")
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    second = repository(tmp_path / "two", plugins=True)
+    build(second, jobs=1)
+    assert set(compiled) == {"main.html"}
+    assert not (second / "build" / "cache" / "templates").exists()
+    monkeypatch.undo()
+    clean = clean_copy(second, tmp_path / "clean")
+    assert differences(second / "site", clean / "site") == []
 
 
 def test_an_unchanged_build_does_nothing_and_a_forced_one_starts_afresh(

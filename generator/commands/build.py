@@ -46,12 +46,15 @@ def register(sub: Any) -> None:
                     "reused whole, a changed one renders only its changed pages, and with "
                     "nothing changed since the last build nothing is done. With --only, one "
                     "version is built as a part (its folder and kb-part.json) for "
-                    "`kb assemble`, e.g. one CI job per version.",
+                    "`kb assemble`, e.g. one CI job per version. The theme's compiled "
+                    "templates are kept in build/cache/templates/, or in the folder "
+                    "$KB_TEMPLATE_CACHE names, shared by every repository built with it.",
     )
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="parallel processes (default: $KB_JOBS, else one per CPU)")
     parser.add_argument("--force", action="store_true",
-                        help="rebuild every version from scratch, reusing nothing in build/")
+                        help="rebuild every version from scratch, reusing nothing in build/ "
+                             "(compiled templates in $KB_TEMPLATE_CACHE are still used)")
     parser.add_argument("--only", metavar="VERSION",
                         help="build this version alone, as a part for `kb assemble` (written "
                              "to build/parts/VERSION/ unless --site-dir is given)")

@@ -439,7 +439,7 @@ def _open(request: Request) -> _Site:
     config = _load_config(request.config_file, request.docs_dir, request.site_dir,
                           request.nav, request.extra, request.site_url)
     if request.cache_dir:
-        _keep_compiled_templates(config, Path(request.cache_dir).parent / "templates")
+        _keep_compiled_templates(config, template_cache(Path(request.cache_dir).parent))
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     clear_files(config.site_dir)
@@ -451,6 +451,20 @@ def _open(request: Request) -> _Site:
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     return _Site(config, files, nav, env)
+
+
+# A folder for the compiled templates that every repository shares (a CI job or a test run
+# that builds many repositories with the same packages), instead of build/cache/templates/.
+TEMPLATE_CACHE = "KB_TEMPLATE_CACHE"
+
+
+def template_cache(cache: Path) -> Path:
+    """Where the theme's compiled templates are kept: the folder KB_TEMPLATE_CACHE names,
+    else `templates/` in the build's cache folder `cache`. Sharing one between
+    repositories is safe: a template is known by its name and file, and compiled again
+    when its text differs from the one its kept code was compiled from."""
+    shared = os.environ.get(TEMPLATE_CACHE, "").strip()
+    return Path(shared) if shared else cache / "templates"
 
 
 def _keep_compiled_templates(config: Any, folder: Path) -> None:
@@ -468,7 +482,10 @@ def _keep_compiled_templates(config: Any, folder: Path) -> None:
             except Exception:  # damaged (Jinja reads a cut file's header with pickle)
                 bucket.reset()
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # keeping is a help: the templates are compiled as without it
+        return
     cache = Kept(str(folder))
     theme = config.theme
     get_env = theme.get_env
