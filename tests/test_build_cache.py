@@ -151,15 +151,10 @@ def test_an_edit_on_no_page_pagefind_reads_keeps_the_search_indexes(
     assert len(ran) == len(report.built) > 0
 
 
-def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The theme's templates, compiled in one build, are not compiled in the next (those of
-    Material's search plugin included); a damaged one is compiled again; either way the
-    site is a clean build's."""
+def compiled_templates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles in this process from now on, in order."""
     import jinja2
 
-    monkeypatch.delenv(TEMPLATE_CACHE, raising=False)  # the repository's own folder
-    repo = repository(tmp_path, plugins=True)
     compiled: list[str] = []
     compile_template = jinja2.Environment.compile
 
@@ -168,6 +163,17 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
         return compile_template(self, source, name, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return compiled
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's templates, compiled in one build, are not compiled in the next (those of
+    Material's search plugin included); a damaged one is compiled again; either way the
+    site is a clean build's."""
+    monkeypatch.delenv(TEMPLATE_CACHE, raising=False)  # the repository's own folder
+    repo = repository(tmp_path, plugins=True)
+    compiled = compiled_templates(monkeypatch)
 
     def build_after(number: int) -> list[str]:
         compiled.clear()
@@ -193,26 +199,17 @@ def test_repositories_share_the_folder_kb_template_cache_names(
     theme's templates another repository's build compiled there, only its own (its
     overrides/main.html, a file of its own), keeps no templates in its build/, and builds
     the site a clean build gives."""
-    import jinja2
-
     shared = tmp_path / "shared"
     monkeypatch.setenv(TEMPLATE_CACHE, str(shared))
     build(repository(tmp_path / "one", plugins=True), jobs=1)
     assert any(shared.iterdir())
     forget()  # nothing of the first build's templates in this process's memory
-    compiled: list[str] = []
-    compile_template = jinja2.Environment.compile
-
-    def counted(self: Any, source: Any, name: Any = None, *args: Any, **kwargs: Any) -> Any:
-        compiled.append(name or "")
-        return compile_template(self, source, name, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    compiled = compiled_templates(monkeypatch)
     second = repository(tmp_path / "two", plugins=True)
     build(second, jobs=1)
     assert set(compiled) == {"main.html"}
     assert not (second / "build" / "cache" / "templates").exists()
-    monkeypatch.undo()
+    monkeypatch.delenv(TEMPLATE_CACHE)  # the clean build compiles its own
     clean = clean_copy(second, tmp_path / "clean")
     assert differences(second / "site", clean / "site") == []
 
