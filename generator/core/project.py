@@ -9,6 +9,7 @@ device), and the limits on the work any input may cause (`extra.kb.limits` of mk
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import posixpath
 import stat
@@ -104,6 +105,12 @@ class Project:
 
     root: Path
 
+    @functools.cached_property
+    def real_root(self) -> Path:
+        """The repository's folder with its symbolic links followed, worked out once: the
+        checks of every path read compare with it."""
+        return self.root.resolve()
+
     @property
     def mkdocs_yml(self) -> Path:
         return self.root / "mkdocs.yml"
@@ -149,12 +156,12 @@ class Project:
         never for building another path (see `inside`).
         """
         absolute = Path(os.path.abspath(path))
-        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+        for root in (Path(os.path.abspath(self.root)), self.real_root):
             if absolute.is_relative_to(root):
                 return absolute.relative_to(root).as_posix()
         parent = absolute.parent.resolve()  # the repository reached through a linked folder
-        if parent.is_relative_to(self.root.resolve()):
-            return (parent / absolute.name).relative_to(self.root.resolve()).as_posix()
+        if parent.is_relative_to(self.real_root):
+            return (parent / absolute.name).relative_to(self.real_root).as_posix()
         return absolute.as_posix()
 
     def check_readable(self, path: Path, *, folder: bool = False) -> None:
@@ -169,7 +176,7 @@ class Project:
         except (OSError, RuntimeError) as err:  # a loop of links, a permission problem
             raise UnsafePath(f"{shown} cannot be resolved: {err}",
                              "remove the symbolic link") from err
-        if not real.is_relative_to(self.root.resolve()):
+        if not real.is_relative_to(self.real_root):
             raise UnsafePath(f"{shown} is a symbolic link to {real}, outside the repository",
                              "copy the file into the repository instead of linking to it")
         try:
