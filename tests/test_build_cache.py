@@ -28,7 +28,7 @@ from generator.features.registry import FEATURES
 from generator.features.tree.export import deflate_chunk, gzip_chunks
 from generator.site.build import BuildReport, build_site
 from generator.site.checks import load_checked
-from generator.site.engines.mkdocs import TEMPLATE_CACHE, forget
+from generator.site.engines.mkdocs import TEMPLATE_CACHE, forget, kept_templates
 from tests.conftest import FIXTURES
 from tests.helpers_cli import fixture_repo
 from tests.test_build_blocks import differences
@@ -212,6 +212,33 @@ def test_repositories_share_the_folder_kb_template_cache_names(
     monkeypatch.delenv(TEMPLATE_CACHE)  # the clean build compiles its own
     clean = clean_copy(second, tmp_path / "clean")
     assert differences(second / "site", clean / "site") == []
+
+
+def test_kept_templates_are_known_by_the_settings_that_compiled_them(tmp_path: Path) -> None:
+    """Two environments set otherwise (whitespace, syntax, escaping), keeping their compiled
+    templates in one folder, each render a template as an environment without any kept
+    code does: neither takes the other's code."""
+    import jinja2
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text(
+        "<p>\n  {% if shown %}\n  {{ text }}\n  {% endif %}\n</p>\n<%= text %>\n",
+        encoding="utf-8")
+    settings: list[dict[str, Any]] = [
+        {}, {"trim_blocks": True, "lstrip_blocks": True}, {"autoescape": True},
+        {"variable_start_string": "<%=", "variable_end_string": "%>"}]
+    (tmp_path / "kept").mkdir()
+    cache = kept_templates(tmp_path / "kept")
+    for _ in range(2):  # compiled, then taken from the folder
+        for options in settings:
+            loader = jinja2.FileSystemLoader(str(templates))
+            kept = jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
+            alone = jinja2.Environment(loader=loader, **options)
+            values = {"shown": True, "text": "<b>"}
+            assert kept.get_template("page.html").render(values) == \
+                alone.get_template("page.html").render(values), options
+    assert len(list((tmp_path / "kept").iterdir())) == len(settings)
 
 
 def test_an_unchanged_build_does_nothing_and_a_forced_one_starts_afresh(

@@ -461,32 +461,23 @@ TEMPLATE_CACHE = "KB_TEMPLATE_CACHE"
 def template_cache(cache: Path) -> Path:
     """Where the theme's compiled templates are kept: the folder KB_TEMPLATE_CACHE names,
     else `templates/` in the build's cache folder `cache`. Sharing one between
-    repositories is safe: a template is known by its name and file, and compiled again
-    when its text differs from the one its kept code was compiled from."""
+    repositories is safe: a template is known by its name, its file and the settings of
+    the environment compiling it, and compiled again when its text differs from the one
+    its kept code was compiled from (`kept_templates`)."""
     shared = os.environ.get(TEMPLATE_CACHE, "").strip()
     return Path(shared) if shared else cache / "templates"
 
 
 def _keep_compiled_templates(config: Any, folder: Path) -> None:
-    """Every Jinja environment of the theme keeps its compiled templates in `folder`, for
-    the next version and the next build: the pages' environment, and those plugins make
-    (Material's search plugin makes three per version for its translations). Jinja keys
-    each template by its name and file and checks the text it was compiled from, so an
-    edited or damaged template is compiled again; the pages come out the same."""
-    import jinja2
-
-    class Kept(jinja2.FileSystemBytecodeCache):
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:  # damaged (Jinja reads a cut file's header with pickle)
-                bucket.reset()
-
+    """Every Jinja environment of the theme keeps its compiled templates in `folder`
+    (`kept_templates`), for the next version and the next build: the pages' environment,
+    and those plugins make (Material's search plugin makes three per version for its
+    translations); the pages come out the same."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:  # keeping is a help: the templates are compiled as without it
         return
-    cache = Kept(str(folder))
+    cache = kept_templates(folder)
     theme = config.theme
     get_env = theme.get_env
 
@@ -496,6 +487,45 @@ def _keep_compiled_templates(config: Any, folder: Path) -> None:
         return env
 
     theme.get_env = get_env_keeping_templates
+
+
+def kept_templates(folder: Path) -> Any:
+    """A Jinja bytecode cache in `folder`. Jinja knows a template there by its name and
+    file, and compiles it again when its text changed; here it is also known by the
+    settings of the environment compiling it (`compiled_with`), so environments set
+    otherwise (by a plugin, or in another repository) never take each other's code; a
+    damaged file is compiled again."""
+    import jinja2
+
+    class Kept(jinja2.FileSystemBytecodeCache):
+        def get_bucket(self, environment: Any, name: str, filename: str | None,
+                       source: str) -> Any:
+            return super().get_bucket(environment, f"{name}\0{compiled_with(environment, name)}",
+                                      filename, source)
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # damaged (Jinja reads a cut file's header with pickle)
+                bucket.reset()
+
+    return Kept(str(folder))
+
+
+def compiled_with(env: Any, name: str) -> str:
+    """What of a Jinja environment's settings goes into the code it compiles the template
+    `name` to: its syntax, whitespace handling, extensions, escaping, finalizing and
+    optimizing."""
+    autoescape = env.autoescape(name) if callable(env.autoescape) else env.autoescape
+    finalize = env.finalize
+    return repr((
+        type(env).__module__, type(env).__qualname__, env.code_generator_class.__qualname__,
+        env.block_start_string, env.block_end_string, env.variable_start_string,
+        env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+        env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+        sorted(env.extensions), bool(autoescape), env.optimized, env.is_async,
+        None if finalize is None else getattr(finalize, "__qualname__", repr(finalize))))
 
 
 # Per process: what reading the theme's folders gave (installed themes do not change while
