@@ -215,9 +215,9 @@ def test_repositories_share_the_folder_kb_template_cache_names(
 
 
 def test_kept_templates_are_known_by_the_settings_that_compiled_them(tmp_path: Path) -> None:
-    """Two environments set otherwise (whitespace, syntax, escaping), keeping their compiled
-    templates in one folder, each render a template as an environment without any kept
-    code does: neither takes the other's code."""
+    """Environments set otherwise (whitespace, syntax, escaping) keep their compiled
+    templates in one folder, and each renders a template as an environment without any kept
+    code does, from the folder too: none takes another's code."""
     import jinja2
 
     templates = tmp_path / "templates"
