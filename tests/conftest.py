@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator.site.engines.mkdocs import TEMPLATE_CACHE
 from tests import kbfork
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +39,10 @@ def pytest_configure(config: pytest.Config) -> None:
     test's first build compiles none of the installed theme's templates another test
     compiled. test_build_cache.py tests the folder a repository keeps of its own."""
     os.environ.setdefault("KB_JOBS", "1")
-    if "KB_TEMPLATE_CACHE" not in os.environ:
+    if TEMPLATE_CACHE not in os.environ:
         folder = tempfile.mkdtemp(prefix="kb-test-templates-")
         _MADE.append(folder)
-        os.environ["KB_TEMPLATE_CACHE"] = folder
+        os.environ[TEMPLATE_CACHE] = folder
 
 
 _MADE: list[str] = []  # folders this process made for the run, removed at its end
