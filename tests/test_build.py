@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,35 @@ def test_workers_are_forked_whatever_the_default_start_method() -> None:
     finally:
         multiprocessing.set_start_method(None, force=True)
         _LOADED = "as imported"
+
+
+def test_materials_search_files_ship_only_with_its_search_plugin(tmp_path: Path) -> None:
+    """Material's search index builder (lunr) and its worker are in each version where its
+    search plugin is on, and left out where it is off (no page loads them then); a file the
+    project has under the same folder stays."""
+    on = fixture_repo(tmp_path / "on")
+    off = fixture_repo(tmp_path / "off")
+    settings = off / "mkdocs.yml"
+    settings.write_text(settings.read_text().replace("plugins:\n  - search\n", "plugins: []\n"))
+    own = off / "content" / "assets" / "javascripts" / "lunr" / "own.js"
+    own.parent.mkdir(parents=True)
+    own.write_text("// the project's own script\n")
+    for repo in (on, off):
+        run = kb("build", cwd=repo)
+        assert run.code == 0, run.stderr
+
+    def search_files(repo: Path) -> list[str]:
+        version = repo / "site" / "demo-3"
+        return sorted(p.relative_to(version).as_posix()
+                      for folder in ("assets/javascripts/lunr", "assets/javascripts/workers")
+                      for p in (version / folder).rglob("*") if p.is_file())
+
+    shipped = search_files(on)
+    assert "assets/javascripts/lunr/min/lunr.de.min.js" in shipped
+    assert any(re.fullmatch(r"assets/javascripts/workers/search\.\w+\.min\.js", f)
+               for f in shipped)
+    assert search_files(off) == ["assets/javascripts/lunr/own.js"]
+    # The worker is started from the plugin's search box, which only the first site has.
+    box = 'data-md-component="search"'
+    assert box in (on / "site" / "demo-3" / "index.html").read_text(encoding="utf-8")
+    assert box not in (off / "site" / "demo-3" / "index.html").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 import pytest
 
+from generator.features.links.html import parse_page
 from tests.conftest import FIXTURES, serve_with
 from tests.golden import assert_golden
 from tests.helpers_cli import kb
@@ -297,3 +298,17 @@ def test_external_links_bounded_with_timeout_and_cache(server: str, tmp_path: Pa
     # Successes come from the cache; failures are asked again.
     assert sorted(h.split()[1] for h in _Server.hits if h.startswith("HEAD")) == [
         "/broken", "/gone", "/slow"]
+
+
+def test_the_search_worker_is_checked_on_pages_whose_search_box_starts_it() -> None:
+    """Material's page settings name its search worker on every page; only its search box
+    (its search plugin's) starts it, so only a page with that box needs the file."""
+    config = '<script id="__config" type="application/json">{"search": "assets/w.js"}</script>'
+    box = '<div class="md-search" data-md-component="search"></div>'
+
+    def workers(html: str) -> list[str]:
+        return [link.url for link, _ in parse_page(html).links if link.kind == "search worker"]
+
+    assert workers(f"<html><body>{box}{config}</body></html>") == ["assets/w.js"]
+    assert workers(f"<html><body>{config}{box}</body></html>") == ["assets/w.js"]
+    assert workers(f"<html><body>{config}</body></html>") == []

@@ -32,9 +32,6 @@ PAGEFIND_REASON = ("Pagefind's index files, named by a hash of their bytes (the 
 ONLY_IN = {
     "mkdocs": {
         r"assets/javascripts/bundle\.\w+\.min\.js(\.map)?": "Material's theme script",
-        r"assets/javascripts/lunr/.+": "Material's search (lunr) and its languages, shipped "
-                                        "with the theme though its search is off",
-        r"assets/javascripts/workers/search\.\w+\.min\.js(\.map)?": "Material's search worker",
         r"assets/stylesheets/(main|palette)\.\w+\.min\.css(\.map)?": "Material's styles",
         PAGEFIND: PAGEFIND_REASON,
     },

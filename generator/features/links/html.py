@@ -35,6 +35,9 @@ HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
 SELECTOR = (":is([href], [src], [srcset], a[name], object[data], video[poster], "
             "meta[http-equiv], script#__config)")
 
+# Material's search box (its search plugin's), which starts the search worker.
+SEARCH_BOX = '[data-md-component="search"]'
+
 # Link flags.
 VERSION_LINK = 1  # class kb-version-link: deliberately points into the default version
 CANONICAL = 2  # <link rel="canonical">
@@ -158,7 +161,9 @@ def parse_page(data: bytes | str) -> Page:
             base = base or (attrs.get("href") or "").strip()
             continue
         if tag == "script" and attrs.get("id") == "__config":
-            defaults = _material_config(node.text(), links)
+            # Material's search box starts its worker: a page without one never loads it.
+            searches = tree.css_first(SEARCH_BOX) is not None
+            defaults = _material_config(node.text(), links if searches else [])
         for attr in LINK_ATTRIBUTES.get(tag, ()):
             value = attrs.get(attr)
             if value is None:
@@ -174,7 +179,8 @@ def parse_page(data: bytes | str) -> Page:
 
 
 def _material_config(text: str, links: list[Link]) -> tuple[str, ...]:
-    """Material's page configuration (JSON): its search worker script, the default versions."""
+    """Material's page configuration (JSON): its search worker script (added to `links`),
+    the default versions."""
     try:
         config = json.loads(text)
     except ValueError:

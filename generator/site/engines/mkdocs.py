@@ -6,7 +6,8 @@ build); output: the built folder and the warnings MkDocs logged.
 
 `mkdocs_build` is MkDocs' own build. `build_version` runs MkDocs' steps in MkDocs' order
 (plugins' events, files, navigation, pages, static files, templates) through its API, with
-the same output, and two of them done once rather than again and again:
+the same output (less Material's search files where its search plugin is off, which no page
+loads), and two of them done once rather than again and again:
 
 - Markdown is converted block by block (a topic page's blocks are its title and each error,
   see `render.topic_parts`), each distinct block once, kept in a content-addressed cache
@@ -446,6 +447,7 @@ def _open(request: Request) -> _Site:
     files = get_files(config)
     env = _theme_env(config)
     _add_theme_files(files, env, config)
+    _leave_out_unused_search(files, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)
@@ -612,6 +614,30 @@ def _add_theme_files(files: Any, env: Any, config: Any) -> None:
     for path, folder in _theme_files(config):
         if files.get_file_from_path(path) is None:
             files.append(File(path, folder, config.site_dir, config.use_directory_urls))
+
+
+# Material's own search: the index builder (lunr, with its languages) and the web worker that
+# runs it. A page starts the worker only from the search box of Material's search plugin.
+SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
+
+
+def _uses_material_search(config: Any) -> bool:
+    """Whether the version's pages have Material's search box (its search plugin is on)."""
+    return config.theme.name != "material" or any(
+        name == "search" or name.endswith("/search") for name in config.plugins)
+
+
+def _leave_out_unused_search(files: Any, config: Any) -> None:
+    """Without Material's search plugin, its search files are left out of the version (a
+    sixth of a version's bytes on the shipped site): no page loads them. Files of those
+    names that the project has (in the docs folder or the theme's custom_dir) stay."""
+    if _uses_material_search(config):
+        return
+    theme = tuple(os.path.join(os.path.abspath(folder), "") for folder in config.theme.dirs
+                  if folder != config.theme.custom_dir)
+    for file in [f for f in files if f.src_uri.startswith(SEARCH_FILES)
+                 and os.path.abspath(f.abs_src_path or "").startswith(theme)]:
+        files.remove(file)
 
 
 def _read(site: _Site, file: Any) -> Any:
