@@ -622,7 +622,9 @@ SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/search."
 
 
 def _uses_material_search(config: Any) -> bool:
-    """Whether the version's pages have Material's search box (its search plugin is on)."""
+    """Whether the version may load Material's search files: its search plugin is on (its
+    pages have Material's search box), or the theme is another, whose files stay as it
+    ships them."""
     return config.theme.name != "material" or any(
         name == "search" or name.endswith("/search") for name in config.plugins)
 
