@@ -8,7 +8,8 @@ loadgroup`), in one run, and reports:
   from /proc/stat): the test workers, their `kb` commands, Chromium, Playwright's driver,
   Pagefind and Zensical, and anything else the machine ran meanwhile, so run it on an
   otherwise idle machine. The run's own resource usage is reported beside it: it counts
-  only the processes their parents waited for, which leaves out most of Chromium's;
+  only the processes their parents waited for, which leaves out most of Chromium's and
+  those of the `kb` commands the tests fork;
 - the floor that CPU sets: its seconds divided by the cores, the wall time of a run that
   kept every core busy; and the ratio of the wall time to that floor;
 - the time a fixed Python loop took before the run (20 million additions in a function:
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -60,7 +62,7 @@ def machine_seconds() -> tuple[float, float] | None:
     return (sum(ticks[:8]) - idle) / hertz, idle / hertz
 
 
-def run_suite(extra: list[str]) -> dict[str, float | int]:
+def run_suite(extra: list[str]) -> dict[str, Any]:
     """The suite run once, as `./dev test` runs it; its seconds and its processes' CPU."""
     workers = (os.cpu_count() or 1) + 2
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
