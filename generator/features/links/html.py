@@ -30,13 +30,12 @@ LINK_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 # <link rel> values that name a host or a hint, not a resource the page needs.
 HINT_RELS = frozenset({"preconnect", "dns-prefetch"})
-# Elements that may hold a URL, a name or page settings; wrapped in :is() so that an
-# element matching several parts comes once. Ids are collected by a query of their own.
+# Elements that may hold a URL, a name or page settings, and Material's search box (its
+# search plugin's, which starts the search worker the settings name); wrapped in :is() so
+# that an element matching several parts comes once. Ids are collected by a query of their
+# own.
 SELECTOR = (":is([href], [src], [srcset], a[name], object[data], video[poster], "
-            "meta[http-equiv], script#__config)")
-
-# Material's search box (its search plugin's), which starts the search worker.
-SEARCH_BOX = '[data-md-component="search"]'
+            "meta[http-equiv], script#__config, [data-md-component=search])")
 
 # Link flags.
 VERSION_LINK = 1  # class kb-version-link: deliberately points into the default version
@@ -131,9 +130,15 @@ def parse_page(data: bytes | str) -> Page:
     links: list[Link] = []
     base = ""
     defaults: tuple[str, ...] = ()
+    # Material's search worker, where the page names it: a page without Material's search
+    # box never loads it, and the box may come before or after the settings.
+    worker: list[Link] = []
+    worker_at = 0
+    searches = False
     for node in tree.css(SELECTOR):
         tag = node.tag or ""
         attrs = node.attributes
+        searches = searches or attrs.get("data-md-component") == "search"
         if tag == "a":
             name = attrs.get("name")
             if name:
@@ -161,9 +166,8 @@ def parse_page(data: bytes | str) -> Page:
             base = base or (attrs.get("href") or "").strip()
             continue
         if tag == "script" and attrs.get("id") == "__config":
-            # Material's search box starts its worker: a page without one never loads it.
-            searches = tree.css_first(SEARCH_BOX) is not None
-            defaults = _material_config(node.text(), links if searches else [])
+            worker_at = len(links)
+            defaults = _material_config(node.text(), worker)
         for attr in LINK_ATTRIBUTES.get(tag, ()):
             value = attrs.get(attr)
             if value is None:
@@ -172,6 +176,8 @@ def parse_page(data: bytes | str) -> Page:
                 links.extend(Link(tag, attr, url) for url in srcset_urls(value))
             else:
                 links.append(Link(tag, attr, value.strip()))
+    if searches:
+        links[worker_at:worker_at] = worker
     counts: dict[Link, int] = {}
     for link in links:
         counts[link] = counts.get(link, 0) + 1
