@@ -159,5 +159,5 @@ def test_assemble_refuses_missing_versions_and_other_sources(tmp_path: Path) -> 
     assert not (repo / "site").exists()
     unknown = kb("build", "--only", "demo-9", cwd=repo)
     assert unknown.code == 1
-    assert "version 'demo-9': no such version in products.yml; choose one of demo-1, " \
-        "demo-2, demo-3" in unknown.stderr
+    assert "version 'demo-9': no such version in products.yml; the versions are, oldest " \
+        "first: demo-1, demo-2, demo-3" in unknown.stderr

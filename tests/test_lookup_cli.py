@@ -10,10 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalogue.validate import load_catalogue
+from generator.core.diagnostics import Diagnostics
+from generator.core.project import Project
 from tests.helpers_cli import fixture_repo, kb
 from tests.test_lookup_browser import LOG
 
 SITE = "https://kb.example.org/"
+
+
+def monikers_of(repo: Path) -> list[str]:
+    """The versions of `repo`'s catalogue, in order (oldest first in each product)."""
+    catalogue = load_catalogue(Project(repo), Diagnostics(), markdown=False)
+    assert catalogue is not None
+    return list(catalogue.products.names)
 
 
 def test_a_message_as_arguments(snapshot_repo: Path) -> None:
@@ -94,9 +104,42 @@ def test_only_what_applies_to_the_version(snapshot_repo: Path) -> None:
     assert run.code == 1
     lines = run.stdout.splitlines()
     assert lines[0] == "No entry matches this text for TFS 2018 (tfs-2018)."
-    assert lines[1].startswith("Propose a new entry: https://github.com/example/kb/issues/new?"
-                               "title=New%20error%3A%20AADSTS70025%3A%20Client%20application")
-    assert "&body=Version%3A%20TFS%202018%20(tfs-2018)" in lines[1]
+    assert lines[1] == "Found in other versions:"
+    assert lines[-1].startswith("Propose a new entry: https://github.com/example/kb/issues/new?"
+                                "title=New%20error%3A%20AADSTS70025%3A%20Client%20application")
+    assert "&body=Version%3A%20TFS%202018%20(tfs-2018)" in lines[-1]
+
+
+def test_nothing_found_names_the_versions_that_have_a_match(snapshot_repo: Path) -> None:
+    """Where the version has no entry for the text, the other versions in which it finds
+    one are named, oldest first, each with the entry `--version` finds first there."""
+    text = "AADSTS70025: Client application has no configured federated identity credentials"
+    run = kb("lookup", "--json", "--version", "tfs-2018", text, cwd=snapshot_repo)
+    assert run.code == 1
+    data = json.loads(run.stdout)
+    assert data["results"] == [] and data["elsewhere"]
+    expected = []
+    for moniker in monikers_of(snapshot_repo):
+        there = kb("lookup", "--json", "--limit", "1", "--version", moniker, text,
+                   cwd=snapshot_repo)
+        if moniker != "tfs-2018" and there.code == 0:
+            [first] = json.loads(there.stdout)["results"]
+            expected.append((moniker, first["entry"], first["href"]))
+    assert [(o["version"], o["result"]["entry"], o["result"]["href"])
+            for o in data["elsewhere"]] == expected
+    assert all(o["result"]["href"] == f"{SITE}{o['version']}/{o['result']['url']}"
+               for o in data["elsewhere"])
+    text_run = kb("lookup", "--version", "tfs-2018", text, cwd=snapshot_repo)
+    named = [line.split(" (", 1)[1].split("):", 1)[0] for line in text_run.stdout.splitlines()
+             if line.startswith("  ") and not line.startswith("    ")]
+    assert named == [moniker for moniker, _, _ in expected]
+    assert text_run.stdout.count(SITE) == len(expected)
+
+
+def test_a_match_in_the_version_names_no_other(snapshot_repo: Path) -> None:
+    run = kb("lookup", "--json", "AADSTS7000215: Invalid client secret is provided.",
+             cwd=snapshot_repo)
+    assert run.code == 0 and json.loads(run.stdout)["elsewhere"] == []
 
 
 def test_nothing_found_as_json(snapshot_repo: Path) -> None:
@@ -104,6 +147,31 @@ def test_nothing_found_as_json(snapshot_repo: Path) -> None:
     assert run.code == 1
     data = json.loads(run.stdout)
     assert data["results"] == [] and data["propose_url"].startswith("https://github.com/")
+    assert data["elsewhere"] == []
+    lines = kb("lookup", "npm ERR! code ENOENT", cwd=snapshot_repo).stdout.splitlines()
+    assert lines[1] == "No other version has a match either."
+
+
+def test_without_a_site_address_other_versions_are_named_from_the_sites_root(
+        tmp_path: Path) -> None:
+    """Without site_url, an entry found in another version is given by its address from
+    the site's root, which names the version."""
+    repo = fixture_repo(tmp_path)
+    settings = repo / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert "site_url: https://demo.example.org/\n" in text
+    settings.write_text(text.replace("site_url: https://demo.example.org/\n", ""),
+                        encoding="utf-8")
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "title: The disk is full\n", 'title: The disk is full\napplies_to: ">= demo-2"\n'),
+        encoding="utf-8")
+    run = kb("lookup", "--json", "--version", "demo-1", "No space left on device", cwd=repo)
+    assert run.code == 1, run.stderr
+    assert [(o["version"], o["result"]["entry"], o["result"]["href"])
+            for o in json.loads(run.stdout)["elsewhere"]] == [
+        ("demo-2", "disk-full", "demo-2/demo/#disk-full"),
+        ("demo-3", "disk-full", "demo-3/demo/#disk-full")]
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), [
@@ -113,6 +181,10 @@ def test_nothing_found_as_json(snapshot_repo: Path) -> None:
     (["-f", "missing.log"], None, "cannot read missing.log: No such file or directory"),
     (["--limit", "0", "x"], None, "--limit must be 1 or more, found 0"),
     (["--version", "tfs2018", "x"], None, "unknown version 'tfs2018'; did you mean 'tfs-2018'?"),
+    (["--version", "tfs-2016", "x"], None, "unknown version 'tfs-2016'; the versions are, "
+                                           "oldest first: tfs-2013, tfs-2015, tfs-2017, "
+                                           "tfs-2018, azure-devops-2019, azure-devops-2020, "
+                                           "azure-devops-2022, azure-devops"),
 ])
 def test_usage_errors_exit_2(args: list[str], stdin: str | None, message: str,
                             snapshot_repo: Path) -> None:

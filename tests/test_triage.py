@@ -123,11 +123,31 @@ def test_message_picks_the_first_answer(repo: Path) -> None:
     assert run.code == 0 and "Replay: kb triage --version demo-3 --answers 2,2,1" in run.stdout
     none = kb("triage", "--message", "segfault", cwd=repo)
     assert (none.code, none.stderr) == (2, "kb triage: error: no message of Demo 3 matches "
-                                           "'segfault'; run kb triage without --message to "
-                                           "see them all\n")
+                                           "'segfault', nor of any other version; run kb "
+                                           "triage without --message to see them all\n")
     several = kb("triage", "--message", "o", cwd=repo)
     assert several.code == 2
     assert several.stderr.startswith("kb triage: error: 2 messages match 'o': No space left")
+
+
+def test_a_message_of_other_versions_only_names_them(tmp_path: Path) -> None:
+    """A reader on a version whose tree lacks the message learns which versions have it."""
+    repo = fixture_repo(tmp_path, WALK)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        "title: The disk is full\n", 'title: The disk is full\napplies_to: ">= demo-2"\n'),
+        encoding="utf-8")
+    run = kb("triage", "--version", "demo-1", "--message", "No space left on device",
+             cwd=repo)
+    assert (run.code, run.stderr) == (2, "kb triage: error: no message of Demo 1 matches "
+                                         "'No space left on device'; messages of Demo 2 "
+                                         "(demo-2), Demo 3 (demo-3) do: choose one with "
+                                         "--version; run kb triage without --message to see "
+                                         "them all\n")
+    there = kb("triage", "--version", "demo-2", "--message", "No space left on device",
+               "--no-input", cwd=repo)
+    assert there.code == 3  # the message answered the first question; the next waits
+    assert there.stdout.startswith("1. Which message do you see?\n   No space left on device\n")
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -137,7 +157,10 @@ def test_message_picks_the_first_answer(repo: Path) -> None:
                          "see?' has 3 answers: 1 = No space left on device; 2 = Service "
                          "‹name› failed to start; 3 = My message isn't in this list"),
     (["--answers", "1,1,1"], "answer 3 of --answers (1) comes after the end of the walk"),
-    (["--version", "demo2"], "unknown version 'demo2'; choose one of: demo-1, demo-2, demo-3"),
+    (["--version", "demo2"], "unknown version 'demo2'; did you mean 'demo-2'?"),
+    # Another number is another version, not a typo: no neighbour is guessed.
+    (["--version", "demo-4"], "unknown version 'demo-4'; the versions are, oldest first: "
+                              "demo-1, demo-2, demo-3"),
 ])
 def test_wrong_arguments(repo: Path, args: list[str], message: str) -> None:
     run = kb("triage", *args, cwd=repo)

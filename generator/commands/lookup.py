@@ -6,15 +6,18 @@ import argparse
 import gc
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cli import UsageError
-from ..core.diagnostics import DiagnosticError, Diagnostics, did_you_mean
+from ..core.diagnostics import DiagnosticError, Diagnostics
 from ..core.project import Project
+from ..core.versions import moniker_hint
 
 if TYPE_CHECKING:
-    from ..features.lookup.match import Lookup
+    from ..catalogue.model import Catalogue
+    from ..features.lookup.match import Lookup, Result
 
 ORDER = 15
 
@@ -84,10 +87,33 @@ def read_input(args: argparse.Namespace) -> tuple[str, int]:
     return text, dropped
 
 
-def print_text(found: Lookup, base: str) -> None:
+@dataclass(frozen=True)
+class Elsewhere:
+    """The best entry the text finds in another version, where the chosen one has none."""
+
+    moniker: str
+    title: str
+    result: Result
+    base: str  # the version's address: in the site, or from its root without site_url
+
+    def as_json(self) -> dict[str, Any]:
+        result = self.result.as_json()
+        result["href"] = self.base + self.result.url
+        return {"version": self.moniker, "version_title": self.title, "result": result}
+
+
+def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere]) -> None:
     out = sys.stdout
     if not found.results:
         print(f"No entry matches this text for {found.title} ({found.moniker}).", file=out)
+        if elsewhere:
+            print("Found in other versions:", file=out)
+            for other in elsewhere:
+                print(f"  {other.title} ({other.moniker}): {other.result.title}", file=out)
+                print(f"    {other.base}{other.result.url}", file=out)
+            print("('kb lookup --version MONIKER' shows the match in that version.)", file=out)
+        else:
+            print("No other version has a match either.", file=out)
         if found.propose_url:
             print(f"Propose a new entry: {found.propose_url}", file=out)
         return
@@ -107,6 +133,27 @@ def print_text(found: Lookup, base: str) -> None:
     if found.truncated:
         print("(only the end of the text was searched: its last 1 MB and 20,000 lines)",
               file=out)
+
+
+def elsewhere_of(catalogue: Catalogue, moniker: str, text: str, dropped: int,
+                 site_url: str) -> list[Elsewhere]:
+    """The other versions, oldest first, in which `text` finds an entry, each with its best
+    one (what the site's lookup page names under "Found in other versions")."""
+    from ..catalogue.resolve import resolve
+    from ..features.lookup.index import build_index
+    from ..features.lookup.match import Matcher
+    from ..site.build import version_url
+
+    found = []
+    for other in catalogue.products.monikers:
+        if other.name == moniker:
+            continue
+        index = build_index(catalogue, resolve(catalogue, other.name), other.name, "")
+        results = Matcher(index).lookup(text, 1, dropped).results
+        if results:
+            found.append(Elsewhere(other.name, other.title, results[0],
+                                   version_url(site_url, other.name) or f"{other.name}/"))
+    return found
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
@@ -143,21 +190,26 @@ def run(args: argparse.Namespace, project: Project) -> int:
     moniker = products.resolve_alias(args.version) if args.version else products.default
     if moniker is None:
         raise UsageError(f"unknown version '{args.version}'; "
-                         + (did_you_mean(args.version, products.names)
-                            or f"choose one of: {', '.join(products.names)}"))
+                         + moniker_hint(args.version, products.names))
     settings = site_settings(project)
     index = build_index(catalogue, resolve(catalogue, moniker), moniker,
                         new_entry_url(settings))
     found = Matcher(index).lookup(text, args.limit, dropped)
-    base = version_url(str(settings.get("site_url") or ""), moniker)
+    site_url = str(settings.get("site_url") or "")
+    base = version_url(site_url, moniker)
+    # Where the version has no entry for the text, the reader may be on the wrong version,
+    # or the fix may be documented for another one: the versions that have a match are named.
+    elsewhere = [] if found.results else elsewhere_of(catalogue, moniker, text, dropped,
+                                                      site_url)
     if args.json:
         data: dict[str, Any] = found.as_json()
         for result in data["results"]:
             result["href"] = base + result["url"] if base else result["url"]
+        data["elsewhere"] = [other.as_json() for other in elsewhere]
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
-        print_text(found, base)
+        print_text(found, base, elsewhere)
     return 0 if found.results else 1
 
 
@@ -170,7 +222,8 @@ def register(sub: Any) -> None:
                     "similar messages. Colour codes, timestamps, ##[error] prefixes, GUIDs,\n"
                     "numbers, URLs, paths and masked values (***) are taken care of.\n\n"
                     "It runs even while the catalogue has errors, on the files that\n"
-                    "validate, and says so.\n\n"
+                    "validate, and says so. When nothing matches in the version, it names\n"
+                    "the other versions in which the text finds an entry, with that entry.\n\n"
                     "Exit status: 0 when something matched, 1 when nothing did (or\n"
                     "products.yml is broken), 2 for usage errors.",
         epilog="examples:\n"

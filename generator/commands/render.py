@@ -9,6 +9,7 @@ from typing import Any
 from ..cli import UsageError
 from ..core.diagnostics import DiagnosticError, Diagnostics
 from ..core.project import Project
+from ..core.versions import moniker_hint
 
 ORDER = 30
 
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         moniker = catalogue.products.resolve_alias(args.version)
         if moniker is None:
             raise UsageError(f"unknown version '{args.version}'; "
-                             f"choose one of: {', '.join(catalogue.products.names)}")
+                             + moniker_hint(args.version, catalogue.products.names))
         monikers = [moniker]
     trees, problems = render_trees(project, catalogue, FEATURES, monikers)
     if problems.has_errors():

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..cli import UsageError
 from ..core.project import Project
+from ..core.versions import moniker_hint
 
 if TYPE_CHECKING:
+    from ..catalogue.model import Catalogue
     from ..features.tree.walk import Texts, Walk
 
 ORDER = 45
@@ -32,6 +34,30 @@ def _choices_hint(walk: Walk) -> str:
     return "; ".join(f"{n} = {c.label}" for n, c in enumerate(walk.choices, 1))
 
 
+def _versions_with(catalogue: Catalogue, moniker: str, message: str) -> list[str]:
+    """The other versions (oldest first) whose tree has a message that `message` picks,
+    as --message picks it: each named by its title and moniker."""
+    from ..catalogue.resolve import resolve
+    from ..features.lookup.index import build_index
+    from ..features.lookup.match import Matcher
+    from ..features.tree.derive import NONE_KEY, derive
+    from ..features.tree.walk import Walk, filter_messages
+
+    found = []
+    for other in catalogue.products.monikers:
+        if other.name == moniker:
+            continue
+        tree = derive(catalogue, other.name)
+        if tree.empty:
+            continue
+        choices = Walk(tree).choices
+        lookup = Matcher(build_index(catalogue, resolve(catalogue, other.name), other.name, ""))
+        if any(ok and choice.key != NONE_KEY for choice, ok in
+               zip(choices, filter_messages(choices, message, lookup), strict=True)):
+            found.append(f"{other.title} ({other.name})")
+    return found
+
+
 def run(args: argparse.Namespace, project: Project) -> int:
     # Imported here, so that `kb` starts fast for the other commands.
     from ..catalogue.resolve import resolve
@@ -52,7 +78,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         found = products.resolve_alias(args.version)
         if found is None:
             raise UsageError(f"unknown version '{args.version}'; "
-                             f"choose one of: {', '.join(products.names)}")
+                             + moniker_hint(args.version, products.names))
         moniker = found
     tree = derive(catalogue, moniker)
     settings = site_settings(project)
@@ -76,8 +102,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if len(matches) == 1:
             walk = walk.choose(matches[0].key)
         elif not matches:
-            raise UsageError(f"no message of {tree.title} matches '{args.message}'; run "
-                             "kb triage without --message to see them all")
+            others = _versions_with(catalogue, moniker, args.message)
+            where = (f"; messages of {', '.join(others)} do: choose one with --version"
+                     if others else ", nor of any other version")
+            raise UsageError(f"no message of {tree.title} matches '{args.message}'{where}; "
+                             "run kb triage without --message to see them all")
         elif terminal and not args.answers:
             query = args.message  # the reader picks among them, the filter set
         else:

@@ -34,7 +34,7 @@ from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
 from ..core.parallel import process_pool, workers
 from ..core.project import Project, UnsafePath, inside, site_settings
-from ..core.versions import Products
+from ..core.versions import Products, moniker_hint
 from .checks import load_built, load_checked
 from .csp import apply_policy
 from .engines import DEFAULT, ENGINES, Request, Result, choose, load
@@ -475,8 +475,8 @@ def build_site(
     if only is not None and only not in products.names:
         problem = Diagnostics()
         problem.error(Loc(project.rel(project.products_yml)), f"version '{only}'",
-                      "no such version in products.yml; choose one of "
-                      + ", ".join(products.names))
+                      "no such version in products.yml; "
+                      + moniker_hint(only, products.names))
         raise DiagnosticError(problem.items)
     monikers = None if only is None else sorted({only, products.default},
                                                  key=products.names.index)

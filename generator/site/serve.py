@@ -35,6 +35,7 @@ from ..catalogue.model import Catalogue
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc
 from ..core.files import link_or_copy
 from ..core.project import Project, site_settings
+from ..core.versions import moniker_hint
 from .build import redirect_page, write_tree
 from .checks import load_checked
 from .engines import DEFAULT, ENGINES, Request, choose
@@ -167,7 +168,7 @@ class Preview:
             problem = Diagnostics()
             problem.error(Loc(project.rel(project.products_yml)), "kb serve",
                           f"unknown version '{self.version}'",
-                          "choose one of: " + ", ".join(catalogue.products.names))
+                          moniker_hint(self.version, catalogue.products.names))
             raise DiagnosticError(problem.items)
         self.moniker = moniker
         self.report([d.format() for d in diagnostics.sorted()])  # warnings
