@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from generator.site.render import heading, heading_text, link_target
 from generator.site.trees import render_trees
 from tests.conftest import FIXTURES, ROOT
 from tests.golden import assert_golden
+from tests.helpers_cli import fixture_repo, kb
 
 RICH = FIXTURES / "catalogues" / "rich"
 GOLDEN = ROOT / "tests" / "golden" / "render"
@@ -81,3 +83,16 @@ def test_link_targets() -> None:
     assert link_target(Link("t", loc, everywhere, ref="p#a"), "p.md") == "#a"
     assert link_target(Link("t", loc, everywhere, ref="other#a"), "p.md") == "other.md#a"
     assert link_target(Link("t", loc, everywhere, ref="faq.md"), "p.md") == "faq.md"
+
+
+@pytest.mark.parametrize(("version", "hint"), [
+    ("demo2", "did you mean 'demo-2'?"),
+    ("demo-4", "the versions are, oldest first: demo-1, demo-2, demo-3"),
+])
+def test_an_unknown_version_is_named_with_a_hint(tmp_path: Path, version: str,
+                                                 hint: str) -> None:
+    run = kb("render", "--version", version, "--out", str(tmp_path / "out"),
+             cwd=fixture_repo(tmp_path))
+    assert (run.code, run.stderr) == (2, f"kb render: error: unknown version '{version}'; "
+                                         f"{hint}\n")
+    assert not (tmp_path / "out").exists()
