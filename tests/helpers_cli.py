@@ -43,6 +43,16 @@ def fixture_repo(tmp: Path, overlay: Path | None = None) -> Path:
     return repo
 
 
+def disk_full_applies_to(repo: Path, versions: str) -> None:
+    """The disk-full entry of the minimal fixture's `repo` limited to `versions` (a range)."""
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    text = entry.read_text(encoding="utf-8")
+    assert "title: The disk is full\n" in text
+    entry.write_text(text.replace("title: The disk is full\n",
+                                  f'title: The disk is full\napplies_to: "{versions}"\n'),
+                     encoding="utf-8")
+
+
 def entries_alike_but_for_a_number(repo: Path, count: int, first: int = 100) -> None:
     """`count` more entries in the minimal fixture's `repo`, each like its disk-full entry
     with a number of its own in its message and sample ("Volume 100 is full", ...)."""

@@ -13,7 +13,7 @@ import pytest
 from generator.catalogue.validate import load_catalogue
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
-from tests.helpers_cli import fixture_repo, kb
+from tests.helpers_cli import disk_full_applies_to, fixture_repo, kb
 from tests.test_lookup_browser import LOG
 
 SITE = "https://kb.example.org/"
@@ -162,16 +162,32 @@ def test_without_a_site_address_other_versions_are_named_from_the_sites_root(
     assert "site_url: https://demo.example.org/\n" in text
     settings.write_text(text.replace("site_url: https://demo.example.org/\n", ""),
                         encoding="utf-8")
-    entry = repo / "catalogue" / "demo" / "disk-full.yml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace(
-        "title: The disk is full\n", 'title: The disk is full\napplies_to: ">= demo-2"\n'),
-        encoding="utf-8")
+    disk_full_applies_to(repo, ">= demo-2")
     run = kb("lookup", "--json", "--version", "demo-1", "No space left on device", cwd=repo)
     assert run.code == 1, run.stderr
     assert [(o["version"], o["result"]["entry"], o["result"]["href"])
             for o in json.loads(run.stdout)["elsewhere"]] == [
         ("demo-2", "disk-full", "demo-2/demo/#disk-full"),
         ("demo-3", "disk-full", "demo-3/demo/#disk-full")]
+
+
+def test_a_single_version_names_no_others(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    products = repo / "catalogue" / "products.yml"
+    products.write_text(products.read_text(encoding="utf-8").replace(
+        "      - id: demo-1\n        title: Demo 1\n      - id: demo-2\n        title: Demo 2\n",
+        ""), encoding="utf-8")
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace(
+        '            applies_to: ">= demo-2"\n', ""), encoding="utf-8")
+    run = kb("lookup", "npm ERR! code ENOENT", cwd=repo)
+    assert (run.code, run.stderr) == (1, "")
+    assert run.stdout.splitlines()[0] == "No entry matches this text for Demo 3 (demo-3)."
+    assert "other version" not in run.stdout
+    triage = kb("triage", "--message", "segfault", cwd=repo)
+    assert (triage.code, triage.stderr) == (2, "kb triage: error: no message of Demo 3 "
+                                               "matches 'segfault'; run kb triage without "
+                                               "--message to see them all\n")
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), [

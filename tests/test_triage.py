@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, ROOT
-from tests.helpers_cli import fixture_repo, kb
+from tests.helpers_cli import disk_full_applies_to, fixture_repo, kb
 
 WALK = FIXTURES / "tree" / "walk"
 
@@ -133,10 +133,7 @@ def test_message_picks_the_first_answer(repo: Path) -> None:
 def test_a_message_of_other_versions_only_names_them(tmp_path: Path) -> None:
     """A reader on a version whose tree lacks the message learns which versions have it."""
     repo = fixture_repo(tmp_path, WALK)
-    entry = repo / "catalogue" / "demo" / "disk-full.yml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace(
-        "title: The disk is full\n", 'title: The disk is full\napplies_to: ">= demo-2"\n'),
-        encoding="utf-8")
+    disk_full_applies_to(repo, ">= demo-2")
     run = kb("triage", "--version", "demo-1", "--message", "No space left on device",
              cwd=repo)
     assert (run.code, run.stderr) == (2, "kb triage: error: no message of Demo 1 matches "

@@ -102,7 +102,9 @@ class Elsewhere:
         return {"version": self.moniker, "version_title": self.title, "result": result}
 
 
-def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere]) -> None:
+def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere], versions: int) -> None:
+    """The results as text; where there are none, the other versions' (`versions`: how
+    many versions the catalogue has)."""
     out = sys.stdout
     if not found.results:
         print(f"No entry matches this text for {found.title} ({found.moniker}).", file=out)
@@ -112,7 +114,7 @@ def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere]) -> None:
                 print(f"  {other.title} ({other.moniker}): {other.result.title}", file=out)
                 print(f"    {other.base}{other.result.url}", file=out)
             print("('kb lookup --version MONIKER' shows the match in that version.)", file=out)
-        else:
+        elif versions > 1:
             print("No other version has a match either.", file=out)
         if found.propose_url:
             print(f"Propose a new entry: {found.propose_url}", file=out)
@@ -209,7 +211,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
-        print_text(found, base, elsewhere)
+        print_text(found, base, elsewhere, len(products.names))
     return 0 if found.results else 1
 
 

@@ -104,7 +104,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         elif not matches:
             others = _versions_with(catalogue, moniker, args.message)
             where = (f"; messages of {', '.join(others)} do: choose one with --version"
-                     if others else ", nor of any other version")
+                     if others else ", nor of any other version" if len(products.names) > 1
+                     else "")
             raise UsageError(f"no message of {tree.title} matches '{args.message}'{where}; "
                              "run kb triage without --message to see them all")
         elif terminal and not args.answers:
