@@ -15,7 +15,7 @@ from generator.catalogue.resolve import resolve
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
 from generator.features.lookup.index import build_index
-from generator.features.lookup.match import Matcher
+from generator.features.lookup.match import Matcher, read_pasted
 from generator.features.lookup.pattern import normalise_line
 from generator.features.registry import FEATURES
 from generator.site.checks import load_checked
@@ -107,6 +107,19 @@ def test_both_matchers_agree_on_every_detail(indexes: dict[str, dict[str, Any]],
                                              js_lookups: list[dict[str, Any]]) -> None:
     # Scores, lines, values, causes and the "propose a new entry" link, not only the ids.
     assert js_lookups == python_lookups(indexes)
+
+
+def test_text_read_once_finds_what_each_version_finds_alone(
+        indexes: dict[str, dict[str, Any]]) -> None:
+    """One reading of the text (read_pasted), looked up in every version's index (as kb
+    lookup looks in the other versions), gives what each lookup of the text itself gives,
+    with the lines before it that were left out counted alike."""
+    for case in VECTORS["lookups"]:
+        for dropped in (0, 7):
+            pasted = read_pasted(case["input"], dropped)
+            for index in indexes.values():
+                assert Matcher(index).lookup(pasted, 3) == \
+                    Matcher(index).lookup(case["input"], 3, dropped)
 
 
 def test_the_vectors_cover_every_kind_of_match() -> None:

@@ -17,7 +17,7 @@ from ..core.versions import moniker_hint
 
 if TYPE_CHECKING:
     from ..catalogue.model import Catalogue
-    from ..features.lookup.match import Lookup, Result
+    from ..features.lookup.match import Lookup, Pasted, Result
 
 ORDER = 15
 
@@ -140,22 +140,29 @@ def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere], versions: i
 def elsewhere_of(catalogue: Catalogue, moniker: str, text: str, dropped: int,
                  site_url: str) -> list[Elsewhere]:
     """The other versions, oldest first, in which `text` finds an entry, each with its best
-    one (what the site's lookup page names under "Found in other versions")."""
+    one (what the site's lookup page names under "Found in other versions"). The text is
+    read once; the versions are looked in on every core."""
+    from ..core.parallel import fork_map
+    from ..features.lookup.match import read_pasted
+    from ..site.build import version_url
+
+    others = [m for m in catalogue.products.monikers if m.name != moniker]
+    found = fork_map(_best_in, [m.name for m in others], (catalogue, read_pasted(text, dropped)))
+    return [Elsewhere(other.name, other.title, result,
+                      version_url(site_url, other.name) or f"{other.name}/")
+            for other, result in zip(others, found, strict=True) if result is not None]
+
+
+def _best_in(context: tuple[Catalogue, Pasted], moniker: str) -> Result | None:
+    """The entry the pasted text finds first in the version `moniker`, if any."""
     from ..catalogue.resolve import resolve
     from ..features.lookup.index import build_index
     from ..features.lookup.match import Matcher
-    from ..site.build import version_url
 
-    found = []
-    for other in catalogue.products.monikers:
-        if other.name == moniker:
-            continue
-        index = build_index(catalogue, resolve(catalogue, other.name), other.name, "")
-        results = Matcher(index).lookup(text, 1, dropped).results
-        if results:
-            found.append(Elsewhere(other.name, other.title, results[0],
-                                   version_url(site_url, other.name) or f"{other.name}/"))
-    return found
+    catalogue, pasted = context
+    index = build_index(catalogue, resolve(catalogue, moniker), moniker, "")
+    results = Matcher(index).lookup(pasted, 1).results
+    return results[0] if results else None
 
 
 def run(args: argparse.Namespace, project: Project) -> int:

@@ -258,6 +258,25 @@ def units(text: str) -> int:
     return len(text) + (len(ASTRAL.findall(text)) if not text.isascii() else 0)
 
 
+@dataclass(frozen=True)
+class Pasted:
+    """Pasted text as every version's matcher reads it: its lines as pasted and as
+    normalised, the lines left out before them, and whether any were."""
+
+    raw: list[str]
+    lines: list[Line]
+    offset: int
+    truncated: bool
+
+
+def read_pasted(text: str, dropped: int = 0) -> Pasted:
+    """`text` read for `Matcher.lookup`: clipped to what the matcher reads, split into lines
+    and normalised (`dropped`: lines the caller already left out before `text`)."""
+    kept, offset, truncated = clip(text)
+    return Pasted(split_lines(kept), [normalise_clean(r) for r in split_lines(clean_input(kept))],
+                  offset + dropped, truncated or dropped > 0)
+
+
 def clip(text: str) -> tuple[str, int, bool]:
     """At most the last MAX_INPUT code units from a line start and the last MAX_LINES lines;
     how many lines were dropped, and whether any were."""
@@ -504,15 +523,16 @@ class Matcher:
             yield Match(patterns[number][0], number, "fuzzy", math.floor(FUZZY_TOP * similarity),
                         common, first, count)
 
-    def lookup(self, text: str, limit: int | None = None, dropped: int = 0) -> Lookup:
+    def lookup(self, text: str | Pasted, limit: int | None = None, dropped: int = 0) -> Lookup:
         """Ranked results for pasted text: one per entry, best first.
 
         `dropped`: lines the caller already left out before `text` (it read only the end).
+        The text may be given as `read_pasted` read it, to look it up in several versions
+        reading it once.
         """
-        kept, offset, truncated = clip(text)
-        offset, truncated = offset + dropped, truncated or dropped > 0
-        raw = split_lines(kept)
-        lines = [normalise_clean(r) for r in split_lines(clean_input(kept))]
+        pasted = text if isinstance(text, Pasted) else read_pasted(text, dropped)
+        raw, lines, offset, truncated = pasted.raw, pasted.lines, pasted.offset, \
+            pasted.truncated
         best: dict[int, Match] = {}
         detail: dict[int, Match] = {}
         for match in self.matches(lines):
