@@ -36,26 +36,30 @@ def _choices_hint(walk: Walk) -> str:
 
 def _versions_with(catalogue: Catalogue, moniker: str, message: str) -> list[str]:
     """The other versions (oldest first) whose tree has a message that `message` picks,
-    as --message picks it: each named by its title and moniker."""
+    as --message picks it: each named by its title and moniker (looked in on every
+    core)."""
+    from ..core.parallel import fork_map
+
+    others = [m for m in catalogue.products.monikers if m.name != moniker]
+    found = fork_map(_picks_a_message, [m.name for m in others], (catalogue, message))
+    return [f"{m.title} ({m.name})" for m, yes in zip(others, found, strict=True) if yes]
+
+
+def _picks_a_message(context: tuple[Catalogue, str], moniker: str) -> bool:
     from ..catalogue.resolve import resolve
     from ..features.lookup.index import build_index
     from ..features.lookup.match import Matcher
     from ..features.tree.derive import NONE_KEY, derive
     from ..features.tree.walk import Walk, filter_messages
 
-    found = []
-    for other in catalogue.products.monikers:
-        if other.name == moniker:
-            continue
-        tree = derive(catalogue, other.name)
-        if tree.empty:
-            continue
-        choices = Walk(tree).choices
-        lookup = Matcher(build_index(catalogue, resolve(catalogue, other.name), other.name, ""))
-        if any(ok and choice.key != NONE_KEY for choice, ok in
-               zip(choices, filter_messages(choices, message, lookup), strict=True)):
-            found.append(f"{other.title} ({other.name})")
-    return found
+    catalogue, message = context
+    tree = derive(catalogue, moniker)
+    if tree.empty:
+        return False
+    choices = Walk(tree).choices
+    lookup = Matcher(build_index(catalogue, resolve(catalogue, moniker), moniker, ""))
+    return any(ok and choice.key != NONE_KEY for choice, ok in
+               zip(choices, filter_messages(choices, message, lookup), strict=True))
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
