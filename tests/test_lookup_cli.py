@@ -110,12 +110,18 @@ def test_only_what_applies_to_the_version(snapshot_repo: Path) -> None:
     assert "&body=Version%3A%20TFS%202018%20(tfs-2018)" in lines[-1]
 
 
-def test_nothing_found_names_the_versions_that_have_a_match(snapshot_repo: Path) -> None:
+def test_nothing_found_names_the_versions_that_have_a_match(
+        snapshot_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the version has no entry for the text, the other versions in which it finds
-    one are named, oldest first, each with the entry `--version` finds first there."""
+    one are named, oldest first, each with the entry `--version` finds first there (the
+    same when they are looked in by several processes)."""
     text = "AADSTS70025: Client application has no configured federated identity credentials"
     run = kb("lookup", "--json", "--version", "tfs-2018", text, cwd=snapshot_repo)
     assert run.code == 1
+    with monkeypatch.context() as env:
+        env.setenv("KB_JOBS", "3")
+        assert kb("lookup", "--json", "--version", "tfs-2018", text,
+                  cwd=snapshot_repo) == run
     data = json.loads(run.stdout)
     assert data["results"] == [] and data["elsewhere"]
     expected = []

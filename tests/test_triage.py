@@ -130,7 +130,8 @@ def test_message_picks_the_first_answer(repo: Path) -> None:
     assert several.stderr.startswith("kb triage: error: 2 messages match 'o': No space left")
 
 
-def test_a_message_of_other_versions_only_names_them(tmp_path: Path) -> None:
+def test_a_message_of_other_versions_only_names_them(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A reader on a version whose tree lacks the message learns which versions have it."""
     repo = fixture_repo(tmp_path, WALK)
     disk_full_applies_to(repo, ">= demo-2")
@@ -141,6 +142,9 @@ def test_a_message_of_other_versions_only_names_them(tmp_path: Path) -> None:
                                          "(demo-2), Demo 3 (demo-3) do: choose one with "
                                          "--version; run kb triage without --message to see "
                                          "them all\n")
+    monkeypatch.setenv("KB_JOBS", "2")  # the versions looked in by several processes
+    assert kb("triage", "--version", "demo-1", "--message", "No space left on device",
+              cwd=repo) == run
     there = kb("triage", "--version", "demo-2", "--message", "No space left on device",
                "--no-input", cwd=repo)
     assert there.code == 3  # the message answered the first question; the next waits
