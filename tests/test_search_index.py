@@ -31,6 +31,10 @@ from generator.features.search.site import (
 from generator.features.search.site import read_page as real_read_page
 from tests.conftest import ROOT
 
+# What the search box loads of an index (through pagefind.js): its scripts, the WebAssembly
+# of the pages' language and the entry file.
+GENERATED_BY_PAGEFIND_FOR_THE_BOX = {"pagefind.js", "pagefind-worker.js", "wasm.en.pagefind",
+                                     "pagefind-entry.json"}
 PAGE = ("<!doctype html><html lang=en><head><title>{title}</title></head><body>"
         "<main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>")
 
@@ -112,6 +116,27 @@ def test_an_entry_file_left_empty_is_made_again(tmp_path: Path,
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", os.fspath(program))
     _index(built)
     assert runs(tmp_path) == 2
+    assert incomplete(built / "pagefind") == []
+
+
+@pytest.mark.parametrize("pages", [True, False])
+def test_an_index_holds_what_the_search_box_loads_and_not_pagefinds_interfaces(
+        tmp_path: Path, pages: bool) -> None:
+    """Pagefind writes its ready-made interfaces and its highlighter into every index; the
+    search box loads only pagefind.js (which starts its worker and WebAssembly), so they
+    are left out, from the index of a version with pages and from the empty one."""
+    if pages:
+        built = built_version(tmp_path / "v1")
+    else:
+        built = tmp_path / "v1"
+        built.mkdir()
+    ours = GENERATED_BY_PAGEFIND_FOR_THE_BOX if pages else {"pagefind.js",
+                                                          "pagefind-worker.js"}
+    _index(built)
+    names = {p.name for p in (built / "pagefind").iterdir() if p.is_file()}
+    assert ours <= names
+    assert not any(n.startswith(("pagefind-ui", "pagefind-component-ui",
+                                 "pagefind-modular-ui", "pagefind-highlight")) for n in names)
     assert incomplete(built / "pagefind") == []
 
 
@@ -201,7 +226,7 @@ def whole_pages_index(built: Path, output: Path) -> None:
     program = get_executable()
     assert program is not None
     subprocess.run([str(program), "--silent"], cwd=output.parent, check=True, timeout=600)
-    site.faster_excerpts(output)
+    site.as_served(output)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -19,6 +19,7 @@ import functools
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -69,6 +70,10 @@ PAGEFIND_EXCERPT = (
     'const excerpt=fragment_words.slice(start,start+length).join(joiner).trim();'
     'return{excerpt,plain_excerpt};};')
 EXCERPT_SCRIPT = ASSETS / "pagefind-excerpt.js"
+# Pagefind's ready-made search interfaces and its highlighter, which Pagefind writes into
+# every index: the site's search box uses Pagefind's API alone (pagefind.js, its worker and
+# WebAssembly), so no page loads them, and they are left out (about 420 KB a version).
+UNUSED = re.compile(r"pagefind-((component-|modular-)?ui\.(js|css)|highlight\.js)")
 
 
 def indexer_stamp() -> bytes:
@@ -290,10 +295,19 @@ def _checked(output: Path, make: Callable[[], None], name: str) -> None:
         make()
         broken = incomplete(output)
         if not broken:
-            faster_excerpts(output)
+            as_served(output)
             return
     raise RuntimeError(f"Pagefind left an incomplete index of {name} "
                        f"{ATTEMPTS} times: {', '.join(broken[:5])}")
+
+
+def as_served(output: Path) -> None:
+    """The Pagefind index in `output` as the site serves it: our excerpt function in its
+    scripts, and without the interfaces no page loads (UNUSED)."""
+    faster_excerpts(output)
+    for path in output.iterdir():
+        if UNUSED.fullmatch(path.name):
+            path.unlink()
 
 
 @functools.cache
