@@ -527,8 +527,8 @@ class Matcher:
         """Ranked results for pasted text: one per entry, best first.
 
         `dropped`: lines the caller already left out before `text` (it read only the end).
-        The text may be given as `read_pasted` read it, to look it up in several versions
-        reading it once.
+        The text may be given as `read_pasted` read it (with its own `dropped`), to look it
+        up in several versions reading it once.
         """
         pasted = text if isinstance(text, Pasted) else read_pasted(text, dropped)
         raw, lines, offset, truncated = pasted.raw, pasted.lines, pasted.offset, \

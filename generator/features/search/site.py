@@ -8,8 +8,9 @@ version's built folder (finish_version); output: files in the version's docs tre
 the next build, which reads again only the pages that changed; the index last made is kept
 in `build/cache/pagefind/<version>/`, and taken again while the pages it reads stay the
 same. Pagefind's excerpt function is replaced in its scripts by one that splits a page into
-words once (assets/search/pagefind-excerpt.js). The search box itself is in
-overrides/main.html; its script reads the lookup index the lookup feature writes.
+words once (assets/search/pagefind-excerpt.js), and the ready-made interfaces Pagefind
+writes beside them, which no page loads, are left out (`as_served`). The search box itself
+is in overrides/main.html; its script reads the lookup index the lookup feature writes.
 """
 
 from __future__ import annotations
