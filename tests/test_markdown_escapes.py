@@ -67,6 +67,25 @@ def test_without_the_rewrite_python_markdown_would_show_something_else(text: str
     assert shown(python_markdown(text)) != shown(commonmark(text))
 
 
+# A backslash at the end of a line is a hard line break for CommonMark (outside code, and
+# not on a paragraph's last line); Python-Markdown knows only two trailing spaces.
+HARD_BREAKS = [
+    "First line\\\nsecond line",
+    "> Quoted line\\\nlazy line",
+    "- An item\\\n  goes on\n- `code\\\nspan` and a last line\\",
+    "Two spaces  \nand a backslash\\\nin one paragraph",
+    "An escaped backslash \\\\\nis no break",
+]
+
+
+@pytest.mark.parametrize("text", HARD_BREAKS)
+@pytest.mark.parametrize("path", ["content/page.md", "catalogue/topic/entry.yml"])
+def test_hard_line_breaks_show_as_commonmark_shows_them(text: str, path: str) -> None:
+    built, expected = python_markdown(translated(text, path)), commonmark(text)
+    assert built.count("<br") == expected.count("<br")
+    assert shown(built) == shown(expected)
+
+
 def test_escapes_become_character_references_outside_code() -> None:
     assert python_markdown_escapes("a \\<b\\> `\\<c\\>` \\\\<d") == "a &lt;b\\> `\\<c\\>` \\\\<d"
     assert python_markdown_escapes("[x](y z) `[x](y z)` [x](y)") == "\\[x](y z) `[x](y z)` [x](y)"

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from generator.catalogue.model import Link
 from generator.core.diagnostics import Diagnostics
@@ -96,3 +97,55 @@ def test_an_unknown_version_is_named_with_a_hint(tmp_path: Path, version: str,
     assert (run.code, run.stderr) == (2, f"kb render: error: unknown version '{version}'; "
                                          f"{hint}\n")
     assert not (tmp_path / "out").exists()
+
+
+# Steps that end in a block, each followed by another step.
+BLOCK_STEPS = """\
+          - |
+            Open the log folder:
+
+            ```console
+            ls /var/log/demo
+            ```
+          - |
+            Check these:
+
+            - the size
+            - the dates
+          - |
+            Compare the sizes:
+
+            | Folder | Size |
+            |---|---|
+            | logs | 2 GB |
+          - |
+            Read the warning:
+
+            > The disk fills again within a day.
+          - "Keep the first line\\\\\\nand the second (a hard line break), then"
+          - Open the log folder.
+"""
+
+
+def test_a_step_that_ends_in_a_block_leaves_the_next_step_its_own(tmp_path: Path) -> None:
+    """A code block, a list, a table or a quote at the end of a step, then the next step:
+    the built page shows every step as an item of the fix's list, in order, and the text
+    of none in the one before it."""
+    repo = fixture_repo(tmp_path)
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    text = entry.read_text()
+    assert "          - Open the log folder.\n" in text
+    entry.write_text(text.replace("          - Open the log folder.\n", BLOCK_STEPS))
+    build = kb("build", cwd=repo)
+    assert build.code == 0, build.stderr
+    page = LexborHTMLParser((repo / "site" / "demo-1" / "demo" / "index.html").read_text())
+    steps = page.css_first("h4#logs-delete-old-logs + ol")
+    assert steps is not None
+    items = [" ".join(li.text().split()) for li in steps.iter() if li.tag == "li"]
+    assert [item.split()[0] for item in items] == [
+        "Open", "Check", "Compare", "Read", "Keep", "Open", "Delete"]
+    assert items[1] == "Check these: the size the dates"
+    assert items[2].endswith("logs 2 GB") and items[3].endswith("within a day.")
+    assert not [item for item in items if "1." in item]
+    hard = [li for li in steps.iter() if li.tag == "li"][4]
+    assert hard.css("br") and "\\" not in hard.text()

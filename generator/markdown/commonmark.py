@@ -159,7 +159,8 @@ def python_markdown_escapes(text: str) -> str:
     """Inline text written so that Python-Markdown reads it as CommonMark does.
 
     Each backslash escape Python-Markdown does not know (`\\<`, `\\&`, `\\"`, `\\$` ...)
-    becomes a character reference, and the `[` of a link CommonMark does not read (a
+    becomes a character reference, a backslash ending a line (CommonMark's hard line
+    break) becomes Python-Markdown's two spaces, and the `[` of a link CommonMark does not read (a
     destination with a space in it: `[a](b c)`) is escaped. Code spans (a backtick run up
     to the next run as long, across lines), raw HTML, autolinks and link destinations are
     copied as they are.
@@ -174,6 +175,8 @@ def python_markdown_escapes(text: str) -> str:
             follower = text[i + 1]
             if follower in _UNESCAPED:
                 out.append(_REFERENCES.get(follower, f"&#{ord(follower)};"))
+            elif follower == "\n":  # a hard line break; Python-Markdown's is two spaces
+                out.append("  \n")
             else:
                 out.append(text[i:i + 2])
             i += 2

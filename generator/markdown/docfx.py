@@ -321,7 +321,7 @@ _NOT_PLAIN = re.compile(r"^(?:[ \t]+\S|[-*+>#|<`~=_:\[]|!!!|\?\?\?|\d{1,9}[.)])|
 
 # A backslash escape CommonMark reads and Python-Markdown does not (see
 # commonmark.python_markdown_escapes).
-_FOREIGN_ESCAPE = re.compile(r"\\[\"$%&',/:;<=?@^~]")
+_FOREIGN_ESCAPE = re.compile(r"\\[\"$%&',/:;<=?@^~\n]")
 # A link destination with a space: no link for CommonMark, a link for Python-Markdown.
 _SPACED_DESTINATION = re.compile(r"\]\([^)\s]*\s")
 

@@ -208,8 +208,10 @@ def render_steps(fix: Fix, ctx: RenderContext) -> str:
         if rest:
             item += "\n" + indent(rest)
         items.append(item)
-    # Blank lines between items keep multi-paragraph steps inside their item.
-    return "\n".join(items)
+    # A step of several lines (paragraphs, a list, a code block, a table) ends only where a
+    # blank line does: Python-Markdown reads a "1." right after its last line as part of it.
+    return "".join(item + ("\n\n" if "\n" in item else "\n")
+                   for item in items).removesuffix("\n\n").removesuffix("\n")
 
 
 def render_fix(fix: Fix, cause: Cause, number: int, total: int, ctx: RenderContext) -> str:
