@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from selectolax.lexbor import LexborHTMLParser
 
 from tests.conftest import FIXTURES, ROOT, SHARED
 from tests.helpers_cli import MINIMAL, kb
@@ -115,6 +116,67 @@ def test_includes_that_leave_the_source_folder_are_refused(tmp_path: Path, kind:
     assert run.stderr.splitlines()[0].startswith(
         "article/widget-errors.md:41:1: error: include: refused: ")
     assert not (repo / "catalogue" / "widget-errors").exists()
+
+
+SHAPES = FIXTURES / "import_shapes"
+
+
+def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path: Path) -> None:
+    """Shapes of Microsoft's support articles (tests/fixtures/import_shapes): lines ending in
+    two spaces (hard line breaks), a quoted message that goes on in lines without '>', a
+    message in a code span inside a quote, an alert among the symptoms, headings under the
+    Resolution, a tab set and a step that ends in a code block. The topic passes the
+    strict check, builds, and each message finds its entry."""
+    repo = tmp_path / "repo"
+    shutil.copytree(MINIMAL, repo)
+    shutil.rmtree(repo / "catalogue" / "demo")
+    for name in ("mkdocs.yml", "catalogue/products.yml"):
+        shutil.copy(ROOT / name, repo / name)
+    shutil.copytree(ROOT / "overrides", repo / "overrides")
+    (repo / "content" / "index.md").write_text("# Home\n\nImported.\n")
+    run = kb("import", "docfx", str(SHAPES / "gadget-errors.md"), "--topic", "gadget",
+             cwd=repo)
+    assert run.code == 0, run.stderr
+    topic = load(repo / "catalogue" / "gadget" / "_topic.yml")
+    # Two trailing spaces become a backslash: a hard line break an editor does not trim.
+    assert topic["intro"] == ("_Applies to:_ &nbsp; Gadget Server 2022\\\n"
+                              "_Original KB number:_ &nbsp; 4010140\n")
+    entry = load(repo / "catalogue" / "gadget" / "gadget.yml")
+    # The quote's line without '>' is a message too; a code span's backticks are not part of
+    # its message; the alert's text is no message.
+    assert entry["messages"] == [
+        "Error 1069: The gadget service did not start due to a logon failure.",
+        "Logon failure: the gadget account is currently disabled.",
+        "Gadget refused the connection from the host."]
+    fix = entry["causes"][0]["fixes"][0]  # type: ignore[index]
+    # Each heading under the Resolution is one step, the text under it inside the step, the
+    # tab set whole; the headings' anchors lead to the fix.
+    assert fix["aliases"] == ["step-1-enable-the-account", "step-2-restart-the-service"]
+    assert fix["description"] == "To resolve the issue, follow these steps:\n"
+    first, second = fix["steps"]
+    assert first.startswith("**Step 1: Enable the account**\n\n1. Open **Users and Computers**.")
+    assert second.startswith("**Step 2: Restart the service**\n")
+    assert "# [Portal](#tab/portal)\n" in second and "\n---\n" in second
+    check = kb("check", "--strict", cwd=repo)
+    assert check.code == 0, check.stderr
+    build = kb("build", cwd=repo, timeout=600)
+    assert build.code == 0, build.stderr
+    page = LexborHTMLParser((repo / "site" / "azure-devops" / "gadget" / "index.html")
+                            .read_text())
+    intro = page.css_first("h1 + p")
+    assert intro is not None and intro.css("br")
+    steps = page.css_first("h4#resolution ~ ol")
+    assert steps is not None
+    items = [li for li in steps.iter() if li.tag == "li"]
+    assert [li.css_first("strong").text() for li in items] == [  # type: ignore[union-attr]
+        "Step 1: Enable the account", "Step 2: Restart the service"]
+    assert [label.text() for label in items[1].css(".tabbed-labels label")] == [
+        "Portal", "Command line"]
+    assert not [li for li in page.css("li") if re.search(r"^\s*\d+\.\s", li.text())]
+    for message in entry["messages"]:  # type: ignore[union-attr]
+        lookup = kb("lookup", "--version", "azure-devops", message, cwd=repo)
+        assert lookup.stdout.startswith("1. Gadget service errors  [exact, score 100]"), \
+            lookup.stdout
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared DocFX corpus is not present")

@@ -38,6 +38,8 @@ IMAGE_DIRECTIVE = re.compile(r"(?P<head>:::image\b[^\n]*?\bsource\s*=\s*\")(?P<s
                              r"(?P<tail>[^\n]*?:::)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
 CODE = re.compile(r"\b[A-Z]{2,}\d{3,}\b")
+# Emphasis marks: asterisks, and underscores not inside a word (ERROR_ACCESS_DENIED keeps its).
+EMPHASIS = re.compile(r"\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
 OLD_ALERT = re.compile(r"^\*\*(?P<kind>NOTE|TIP|IMPORTANT|CAUTION|WARNING)\*\*:?\s*(?P<rest>.*)$",
                        re.IGNORECASE)
 QUESTION_WORDS = ("what", "how", "why", "when", "where", "which", "who", "can", "do", "does",
@@ -224,8 +226,22 @@ class Importer:
         zones: list[tuple[int, str, bool]] = []  # colons, range, valid
         pending: Line | None = None
         fenced = docfx._fenced([line.text for line in lines])
+        tabs = 0  # the level of the open tab set's `# [Title](#tab/id)` headings, or 0
         for line, in_fence in zip(lines, fenced, strict=True):
             heading = None if in_fence else HEADING.match(line.text)
+            # A tab set is text of the section it is in, up to its `---` or a heading as
+            # high that is not a tab (as DocFX reads it).
+            if heading is not None and docfx.TAB_HEADING.match(heading["title"].strip()):
+                tabs = tabs or len(heading["hashes"])
+                stack[-1].body.append(line)
+                continue
+            if tabs and not in_fence:
+                if heading is not None and len(heading["hashes"]) <= tabs:
+                    tabs = 0
+                else:
+                    tabs = 0 if THEMATIC_BREAK.match(line.text) else tabs
+                    stack[-1].body.append(line)
+                    continue
             if pending is not None and line.text.strip() and heading is None \
                     and not ANCHOR.match(line.text):
                 self.unmapped(pending.number, "anchor",
@@ -419,7 +435,7 @@ class Importer:
         if found["bang"]:
             return self._image(found, target, line)
         if target.startswith("#"):
-            if target[1:] not in self.anchors:
+            if target[1:] not in self.anchors and not target.startswith("#tab/"):
                 self.unmapped(line.number, "link",
                               f"link to '{target}' matches no heading of the article",
                               "check the anchor after the import")
@@ -478,8 +494,26 @@ class Importer:
                 blocks.append(Block(kind, tuple(_rstrip_blank(current)), tuple(zones)))
             current, kind = [], ""
 
+        tabs = 0  # the level of the open tab set's headings, or 0
         for line, in_fence in zip(lines, fenced, strict=True):
             text = line.text
+            heading = None if in_fence else HEADING.match(text)
+            if heading is not None and docfx.TAB_HEADING.match(heading["title"].strip()):
+                if not tabs:
+                    flush()
+                    tabs, kind = len(heading["hashes"]), "tabs"
+                current.append(line)
+                continue
+            if tabs:  # a tab set is one block, up to its `---` or a heading as high
+                if heading is not None and len(heading["hashes"]) <= tabs:
+                    tabs = 0
+                    flush()
+                else:
+                    current.append(line)
+                    if not in_fence and THEMATIC_BREAK.match(text):
+                        tabs = 0
+                        flush()
+                    continue
             marker = None if in_fence else docfx.ZONE.match(text)
             if marker is not None:
                 flush()
@@ -827,16 +861,43 @@ def _same_list(current: list[Line], text: str) -> bool:
     return ordered == item["marker"][0].isdigit()
 
 
+THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+# A line that opens a block of its own: it does not continue the paragraph above it.
+BLOCK_START = re.compile(r"^ {0,3}(?:[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>"
+                         r"|`{3,}|~{3,}|\||<|:::|(?:[-*_][ \t]*){3,}$)")
+# What cannot end in a hard line break: a heading, a table row, HTML, a directive.
+NO_BREAK = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|\||<|:::)")
+
+
+def _hard_break(text: str, following: str | None) -> bool:
+    """Whether `text`, a line ending in two spaces or more, ends in a hard line break: the
+    next line continues its paragraph (in the same block quote, if any)."""
+    if following is None or len(text) - len(text.rstrip(" ")) < 2:
+        return False
+    quote = docfx.QUOTE_PREFIX.match(text)
+    body = text[quote.end():] if quote else text
+    next_quote = docfx.QUOTE_PREFIX.match(following)
+    next_body = following[next_quote.end():] if next_quote else following
+    if next_quote and (quote is None or quote.group().count(">")
+                       != next_quote.group().count(">")):
+        return False
+    return bool(body.strip() and next_body.strip()) and NO_BREAK.match(body) is None \
+        and BLOCK_START.match(next_body) is None
+
+
 def _tidy(lines: list[str]) -> str:
     out: list[str] = []
     blank = True
     fenced = docfx._fenced(lines)
-    for text, in_fence in zip(lines, fenced, strict=True):
+    for index, (text, in_fence) in enumerate(zip(lines, fenced, strict=True)):
         if in_fence:
             out.append(text)
             blank = False
             continue
-        text = text.rstrip()
+        # Two trailing spaces are a hard line break: a backslash says it visibly, and an
+        # editor's trimming of trailing spaces keeps it.
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        text = text.rstrip() + ("\\" if _hard_break(text, following) else "")
         if text:
             out.append(text)
             blank = False
@@ -1254,7 +1315,8 @@ MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
-MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|unable|cannot|can't|could not|couldn't|"
+MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|unable|cannot|"
+                           r"can't|could not|couldn't|"
                            r"denied|invalid|not found|does not|doesn't|exception|not "
                            r"authorized|expired|timed out|refused|no [a-z]+ (?:found|present))"
                            r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b", re.IGNORECASE)
@@ -1423,8 +1485,13 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
     texts = [line.text for line in lines]
     fenced = docfx._fenced(texts)
     block: list[str] = []
+    # In a block quote: whether its last line was paragraph text (a line without '>' after
+    # it still belongs to the quote, CommonMark's lazy continuation), and whether the quote
+    # is an alert (`> [!NOTE]`: advice, not a message).
+    in_quote, quoted_text, alert = False, False, False
     for line, in_fence in zip(lines, fenced, strict=True):
         if in_fence:
+            in_quote, quoted_text, alert = False, False, False
             if docfx.FENCE.match(line.text) and block:
                 for row in block:
                     add(row)
@@ -1433,9 +1500,21 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
                 block.append(line.text)
             continue
         quote = re.match(r"^\s*>\s?(?P<body>.*)$", line.text)
-        if quote and not docfx.ALERT.match(quote["body"].strip()) and \
-                not quote["body"].lstrip().startswith("[!"):
-            add(re.sub(r"[*_]{1,2}", "", quote["body"]))
+        lazy = quote is None and quoted_text and bool(line.text.strip()) \
+            and BLOCK_START.match(line.text) is None
+        if quote:
+            body = quote["body"].strip()
+            alert = alert and in_quote  # an alert lasts as long as its quote
+            if docfx.ALERT.match(body) or body.startswith("[!"):
+                alert = True
+            elif not alert:
+                add(_message_line(quote["body"]))
+            in_quote, quoted_text = True, bool(body)
+        elif lazy:
+            if not alert:
+                add(_message_line(line.text))
+        else:
+            in_quote, quoted_text, alert = False, False, False
         for span in CODE_SPAN.finditer(line.text):
             text = span["text"].strip()
             if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.fullmatch(text):
@@ -1448,8 +1527,31 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
     return found
 
 
+def _message_line(text: str) -> str:
+    """A quoted line as the message it shows: no emphasis marks, no code span's backticks
+    (what a code span holds is kept as it is, underscores included)."""
+    out, position = [], 0
+    for span in CODE_SPAN.finditer(text):
+        out += [EMPHASIS.sub("", text[position:span.start()]), span["text"]]
+        position = span.end()
+    return "".join([*out, EMPHASIS.sub("", text[position:])])
+
+
 def _note_for(report: dict[str, list[str]], key: str, text: str) -> None:
     report.setdefault(key, []).append(text)
+
+
+def _bold_headings(body: Sequence[Line], nodes: Sequence[Node], aliases: list[str]
+                   ) -> list[Line]:
+    """A heading's text with the headings under it as bold lines (a step holds no heading);
+    their anchors are added to `aliases`."""
+    out = list(body)
+    for node in nodes:
+        out += [Line(node.line, ""), Line(node.line, f"**{plain_title(node.title)}**"),
+                Line(node.line, "")]
+        aliases += [node.id, *node.aliases]
+        out += _bold_headings(node.body, node.children, aliases)
+    return out
 
 
 def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[str]
@@ -1457,9 +1559,9 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
     """A Resolution, Solution or Workaround heading as one fix, its text in order."""
     own = _strip_role(part.title)
     plain = plain_title(part.title)
-    lines = [*part.body, *importer._subheadings(part.children)]
-    blocks = importer.blocks(lines, part)
-    has_list = any(b.kind == "list" for b in blocks)
+    blocks = importer.blocks(list(part.body), part)
+    # Text before the first list describes the fix; so does text before its first heading.
+    has_list = any(b.kind == "list" for b in blocks) or bool(part.children)
     seen_list = False
     described: list[str] = []
     lead: list[Block] = []
@@ -1491,6 +1593,15 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
             steps[-1] = steps[-1].rstrip("\n") + "\n\n" + text + "\n"
         else:
             steps.append(text + "\n" if "\n" in text else text)
+    # Each heading under the fix (`### Step 2: Repair the disk`) is one step: its title in
+    # bold, what follows it inside the step; its anchor leads to the fix.
+    aliases: list[str] = []
+    for child in part.children:
+        aliases += [child.id, *child.aliases]
+        body = importer.markdown(_bold_headings(child.body, child.children, aliases))
+        step = f"**{plain_title(child.title)}**" + (f"\n\n{body}\n" if body else "")
+        rng = importer.range_of(child.zones, base)
+        steps.append({"text": step, "applies_to": rng} if rng else step)
     title = own if own and own.lower() != plain.lower() and not re.match(
         r"^(for )?(cause|issue|scenario)\s*\d*$", own, re.IGNORECASE) else ""
     if not title:
@@ -1505,11 +1616,14 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
             report.append(f"fix '{title}': title taken from its first step; reword it as "
                           "what the fix does")
     title = title or plain
+    if part.children:
+        report.append(f"fix '{title}': each heading under it is one of its steps; their "
+                      "anchors lead to the fix")
     fix: dict[str, Any] = {"title": title}
-    if part.anchor or part.aliases:
+    if part.anchor or part.aliases or aliases:
         fix["id"] = part.id
-        if part.aliases:
-            fix["aliases"] = list(part.aliases)
+        if part.aliases or aliases:
+            fix["aliases"] = list(dict.fromkeys([*part.aliases, *aliases]))
     if described:
         fix["description"] = "\n\n".join(described) + "\n"
     if notes:

@@ -78,8 +78,15 @@ def _destination(text: str, start: int) -> tuple[str, int] | None:
     return text[pos:end], pos
 
 
+# A DocFX tab's heading, `# [Title](#tab/id)`: a tab's label, no link.
+TAB_LINE = re.compile(r"^[ \t>]*#{1,6}[ \t]+\[[^\]]+\]\(#tab/[^)\s]*\)[ \t]*$")
+
+
 def line_links(text: str, number: int) -> Iterator[MarkdownLink]:
-    """The links of one Markdown line outside code spans and DocFX includes."""
+    """The links of one Markdown line outside code spans and DocFX includes (a tab's
+    heading has none)."""
+    if TAB_LINE.match(text):
+        return
     plain = _mask(_mask(text, docfx.CODE_SPAN), docfx.INLINE)
     found = REFERENCE.match(plain)
     if found is not None:
