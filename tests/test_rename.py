@@ -53,6 +53,20 @@ def test_rename_entry_moves_file_keeps_alias_and_rewrites_references(tmp_path: P
         "+- [A fragment only in older versions](demo.md#op-timeout)"]
 
 
+def test_a_formatted_catalogue_stays_formatted_after_a_rename(tmp_path: Path) -> None:
+    """New aliases go where kb fmt puts them (after applies_to): the pull request's checks
+    run kb fmt --check."""
+    repo = _repo(tmp_path)
+    assert kb("fmt", cwd=repo).code == 0
+    for old, new in (("timeout", "op-timeout"), ("demo#slow-network", "network-slow")):
+        run = kb("rename", old, new, cwd=repo)
+        assert run.code == 0, run.stderr
+    renamed = (repo / "catalogue" / "demo" / "op-timeout.yml").read_text()
+    assert renamed.index("applies_to:") < renamed.index("aliases:")
+    check = kb("fmt", "--check", cwd=repo)
+    assert check.code == 0, check.stderr
+
+
 def test_rename_cause_keeps_derived_fix_anchors(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     entry = repo / "catalogue" / "demo" / "disk-full.yml"

@@ -141,13 +141,14 @@ def _retype(old: Any, new: str) -> Any:
 
 
 def _add_alias(node: CommentedMap, alias: str, new: str) -> None:
-    """Add `alias` to the node's aliases (created after its title or id); drop `new` there."""
+    """Add `alias` to the node's aliases (created where `kb fmt` puts them: after the id,
+    the title and `applies_to`); drop `new` there."""
     aliases = node.get("aliases")
     if aliases is None:
         seq = CommentedSeq([alias])
         keys = list(node.keys())
-        after = "title" if "title" in keys else "id" if "id" in keys else keys[0]
-        node.insert(keys.index(after) + 1, "aliases", seq)
+        before = [i for i, key in enumerate(keys) if key in ("id", "title", "applies_to")]
+        node.insert(max(before) + 1 if before else 0, "aliases", seq)
         return
     if new in aliases:
         aliases.remove(new)
