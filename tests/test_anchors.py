@@ -13,7 +13,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from generator.core.diagnostics import Diagnostics
 from generator.core.project import Project
-from generator.features.anchors import compare, published, read_lock, render_index
+from generator.features.anchors import (
+    compare,
+    page_sources,
+    published,
+    read_lock,
+    render_index,
+)
 from generator.features.links.html import parse_page
 from generator.features.registry import FEATURES
 from generator.site.checks import load_checked
@@ -35,6 +41,24 @@ def test_no_locked_anchor_has_disappeared() -> None:
     current, order = _current(Project(ROOT))
     changes = compare(lock.anchors, current, order)
     assert [c.format("-") for c in (*changes.removed_pages, *changes.removed)] == []
+
+
+def test_the_lock_holds_every_anchor_of_the_pages_the_generator_makes() -> None:
+    """Anchors of topic and content pages come with a contributor's change (kb anchors
+    --update); those of the generator's own pages (the lookup, the troubleshooter, "not in
+    this version") come with a change to the generator, which records them: a contributor's
+    update never adds anchors the change has nothing to do with."""
+    project = Project(ROOT)
+    lock = read_lock(project)
+    assert lock is not None and not lock.problem
+    catalogue = load_checked(project, Diagnostics(), FEATURES, markdown=False, jobs=1)
+    assert catalogue is not None
+    current, order = _current(project)
+    written = page_sources(catalogue)
+    made = {url for pages in current.values() for url in pages if url not in written}
+    assert made, "the generator makes pages of its own"
+    added = compare(lock.anchors, current, order).added
+    assert [c.format("+") for c in added if c.url in made] == []
 
 
 def test_rendered_anchors_are_the_built_ids(shipped_site: Path) -> None:
@@ -125,6 +149,10 @@ def test_update_check_and_a_vanished_anchor(tmp_path: Path) -> None:
     assert status.stdout.splitlines() == [
         "+ /demo/#old-logs (demo-1, demo-2, demo-3)",
         "+ /demo/#old-logs-delete-old-logs (demo-1, demo-2, demo-3)"]
+    # Two anchors listed, in three versions each: the figure says what it counts.
+    assert status.stderr == ("kb anchors: catalogue/_anchors.lock.json differs from the "
+                             "catalogue (6 added, 0 removed, counted once per version); run "
+                             "kb anchors --update to record it\n")
     shutil.rmtree(repo / "build", ignore_errors=True)
 
 

@@ -12,6 +12,11 @@ from ..core.project import Project
 ORDER = 40
 
 
+# The figures count an anchor once in each version that publishes it (a line lists one
+# anchor with its versions).
+PER_VERSION = "counted once per version"
+
+
 def run(args: argparse.Namespace, project: Project) -> int:
     from ..features.anchors import (
         LOCK_FILE,
@@ -59,9 +64,11 @@ def run(args: argparse.Namespace, project: Project) -> int:
         counts = f"{added} added, {sum(len(d.versions) for d in update.new_drops)} dropped"
         if lock is None or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-            print(f"kb anchors: wrote {LOCK_FILE} ({total} anchors; {counts})", file=sys.stderr)
+            print(f"kb anchors: wrote {LOCK_FILE} ({total} anchors; {counts}; {PER_VERSION})",
+                  file=sys.stderr)
         else:
-            print(f"kb anchors: {LOCK_FILE} is up to date ({total} anchors)", file=sys.stderr)
+            print(f"kb anchors: {LOCK_FILE} is up to date ({total} anchors, {PER_VERSION})",
+                  file=sys.stderr)
         if update.kept:
             print(f"kb anchors: {len(update.kept)} locked anchor"
                   f"{'s are' if len(update.kept) != 1 else ' is'} gone from the catalogue "
@@ -81,9 +88,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
               file=sys.stderr)
         return 1 if args.check else 0
     if not changes:
-        print(f"kb anchors: {LOCK_FILE} is up to date ({total} anchors)", file=sys.stderr)
+        print(f"kb anchors: {LOCK_FILE} is up to date ({total} anchors, {PER_VERSION})",
+              file=sys.stderr)
         return 0
-    print(f"kb anchors: {LOCK_FILE} differs from the catalogue ({counts}); "
+    print(f"kb anchors: {LOCK_FILE} differs from the catalogue ({counts}, {PER_VERSION}); "
           "run kb anchors --update to record it", file=sys.stderr)
     return 1 if args.check else 0
 
