@@ -5,6 +5,7 @@ Whole results are pinned on the snapshot of the shipped knowledge base.
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -231,6 +232,35 @@ def test_a_log_over_1_mb_keeps_its_end(tmp_path: Path, snapshot_repo: Path) -> N
     assert data["truncated"] is True
     first = data["results"][0]
     assert (first["entry"], first["kind"], first["line"]) == ("privileges", "exact", 30002)
+
+
+@pytest.mark.parametrize("endian", ["le", "be"])
+def test_a_utf16_log_is_read_by_its_byte_order_mark(tmp_path: Path, snapshot_repo: Path,
+                                                    endian: str) -> None:
+    """What Windows PowerShell 5 writes with '>': UTF-16 with its byte-order mark, here
+    long enough that only its end is read (the lines before it still counted)."""
+    filler = "".join(f"step {n}: restoring packages\r\n" for n in range(30000))
+    mark = codecs.BOM_UTF16_LE if endian == "le" else codecs.BOM_UTF16_BE
+    log = tmp_path / "ps.log"
+    log.write_bytes(mark + (filler + LOG.replace("\n", "\r\n")).encode(f"utf-16-{endian}"))
+    run = kb("lookup", "--json", "-f", str(log), cwd=snapshot_repo)
+    assert run.code == 0, run.stderr
+    data = json.loads(run.stdout)
+    first = data["results"][0]
+    assert (first["entry"], first["line"], data["truncated"]) == (
+        "autoCreatedSecretExpiration", 30005, True)
+
+
+def test_nothing_found_in_a_long_log_says_only_its_end_was_read(tmp_path: Path,
+                                                                snapshot_repo: Path) -> None:
+    log = tmp_path / "big.log"
+    log.write_text("AADSTS7000215: Invalid client secret is provided.\n" + "".join(
+        f"step {n}: restoring packages\n" for n in range(25000)))
+    run = kb("lookup", "-f", str(log), cwd=snapshot_repo)
+    assert run.code == 1
+    assert run.stdout.splitlines()[1] == (
+        "(only the end of the text was searched: its last 1 MB and 20,000 lines; an error "
+        "before that was not looked at: pass the lines around it)")
 
 
 def test_a_catalogue_with_errors_still_answers(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import gc
 import json
 import sys
@@ -28,13 +29,34 @@ CHUNK = 1 << 20
 KEEP = 4 * (1 << 20) + 4
 
 
+class _Utf8From16:
+    """A UTF-16 byte stream that began with its byte-order mark (what Windows PowerShell 5
+    writes with '>'), read as UTF-8 bytes, chunk by chunk."""
+
+    def __init__(self, stream: BinaryIO, first: bytes) -> None:
+        self.stream, self.first = stream, first
+        self.decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+
+    def read(self, size: int) -> bytes:
+        while True:
+            data, self.first = self.first or self.stream.read(size), b""
+            text = self.decoder.decode(data, final=not data)
+            if text or not data:
+                return text.encode("utf-8", errors="replace")
+
+
 def read_tail(stream: BinaryIO) -> tuple[bytes, int]:
     """The end of a byte stream (at most KEEP bytes, read in chunks, never all of it at
-    once) and how many whole lines were left out before it."""
+    once) and how many whole lines were left out before it. A stream that starts with
+    UTF-16's byte-order mark is read as UTF-8."""
     kept = bytearray()
     dropped = 0
+    first = stream.read(CHUNK)
+    source: Any = stream
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        source, first = _Utf8From16(stream, first), b""
     while True:
-        chunk = stream.read(CHUNK)
+        chunk, first = first or source.read(CHUNK), b""
         if not chunk:
             break
         kept += chunk
@@ -102,12 +124,18 @@ class Elsewhere:
         return {"version": self.moniker, "version_title": self.title, "result": result}
 
 
+TRUNCATED = "(only the end of the text was searched: its last 1 MB and 20,000 lines"
+
+
 def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere], versions: int) -> None:
     """The results as text; where there are none, the other versions' (`versions`: how
     many versions the catalogue has)."""
     out = sys.stdout
     if not found.results:
         print(f"No entry matches this text for {found.title} ({found.moniker}).", file=out)
+        if found.truncated:
+            print(f"{TRUNCATED}; an error before that was not looked at: pass the lines "
+                  "around it)", file=out)
         if elsewhere:
             print("Found in other versions:", file=out)
             for other in elsewhere:
@@ -133,8 +161,7 @@ def print_text(found: Lookup, base: str, elsewhere: list[Elsewhere], versions: i
         for name, value in result.values:
             print(f"   {name} = {value}", file=out)
     if found.truncated:
-        print("(only the end of the text was searched: its last 1 MB and 20,000 lines)",
-              file=out)
+        print(f"{TRUNCATED})", file=out)
 
 
 def elsewhere_of(catalogue: Catalogue, moniker: str, text: str, dropped: int,
