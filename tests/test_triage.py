@@ -168,6 +168,21 @@ def test_wrong_arguments(repo: Path, args: list[str], message: str) -> None:
     assert (run.code, run.stdout, run.stderr) == (2, "", f"kb triage: error: {message}\n")
 
 
+def test_a_wrong_answer_among_many_counts_them_instead_of_naming_them(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path)
+    for n in range(12):
+        (repo / "catalogue" / "demo" / f"many-{n}.yml").write_text(
+            f"id: many-{n}\ntitle: Failure number {n}\nmessages:\n  - \"Failure number {n} "
+            f"happened\"\ncauses:\n  - id: many-{n}-cause\n    title: Cause {n}\n    fixes:\n"
+            f"      - title: Fix {n}\n        steps: [\"Do {n}.\"]\n")
+    assert kb("check", cwd=repo).code == 0
+    run = kb("triage", "--version", "demo-1", "--answers", "99", cwd=repo)
+    assert (run.code, run.stderr) == (
+        2, "kb triage: error: answer 1 of --answers is 99, but the question 'Which message do "
+           "you see?' has 14 answers: 1 to 14; without --answers, kb triage lists them (and "
+           "--message TEXT picks a message by its words)\n")
+
+
 def test_a_version_without_tree(tmp_path: Path) -> None:
     repo = fixture_repo(tmp_path)
     topic = repo / "catalogue" / "demo" / "_topic.yml"

@@ -30,7 +30,15 @@ def parse_answers(text: str) -> list[int]:
     return numbers
 
 
+# Up to this many answers are named in an error; more are counted (a list of every message
+# of a catalogue is no hint).
+NAMED_ANSWERS = 10
+
+
 def _choices_hint(walk: Walk) -> str:
+    if len(walk.choices) > NAMED_ANSWERS:
+        return (f"1 to {len(walk.choices)}; without --answers, kb triage lists them (and "
+                "--message TEXT picks a message by its words)")
     return "; ".join(f"{n} = {c.label}" for n, c in enumerate(walk.choices, 1))
 
 
