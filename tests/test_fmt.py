@@ -202,8 +202,51 @@ def test_broken_yaml_is_reported_and_left_alone(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     assert run.stderr.splitlines()[0].startswith(
         "catalogue/demo/disk-full.yml:3:1: error: YAML: syntax error: ")
-    assert run.stderr.splitlines()[-1] == "kb fmt: 0 formatted, 0 unchanged"
+    assert run.stderr.splitlines()[-1] == "kb fmt: 0 formatted, 0 unchanged, 1 could not be read"
     assert entry.read_text() == "id: disk-full\ntitle: [unclosed\n"
+
+
+def test_a_tab_in_a_value_is_one_error_for_check_and_fmt_at_its_place(tmp_path: Path) -> None:
+    """libyaml reads a tab inside an unquoted value, kb fmt's parser does not: kb check
+    reports it where it is, and kb fmt counts the file it cannot read."""
+    repo = fixture_repo(tmp_path)
+    assert kb("fmt", cwd=repo).code == 0
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    text = entry.read_text()
+    entry.write_text(text.replace("title: The disk is full", "title: The disk\tis full"))
+    line = 1 + text.split("\n").index("title: The disk is full")
+    error = (f"catalogue/demo/disk-full.yml:{line}:16: error: YAML: syntax error: found "
+             "character '\\t' that cannot start any token while scanning for the next token; "
+             "use spaces, not a tab, or put the text in quotes")
+    check = kb("check", cwd=repo)
+    assert (check.code, check.stderr.splitlines()[0]) == (1, error)
+    fmt = kb("fmt", "--check", cwd=repo)
+    assert (fmt.code, fmt.stderr.splitlines()) == (
+        1, [error, "kb fmt: 2 of 3 files already formatted, 1 could not be read"])
+    # Quoted, the tab is text both read.
+    entry.write_text(text.replace("title: The disk is full", 'title: "The disk\tis full"'))
+    assert kb("check", cwd=repo).code == 0
+    assert kb("fmt", cwd=repo).code == 0
+
+
+def test_a_file_keeps_its_windows_line_ends(tmp_path: Path) -> None:
+    """A file checked out with CRLF line ends (Git on Windows) is formatted when it is
+    formatted with LF, and keeps CRLF when kb fmt changes something else in it."""
+    repo = fixture_repo(tmp_path)
+    assert kb("fmt", cwd=repo).code == 0
+    entry = repo / "catalogue" / "demo" / "disk-full.yml"
+    formatted = entry.read_bytes()
+    entry.write_bytes(formatted.replace(b"\n", b"\r\n"))
+    assert kb("fmt", "--check", cwd=repo).code == 0
+    entry.write_bytes(formatted.replace(b"title: The disk", b"title:    The disk")
+                      .replace(b"\n", b"\r\n"))
+    check = kb("fmt", "--check", cwd=repo)
+    line = 1 + formatted.split(b"\n").index(b"title: The disk is full")
+    assert (check.code, check.stderr.splitlines()[0]) == (
+        1, f"catalogue/demo/disk-full.yml:{line}:1: error: format: file is not formatted "
+           "(first difference on this line); run kb fmt catalogue/demo/disk-full.yml")
+    assert kb("fmt", cwd=repo).code == 0
+    assert entry.read_bytes() == formatted.replace(b"\n", b"\r\n")
 
 
 def test_a_file_outside_the_catalogue_is_refused(tmp_path: Path) -> None:
@@ -250,17 +293,18 @@ def test_many_files_are_formatted_on_every_core_with_each_problem_kept(tmp_path:
     files = 3 + len(names)
     check = kb("fmt", "--check", cwd=repo)
     lines = check.stderr.splitlines()
-    assert check.code == 1 and lines[-1] == f"kb fmt: {files - 2} of {files - 2} files would " \
-        "be reformatted", check.stderr
+    assert check.code == 1 and lines[-1] == f"kb fmt: {files - 2} of {files} files would " \
+        "be reformatted, 2 could not be read", check.stderr
     reported = [line.split(":", 1)[0] for line in lines[:-1]]
     assert sorted(reported) == reported and len(set(reported)) == len(reported) == files
     assert {line.split(":", 1)[0] for line in lines if ": error: YAML: syntax error" in line} \
         == {f"catalogue/demo/{name}.yml" for name in broken}
     assert kb("fmt", cwd=repo).stderr.splitlines()[-1] == f"kb fmt: {files - 2} formatted, " \
-        "0 unchanged"
+        "0 unchanged, 2 could not be read"
     again = kb("fmt", "--check", cwd=repo)
     assert [line.split(":", 1)[0] for line in again.stderr.splitlines()[:-1]] == sorted(
         f"catalogue/demo/{name}.yml" for name in broken)
-    assert again.stderr.splitlines()[-1] == f"kb fmt: {files - 2} files already formatted"
+    assert again.stderr.splitlines()[-1] == f"kb fmt: {files - 2} of {files} files already " \
+        "formatted, 2 could not be read"
     for name in broken:
         assert (demo / f"{name}.yml").read_text() == f"id: {name}\ntitle: [unclosed\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 from generator.catalogue.fields import item_loc, key_loc, node_loc, value_loc
 from generator.catalogue.load import BlockText, LocList, LocMap, QuotedText, read_yaml
 from generator.core.diagnostics import Diagnostics
+from tests.helpers_cli import fixture_repo, kb
 
 
 def test_positions_and_scalar_types(tmp_path: Path) -> None:
@@ -42,3 +43,35 @@ def test_duplicate_keys_and_empty_files_are_diagnostics(tmp_path: Path) -> None:
         "d.yml:2:1: error: YAML: duplicate key 'id'; keep one of the two values",
         "empty.yml:1:1: error: file is empty; write the fields of the file",
     ]
+
+
+def test_entry_files_where_no_entry_is_read_are_reported(tmp_path: Path) -> None:
+    """An entry in a folder inside a topic's, or directly in catalogue/, is no entry; an
+    upper-case .YML is no entry file; two names that differ only in case cannot both be
+    checked out on Windows or macOS. Other YAML files (a pipeline sample beside media) are
+    left alone."""
+    repo = fixture_repo(tmp_path)
+    demo = repo / "catalogue" / "demo"
+    entry = (demo / "disk-full.yml").read_text()
+    (demo / "drafts").mkdir()
+    (demo / "drafts" / "disk-full2.yml").write_text(entry.replace("id: disk-full", "id: x2"))
+    (repo / "catalogue" / "loose.yml").write_text(entry.replace("id: disk-full", "id: x3"))
+    (demo / "x4.YML").write_text(entry.replace("id: disk-full", "id: x4"))
+    (demo / "Disk-Full.yml").write_text(entry.replace("id: disk-full", "id: Disk-Full"))
+    (demo / "media").mkdir()
+    (demo / "media" / "azure-pipelines.yml").write_text("steps:\n  - script: echo hi\n")
+    run = kb("check", cwd=repo)
+    assert run.code == 1
+    assert run.stderr.splitlines() == [
+        "catalogue/demo/disk-full.yml: error: file name differs from Disk-Full.yml only in "
+        "case: the two cannot both exist on Windows or macOS; rename one of them (entry ids "
+        "differ in more than case)",
+        "catalogue/demo/drafts/disk-full2.yml: warning: this file reads like an entry but is "
+        "not read: entries are the .yml files directly in a topic's folder; move it to "
+        "catalogue/demo/disk-full2.yml",
+        "catalogue/demo/x4.YML: error: entry files end in .yml, found .YML; rename it to "
+        "x4.yml",
+        "catalogue/loose.yml: warning: this file reads like an entry but is not read: entries "
+        "are the .yml files directly in a topic's folder; move it to "
+        "catalogue/<topic>/loose.yml",
+        "kb check: 2 errors, 2 warnings"]

@@ -543,8 +543,12 @@ def format_file(project: Project, path: Path) -> Result:
     diagnostics = Diagnostics()
     if read_yaml(path, rel, diagnostics) is None:
         raise FormatError(diagnostics.items)
-    text = path.read_text(encoding="utf-8")
-    return Result(path, rel, text, format_text(text, kind, rel, modeline(project, path, kind)))
+    # As it is on disk, line ends included: a file with Windows line ends (CRLF, as Git
+    # checks files out on Windows with core.autocrlf) keeps them, whatever else changes.
+    with path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    after = format_text(text, kind, rel, modeline(project, path, kind))
+    return Result(path, rel, text, after.replace("\n", "\r\n") if "\r\n" in text else after)
 
 
 def _severity_error() -> Any:

@@ -415,6 +415,11 @@ def parse_yaml(text: str, rel: str, diagnostics: Diagnostics,
     lines = TextLines(text)
     try:
         node = _events(text, lines, limits)
+        if "\t" in text:
+            # libyaml reads some tabs that ruamel.yaml's own parser (kb fmt's) refuses, such
+            # as one inside an unquoted value: the file must suit both.
+            for _event in YAML(typ="safe", pure=True).parse(text):
+                pass
     except _TooMuch as err:
         diagnostics.error(lines.loc(rel, err.index), "YAML", err.message,
                           f"simplify the file, or raise {Limits.setting(err.setting)}")
@@ -437,7 +442,8 @@ def parse_yaml(text: str, rel: str, diagnostics: Diagnostics,
             lines.loc(rel, mark.index) if mark is not None else Loc(rel, 1, 1),
             "YAML",
             f"syntax error: {problem}{context}",
-            "fix the YAML syntax (indentation, quotes, ':' after keys)",
+            "use spaces, not a tab, or put the text in quotes" if "'\\t'" in problem
+            else "fix the YAML syntax (indentation, quotes, ':' after keys)",
         )
         return None
     except YAMLError as err:  # no position known: one line, at the start
@@ -531,15 +537,24 @@ def load_topic(project: Project, folder: Path, diagnostics: Diagnostics) -> Topi
                               f"raise {Limits.setting('files')}")
             return sources
         names.append(path)
+    folded: dict[str, Path] = {}
     for path in sorted(names):
         if path.name == TOPIC_FILE or path.name.startswith("."):
             continue
-        if path.suffix == ".yaml":
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yml":
             diagnostics.error(
-                Loc(project.rel(path)), "", "entry files end in .yml, found .yaml",
+                Loc(project.rel(path)), "", f"entry files end in .yml, found {path.suffix}",
                 f"rename it to {path.stem}.yml",
             )
             continue
+        if path.suffix == ".yml" and path.name.lower() in folded:
+            diagnostics.error(
+                Loc(project.rel(path)), "",
+                f"file name differs from {folded[path.name.lower()].name} only in case: "
+                "the two cannot both exist on Windows or macOS",
+                "rename one of them (entry ids differ in more than case)")
+            continue
+        folded[path.name.lower()] = path
         if path.suffix != ".yml" or (path.is_dir() and not path.is_symlink()):
             continue
         if refused(project, path, diagnostics):
@@ -548,6 +563,39 @@ def load_topic(project: Project, folder: Path, diagnostics: Diagnostics) -> Topi
         if doc is not None:
             sources.entries.append(doc)
     return sources
+
+
+# A YAML file that reads like an entry: an id, and a title, messages or causes.
+ENTRY_LIKE = re.compile(r"^id:[ \t]*\S", re.MULTILINE)
+ENTRY_FIELDS = re.compile(r"^(?:title|messages|causes):", re.MULTILINE)
+
+
+def stray_entries(project: Project, diagnostics: Diagnostics) -> None:
+    """A warning at each file that reads like an entry where no entry is read: directly in
+    catalogue/, or in a folder inside a topic's (entries sit in catalogue/<topic>/)."""
+    if not project.catalogue.is_dir() or project.catalogue.is_symlink():
+        return
+    places = [(p, "<topic>") for p in project.catalogue.iterdir()
+              if p.suffix.lower() in (".yml", ".yaml") and p.name != project.products_yml.name]
+    for topic in topic_folders(project):
+        if not topic.is_dir() or topic.is_symlink():
+            continue
+        for sub in sorted(topic.iterdir()):
+            if sub.is_dir() and not sub.is_symlink() and not sub.name.startswith(("_", ".")):
+                places += [(p, topic.name) for p in sorted(sub.rglob("*"))
+                           if p.suffix.lower() in (".yml", ".yaml")]
+    for path, topic_name in sorted(places):
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > 1 << 20:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if ENTRY_LIKE.search(text) and ENTRY_FIELDS.search(text):
+            diagnostics.warning(
+                Loc(project.rel(path)), "", "this file reads like an entry but is not read: "
+                "entries are the .yml files directly in a topic's folder",
+                f"move it to catalogue/{topic_name}/{path.stem}.yml")
 
 
 def load_pages(project: Project, diagnostics: Diagnostics) -> list[MarkdownFile]:

@@ -29,6 +29,7 @@ from .load import (
     load_products,
     load_topic,
     read_yaml,
+    stray_entries,
     topic_folders,
 )
 from .model import Catalogue, ContentPage, Entry, Link, Markdown, Topic, children, iter_markdown
@@ -522,6 +523,7 @@ def load_catalogue(project: Project, diagnostics: Diagnostics, markdown: bool = 
         products_doc = load_products(project, diagnostics)
         products = build_products(products_doc, diagnostics) if products_doc else None
         pages = load_pages(project, diagnostics)
+        stray_entries(project, diagnostics)
         if products is None:
             return None
         topics = []

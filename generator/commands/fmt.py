@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cli import print_diagnostics
-from ..core.diagnostics import Diagnostics, Loc
+from ..core.diagnostics import Diagnostics, Loc, Severity
 from ..core.project import Project
 
 ORDER = 15
@@ -36,13 +36,22 @@ def run(args: argparse.Namespace, project: Project) -> int:
             sys.stdout.write(result.diff())
     print_diagnostics(diagnostics, args.format)
     unchanged = len(results) - len(changed)
-    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    # Files that could not be read (their problems are above) are counted too.
+    formatted = {r.rel for r in results}
+    failed = len({d.loc.path for d in diagnostics.items if d.severity is Severity.ERROR
+                  and d.loc.path not in formatted})
+    total = len(results) + failed
+    files = f"{total} file{'s' if total != 1 else ''}"
+    unread = f", {failed} could not be read" if failed else ""
     if args.check and changed:
-        print(f"kb fmt: {len(changed)} of {files} would be reformatted", file=sys.stderr)
+        print(f"kb fmt: {len(changed)} of {files} would be reformatted{unread}",
+              file=sys.stderr)
     elif args.check:
-        print(f"kb fmt: {files} already formatted", file=sys.stderr)
+        print(f"kb fmt: {unchanged} of {files} already formatted{unread}" if failed
+              else f"kb fmt: {files} already formatted", file=sys.stderr)
     else:
-        print(f"kb fmt: {len(changed)} formatted, {unchanged} unchanged", file=sys.stderr)
+        print(f"kb fmt: {len(changed)} formatted, {unchanged} unchanged{unread}",
+              file=sys.stderr)
     if diagnostics.has_errors():
         return 1
     return 0
