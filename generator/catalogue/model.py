@@ -220,6 +220,7 @@ class Topic:
     closing_sections: tuple[Section, ...] = ()
     order: tuple[str, ...] = ()
     tree: Tree | None = None
+    order_locs: tuple[Loc, ...] = ()  # where each item of `order` is written
 
     @property
     def page(self) -> str:

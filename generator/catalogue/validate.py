@@ -20,8 +20,9 @@ from ..core.parallel import fork_map
 from ..core.project import Project
 from ..core.versions import Moniker, Product, Products, Range, RangeError, parse_range
 from ..markdown import docfx
-from .fields import ENTRY, INVALID, PRODUCTS, TOPIC, Ctx, node_loc, value_loc
+from .fields import ENTRY, INVALID, PRODUCTS, TOPIC, Ctx, item_loc, node_loc, value_loc
 from .load import (
+    LocList,
     MarkdownFile,
     TopicSources,
     YamlDoc,
@@ -136,7 +137,10 @@ def _build_topic(sources: TopicSources, products: Products,
     if raw is INVALID:
         return None
     _check_id_matches(doc, raw["id"], folder_name, "topic", diagnostics)
-    return Topic(entries=tuple(entries), **raw)
+    order = doc.node.get("order") if isinstance(doc.node, dict) else None
+    locs = tuple(item_loc(doc.path, order, i) for i in range(len(order))) \
+        if isinstance(order, LocList) else ()
+    return Topic(entries=tuple(entries), order_locs=locs, **raw)
 
 
 def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics,
@@ -166,7 +170,8 @@ def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics,
         if entry_id in invalid:
             continue  # its file has errors of its own, reported there
         diagnostics.error(
-            topic.loc, f"topic '{topic.id}'",
+            topic.order_locs[index] if index < len(topic.order_locs) else topic.loc,
+            f"topic '{topic.id}'",
             f"'order' item {index + 1} names unknown entry '{entry_id}': there is no {file}",
             did_you_mean(entry_id, ids) or f"create {file} (kb new {topic.id}/{entry_id}), "
             "or remove the item from 'order'",
