@@ -481,6 +481,8 @@ class Obj(Spec):
         if not isinstance(value, dict):
             return self.wrong_type(value, loc, ctx)
         start = node_loc(loc.path, value) if isinstance(value, LocMap) else loc
+        if self.shorthand is not None and _colon_text(self, value, start, ctx):
+            return INVALID
         subject = ctx.subject
         if self.subject_of is not None:
             subject = self.subject_of(value) or subject
@@ -554,6 +556,25 @@ class Obj(Spec):
         if self.shorthand is not None:
             return {"anyOf": [self.shorthand.schema(products), out]}
         return out
+
+
+def _colon_text(obj: Obj, mapping: dict[Any, Any], start: Loc, ctx: Ctx) -> bool:
+    """True (and an error) when a text written without quotes was read as a mapping: one
+    key that is no field, holding a plain value ("- Error Code: 0x80070005")."""
+    if len(mapping) != 1:
+        return False
+    [(key, value)] = mapping.items()
+    if str(key) in obj._by_name or isinstance(value, (dict, list)) or value is None:
+        return False
+    line = ctx.lines[start.line - 1] if 0 < start.line <= len(ctx.lines) else ""
+    written = line[max(start.col - 1, 0):].split(" #")[0].strip() if line else f"{key}: {value}"
+    quoted = written.replace("\\", "\\\\").replace('"', '\\"')
+    ctx.diagnostics.error(
+        start, ctx.subject,
+        f"'{written}' was read as a mapping with the field '{key}', not as the text of a "
+        f"{obj.name}: YAML reads ': ' as the end of a field name",
+        f'put the text in double quotes: "{quoted}"')
+    return True
 
 
 def _misplaced(name: str, mapping: Any, start: Loc, lines: Sequence[str]) -> str:

@@ -407,6 +407,11 @@ def read_yaml(path: Path, rel: str, diagnostics: Diagnostics,
     return parse_yaml(text, rel, diagnostics, limits)
 
 
+# A field whose value starts with '>' or '<' (a version range) written without quotes.
+UNQUOTED_RANGE = re.compile(r"^\s*(?:-\s+)?(?P<key>[\w-]+:)\s*(?P<value>[<>]=?\s*[^\s#][^#]*?)"
+                            r"\s*(?:#.*)?$")
+
+
 def parse_yaml(text: str, rel: str, diagnostics: Diagnostics,
                limits: Limits = DEFAULT_LIMITS) -> YamlDoc | None:
     """Parse YAML text; every problem is a diagnostic at the line and column where it is."""
@@ -438,12 +443,20 @@ def parse_yaml(text: str, rel: str, diagnostics: Diagnostics,
                 begin = lines.position(start.index)
                 if begin[0] != lines.position(err.problem_mark.index)[0]:
                     context += f" that starts at line {begin[0] + 1}, column {begin[1] + 1}"
+        suggestion = "use spaces, not a tab, or put the text in quotes" if "'\\t'" in problem \
+            else "fix the YAML syntax (indentation, quotes, ':' after keys)"
+        # `applies_to: >= v2` unquoted: YAML reads '>' as the start of a folded block.
+        for at in {m.index for m in (err.context_mark, err.problem_mark) if m is not None}:
+            row = lines.position(min(at, len(text)))[0]
+            source = text.splitlines()[row] if row < len(text.splitlines()) else ""
+            unquoted = UNQUOTED_RANGE.match(source)
+            if unquoted:
+                suggestion = (f"a value that starts with '{unquoted['value'][0]}' needs quotes: "
+                              f'{unquoted["key"].strip()} "{unquoted["value"]}"')
+                break
         diagnostics.error(
             lines.loc(rel, mark.index) if mark is not None else Loc(rel, 1, 1),
-            "YAML",
-            f"syntax error: {problem}{context}",
-            "use spaces, not a tab, or put the text in quotes" if "'\\t'" in problem
-            else "fix the YAML syntax (indentation, quotes, ':' after keys)",
+            "YAML", f"syntax error: {problem}{context}", suggestion,
         )
         return None
     except YAMLError as err:  # no position known: one line, at the start
