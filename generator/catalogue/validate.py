@@ -9,7 +9,7 @@ only on what earlier stages accepted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -337,14 +337,42 @@ def build_pages(project: Project, files: list[MarkdownFile], products: Products,
     return pages
 
 
-def _check_links(catalogue: Catalogue, diagnostics: Diagnostics) -> None:
-    """Internal `ref` links name a page and anchor that exist in every version they show in."""
+def _left_out(project: Project, topics: Sequence[Topic]) -> tuple[set[str],
+                                                                   dict[str, list[str]]]:
+    """What is left out of the catalogue for errors of its own (reported already): topic
+    folders whose _topic.yml did not validate, and per topic the entry files that did not."""
+    built = {t.id: t for t in topics}
+    broken_topics: set[str] = set()
+    broken_entries: dict[str, list[str]] = {}
+    for folder in topic_folders(project):
+        topic = built.get(folder.name)
+        if topic is None:
+            broken_topics.add(folder.name)
+            continue
+        ids = {e.id for e in topic.entries}
+        files = sorted(p for p in folder.glob("*.yml") if p.name != "_topic.yml")
+        left = [project.rel(p) for p in files if p.stem not in ids]
+        if left:
+            broken_entries[topic.id] = left
+    return broken_topics, broken_entries
+
+
+def _check_links(catalogue: Catalogue, diagnostics: Diagnostics,
+                 broken_topics: Collection[str] = (),
+                 broken_entries: dict[str, list[str]] | None = None) -> None:
+    """Internal `ref` links name a page and anchor that exist in every version they show in.
+
+    A link into a topic or an entry left out for errors of its own is not reported (it may
+    be right; those errors are): `broken_topics` and `broken_entries` (see `_left_out`)."""
+    broken_entries = broken_entries or {}
     page_paths = {p.path for p in catalogue.pages}
     topics = {t.id: t for t in catalogue.topics}
     for topic in catalogue.topics:
         for link, effective in iter_links(topic, topic.applies_to):
             page, _, anchor = link.ref.partition("#")
             if not link.ref:
+                continue
+            if page.removesuffix(".md") in broken_topics:
                 continue
             if page.endswith(".md") and page not in topics:
                 if page.removesuffix(".md") in topics:
@@ -372,10 +400,14 @@ def _check_links(catalogue: Catalogue, diagnostics: Diagnostics) -> None:
                 continue
             all_anchors = [a for a, _ in target.anchors()]
             if anchor not in all_anchors:
+                left = broken_entries.get(target.id, [])
+                if any(Path(rel).stem == anchor for rel in left):
+                    continue  # the entry it names has errors of its own
                 diagnostics.error(
                     link.loc, f"link '{link.title}'",
                     f"unknown anchor '#{anchor}' on page '{target.id}'",
-                    did_you_mean(anchor, all_anchors),
+                    f"it may be in {', '.join(left)}, left out until its errors are fixed"
+                    if left else did_you_mean(anchor, all_anchors),
                 )
                 continue
             for moniker in effective.sorted(catalogue.products):
@@ -447,13 +479,15 @@ def validate_catalogue(project: Project, products: Products, topics: list[Topic]
     if not any(p.path == "index.md" for p in content):
         diagnostics.error(Loc("content/index.md"), "", "missing home page",
                           "create content/index.md telling readers how to use the site")
-    toc = load_toc(project, [p.path for p in content], [t.id for t in topics], diagnostics)
+    broken_topics, broken_entries = _left_out(project, topics)
+    toc = load_toc(project, [p.path for p in content],
+                   [t.id for t in topics] + sorted(broken_topics), diagnostics)
     catalogue = Catalogue(products, tuple(topics), tuple(content), toc)
     if markdown:
         context = docfx.Context.for_project(project, products)
         for page in content:
             docfx.check(page.body.text, page.body.loc, context, diagnostics)
-    _check_links(catalogue, diagnostics)
+    _check_links(catalogue, diagnostics, broken_topics, broken_entries)
     for check in checks:
         check(catalogue, diagnostics)
     if partial and duplicates:
