@@ -9,6 +9,7 @@ only on what earlier stages accepted.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -350,8 +351,10 @@ def _left_out(project: Project, topics: Sequence[Topic]) -> tuple[set[str],
             broken_topics.add(folder.name)
             continue
         ids = {e.id for e in topic.entries}
-        files = sorted(p for p in folder.glob("*.yml") if p.name != "_topic.yml")
-        left = [project.rel(p) for p in files if p.stem not in ids]
+        with os.scandir(folder) as found:
+            names = sorted(e.name for e in found if e.name.endswith(".yml"))
+        left = [project.rel(folder / name) for name in names
+                if name != "_topic.yml" and name.removesuffix(".yml") not in ids]
         if left:
             broken_entries[topic.id] = left
     return broken_topics, broken_entries
