@@ -121,12 +121,8 @@ def test_includes_that_leave_the_source_folder_are_refused(tmp_path: Path, kind:
 SHAPES = FIXTURES / "import_shapes"
 
 
-def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path: Path) -> None:
-    """Shapes of Microsoft's support articles (tests/fixtures/import_shapes): lines ending in
-    two spaces (hard line breaks), a quoted message that goes on in lines without '>', a
-    message in a code span inside a quote, an alert among the symptoms, headings under the
-    Resolution, a tab set and a step that ends in a code block. The topic passes the
-    strict check, builds, and each message finds its entry."""
+def shapes_repo(tmp_path: Path) -> Path:
+    """The minimal repository with the shipped products, settings and theme, no topic."""
     repo = tmp_path / "repo"
     shutil.copytree(MINIMAL, repo)
     shutil.rmtree(repo / "catalogue" / "demo")
@@ -134,6 +130,16 @@ def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(ROOT / "overrides", repo / "overrides")
     (repo / "content" / "index.md").write_text("# Home\n\nImported.\n")
+    return repo
+
+
+def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path: Path) -> None:
+    """Shapes of Microsoft's support articles (tests/fixtures/import_shapes): lines ending in
+    two spaces (hard line breaks), a quoted message that goes on in lines without '>', a
+    message in a code span inside a quote, an alert among the symptoms, headings under the
+    Resolution, a tab set and a step that ends in a code block. The topic passes the
+    strict check, builds, and each message finds its entry."""
+    repo = shapes_repo(tmp_path)
     run = kb("import", "docfx", str(SHAPES / "gadget-errors.md"), "--topic", "gadget",
              cwd=repo)
     assert run.code == 0, run.stderr
@@ -152,6 +158,8 @@ def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path
     # Each heading under the Resolution is one step, the text under it inside the step, the
     # tab set whole; the headings' anchors lead to the fix.
     assert fix["aliases"] == ["step-1-enable-the-account", "step-2-restart-the-service"]
+    # "To resolve the issue, follow these steps" says nothing of the fix: not its title.
+    assert fix["title"] == "Step 1: Enable the account"
     assert fix["description"] == "To resolve the issue, follow these steps:\n"
     first, second = fix["steps"]
     assert first.startswith("**Step 1: Enable the account**\n\n1. Open **Users and Computers**.")
@@ -177,6 +185,60 @@ def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path
         lookup = kb("lookup", "--version", "azure-devops", message, cwd=repo)
         assert lookup.stdout.startswith("1. Gadget service errors  [exact, score 100]"), \
             lookup.stdout
+
+
+def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path: Path) -> None:
+    """tests/fixtures/import_shapes/store-errors.md: messages quoted in list items, with
+    escapes and character references, an image's attributes (no message), a code span over
+    two quote lines, an anchor inside a heading, a title that is one long sentence, a
+    generic lead ("To resolve this issue"), two trailing spaces before a nested item."""
+    repo = shapes_repo(tmp_path)
+    run = kb("import", "docfx", str(SHAPES / "store-errors.md"), "--topic", "store", cwd=repo)
+    assert run.code == 0, run.stderr
+    entry = load(repo / "catalogue" / "store" / "store.yml")
+    # Two trailing spaces inside a code span are no hard line break.
+    assert "`Description:\n> initerrlog" in entry["summary"]  # type: ignore[operator]
+    # As readers see them: escapes and &nbsp; read, `<names>` typed placeholders; no
+    # backtick of a span that opens on the line before.
+    assert entry["messages"] == [
+        "The window was unable to open, and may have been blocked by a pop-up blocker.",
+        "File '{database_file}' cannot be restored to '{driver}:{folder}'. The store failed "
+        "to start.",
+        "initerrlog: Could not open the store log file."]
+    cause = entry["causes"][0]  # type: ignore[index]
+    # Never cut short: no title ends at the comma of a subordinate clause.
+    assert cause["title"].startswith("When a widget package version is added to the store")
+    assert cause["title"].endswith("and the store cannot read them")
+    fix = cause["fixes"][0]
+    # The anchor written inside the heading is the fix's id; the article's link to it stays.
+    assert (fix["title"], fix["id"]) == ("Repair the store online", "onlinefix")
+    assert "Use [the online repair](#onlinefix) first." in fix["steps"][1]
+    # Two trailing spaces before the next item of a list are no hard line break.
+    assert "- The installed package is the newer one.\n" in fix["steps"][0]
+    assert "\\" not in "".join(fix["steps"])
+    check = kb("check", "--strict", cwd=repo)
+    assert check.code == 0, check.stderr
+    for message in ("The window was unable to open, and may have been blocked by a pop-up "
+                    "blocker.", "File 'Sales' cannot be restored to 'D:Sales'. The store "
+                    "failed to start."):
+        lookup = kb("lookup", "--version", "azure-devops", message, cwd=repo)
+        assert lookup.stdout.startswith("1. Widget store errors  ["), lookup.stdout
+        assert "fuzzy" not in lookup.stdout.splitlines()[0], lookup.stdout
+
+
+def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:
+    """A cause needs a fix: where the article gives none, the import says which text it
+    took, so that no fix is made up without a word."""
+    repo = shapes_repo(tmp_path)
+    article = tmp_path / "no-fix.md"
+    article.write_text("# Error 42 occurs\n\n## Symptoms\n\n> Error 42: The thing failed.\n\n"
+                       "## Cause\n\nThe thing is broken.\n\nThe second paragraph explains "
+                       "more.\n")
+    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert f"{article}:11:1: warning: cause 'Cause': the article gives this cause no fix; its " \
+        "last paragraph became the fix's step; write the fix (or turn the entry into one " \
+        "that names no cause)" in run.stderr.splitlines()
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared DocFX corpus is not present")

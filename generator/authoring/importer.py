@@ -8,6 +8,7 @@ copied images) and a diagnostic, with its line, for everything that could not be
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import tempfile
@@ -38,6 +39,10 @@ IMAGE_DIRECTIVE = re.compile(r"(?P<head>:::image\b[^\n]*?\bsource\s*=\s*\")(?P<s
                              r"(?P<tail>[^\n]*?:::)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
 CODE = re.compile(r"\b[A-Z]{2,}\d{3,}\b")
+# A line of a block quote, also one that opens a list item (`- > message`).
+QUOTE_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?>\s?(?P<body>.*)$")
+# A DocFX directive (`:::image ...:::`): its quoted attributes are no text readers see.
+DIRECTIVE_LINE = re.compile(r"^\s*(?:>\s*)*:::")
 # Emphasis marks: asterisks, and underscores not inside a word (ERROR_ACCESS_DENIED keeps its).
 EMPHASIS = re.compile(r"\*{1,2}|(?<!\w)_{1,2}|_{1,2}(?!\w)")
 OLD_ALERT = re.compile(r"^\*\*(?P<kind>NOTE|TIP|IMPORTANT|CAUTION|WARNING)\*\*:?\s*(?P<rest>.*)$",
@@ -49,8 +54,8 @@ SECTION_TITLES = ("related articles", "related content", "see also", "next steps
                   "additional resources", "summary", "introduction")
 REMEDY = re.compile(r"\b(resolve|fix|solve|workaround|to do so|follow these steps|as follows|"
                     r"alternatively|you can also|try)\b", re.IGNORECASE)
-GENERIC_LEAD = re.compile(r"^(to (resolve|fix|solve) (this|these|the) (issue|issues|error|errors|"
-                          r"problem|problems))[.:]?$", re.IGNORECASE)
+GENERIC_LEAD = re.compile(r"^(to (resolve|fix|solve|work around) (this|these|the|it)( (issue|"
+                          r"issues|error|errors|problem|problems))?)[.:]?$", re.IGNORECASE)
 TAKES_EFFECT = re.compile(r"\b(minutes?|hours?|days?|takes? effect|propagat)", re.IGNORECASE)
 # `:::no-loc text="...":::` only tells translators to leave a word alone: the word stays.
 NO_LOC = re.compile(r""":::no-loc\s+text\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')\s*:::""",
@@ -264,7 +269,12 @@ class Importer:
             level = len(heading["hashes"])
             anchor = ANCHOR.match(pending.text)["id"] if pending else ""  # type: ignore[index]
             pending = None
-            node = Node(level, heading["title"].strip(), line.number, anchor,
+            title = heading["title"].strip()
+            # `## <a id="x"></a>Title`: the anchor is the heading's, the title the rest.
+            inline = INLINE_ANCHOR.match(title)
+            if inline is not None:
+                anchor, title = anchor or inline["id"], title[inline.end():].strip()
+            node = Node(level, title, line.number, anchor,
                         tuple(r for _, r, valid in zones if valid))
             while stack[-1].level >= level and stack[-1] is not root:
                 stack.pop()
@@ -691,6 +701,14 @@ class Importer:
         if not fixes:
             steps_from = described[-1:] or []
             described = described[:-1]
+            # A cause has a fix: where the article gives none, its last paragraph is taken,
+            # and the writer is told to check it.
+            self.unmapped(steps_from[0].lines[0].number if steps_from else 0,
+                          f"cause '{title}'",
+                          "the article gives this cause no fix; "
+                          + ("its last paragraph became the fix's step" if steps_from
+                             else "its title became the fix's step"),
+                          "write the fix (or turn the entry into one that names no cause)")
             fixes.append(self._fix([], None, notes, base, steps_from, fallback=title))
         return [self._zoned(b, base) for b in described], fixes
 
@@ -881,8 +899,10 @@ def _hard_break(text: str, following: str | None) -> bool:
     if next_quote and (quote is None or quote.group().count(">")
                        != next_quote.group().count(">")):
         return False
+    # Inside a list item the next item is indented as deep as the text: what starts a
+    # block there starts one after the indentation. A code span left open runs on.
     return bool(body.strip() and next_body.strip()) and NO_BREAK.match(body) is None \
-        and BLOCK_START.match(next_body) is None
+        and BLOCK_START.match(next_body.lstrip(" \t")) is None and body.count("`") % 2 == 0
 
 
 def _tidy(lines: list[str]) -> str:
@@ -933,7 +953,7 @@ def _first_sentence(text: str, limit: int = 140) -> str:
 FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
             re.compile(r"\byou (?:can|could|should|must|need to|have to) (?:also )?"
                        r"(?P<rest>.+)$", re.IGNORECASE))
-FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve) (?:this|these|the|it)(?: \w+)?|"
+FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve|work around) (?:this|these|the|it)(?: \w+)?|"
                         r"alternatively|instead),\s*", re.IGNORECASE)
 CAUSE_LEAD = re.compile(r"^(?:this|these|the) (?:error|issue|problem)s? (?:\w+ )?"
                         r"(?:occurs?|happens?|arises?|appears?|shows? up) (?:\w+ )?"
@@ -947,6 +967,8 @@ def _fix_title(lead: Sequence[Block], fallback: str) -> str:
             continue
         sentence = re.sub(r",? (as follows|follow these steps|by following these steps|"
                           r"follow the steps below)$", "", sentence, flags=re.IGNORECASE)
+        if GENERIC_LEAD.match(sentence):
+            continue
         sentence = FIX_PREFIX.sub("", sentence)
         for pattern in FIX_VERB:
             found = pattern.search(sentence)
@@ -1414,10 +1436,11 @@ def _sentence(text: str) -> str:
 
 
 def _clause(text: str, limit: int = 120) -> str:
-    """A title from a sentence: whole when short, else its first clause (no ellipsis)."""
+    """A title from a sentence: whole when short, else its first clause (no ellipsis); a
+    comma is no clause's end (it may end a subordinate clause, or an item of a list)."""
     if len(text) <= limit:
         return text
-    for mark in (": ", "; ", " - ", " – ", ", "):
+    for mark in (": ", "; ", " - ", " – "):
         head = text.split(mark, 1)[0]
         if 20 <= len(head) <= limit:
             return head
@@ -1499,7 +1522,7 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
             elif not docfx.FENCE.match(line.text):
                 block.append(line.text)
             continue
-        quote = re.match(r"^\s*>\s?(?P<body>.*)$", line.text)
+        quote = QUOTE_LINE.match(line.text)
         lazy = quote is None and quoted_text and bool(line.text.strip()) \
             and BLOCK_START.match(line.text) is None
         if quote:
@@ -1519,8 +1542,9 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
             text = span["text"].strip()
             if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.fullmatch(text):
                 add(text)
-        for quoted in QUOTED.finditer(line.text):
-            add(quoted["text"])
+        if not DIRECTIVE_LINE.match(line.text):  # an image's source and alt text are no message
+            for quoted in QUOTED.finditer(line.text):
+                add(quoted["text"])
     for row in block:
         add(row)
     del importer
@@ -1528,13 +1552,28 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
 
 
 def _message_line(text: str) -> str:
-    """A quoted line as the message it shows: no emphasis marks, no code span's backticks
-    (what a code span holds is kept as it is, underscores included)."""
+    """A quoted line as the message it shows: no emphasis marks, escapes and character
+    references read as CommonMark reads them, no code span's backticks (what a code span
+    holds is kept as it is, underscores and backslashes included; a backtick that opens or
+    closes a span on another line is dropped)."""
     out, position = [], 0
     for span in CODE_SPAN.finditer(text):
-        out += [EMPHASIS.sub("", text[position:span.start()]), span["text"]]
+        out += [_as_read(text[position:span.start()]), span["text"]]
         position = span.end()
-    return "".join([*out, EMPHASIS.sub("", text[position:])])
+    rest = text[position:]
+    if rest.count("`") % 2:
+        rest = rest.replace("`", "", 1) if rest.lstrip().startswith("`") else \
+            rest[::-1].replace("`", "", 1)[::-1]
+    return "".join([*out, _as_read(rest)])
+
+
+def _as_read(text: str) -> str:
+    """Markdown text outside code as readers see it: no emphasis marks, backslash escapes
+    and character references (`&nbsp;`, `&lt;`) read."""
+    text = EMPHASIS.sub("", text)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", lambda m: "\0" + m[1], text)
+    text = html.unescape(text).replace("\u00a0", " ")
+    return re.sub(r"\0(.)", r"\1", text)
 
 
 def _note_for(report: dict[str, list[str]], key: str, text: str) -> None:
@@ -1611,7 +1650,7 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
                           "shorten it if needed")
     if not title and steps:
         first = steps[0]["text"] if isinstance(steps[0], dict) else steps[0]
-        title = _capital(_clause(_sentence(first)))
+        title = _capital(_clause(FIX_PREFIX.sub("", _sentence(first))))
         if title:
             report.append(f"fix '{title}': title taken from its first step; reword it as "
                           "what the fix does")
