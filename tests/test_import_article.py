@@ -226,6 +226,19 @@ def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path
         assert "fuzzy" not in lookup.stdout.splitlines()[0], lookup.stdout
 
 
+def test_an_article_about_one_error_may_quote_it_before_its_symptoms(tmp_path: Path) -> None:
+    repo = shapes_repo(tmp_path)
+    article = tmp_path / "lead.md"
+    article.write_text("# Error 0x87D13BA2 when you deploy apps\n\nThis article solves this "
+                       "error:\n\n> One or more apps contain invalid bundleIDs. (0x87D13BA2)\n"
+                       "\n## Symptoms\n\nThe deployment fails.\n\n## Cause\n\nThe bundle "
+                       "ID is wrong.\n\n## Resolution\n\n1. Correct the bundle ID.\n")
+    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
+    assert run.code == 0, run.stderr
+    entry = load(repo / "catalogue" / "t1" / "t1.yml")
+    assert entry["messages"] == ["One or more apps contain invalid bundleIDs. (0x87D13BA2)"]
+
+
 def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:
     """A cause needs a fix: where the article gives none, the import says which text it
     took, so that no fix is made up without a word."""

@@ -1084,9 +1084,12 @@ def import_article(project: Project, article: Path, products: Products, topic: s
         groups, before, after = roles
         fallback_id = topic if topic not in importer.anchors else f"{topic}-error"
         ids = {g.head.id for g in groups if g.head is not None} | {fallback_id}
+        # An article about one error may quote its message in the lead, before Symptoms.
+        lead = intro_lines if len(groups) == 1 and groups[0].head is None else []
         for group in groups:
             notes: list[str] = []
-            data = group_entry(importer, group, (fallback_id, title), topic_zones, notes)
+            data = group_entry(importer, group, (fallback_id, title), topic_zones, notes,
+                               lead)
             entries.append((group.head or h1 or root, data))
             importer.report[data["id"]] = notes
         _dedupe_lookup(entries)
@@ -1675,8 +1678,10 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
 
 
 def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
-                base: Sequence[str], report: list[str]) -> dict[str, Any]:
-    """One error of a troubleshooting article as an entry."""
+                base: Sequence[str], report: list[str], lead: Sequence[Line] = ()
+                ) -> dict[str, Any]:
+    """One error of a troubleshooting article as an entry (`lead`: the article's text
+    before its first heading, where an article about one error may quote it)."""
     head = group.head
     if head is not None:
         data = importer.head(head, base)
@@ -1687,7 +1692,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     symptoms = [p for p in parts if role_of(p) == SYMPTOM]
     debug = [p for p in parts if role_of(p) == DEBUG and not any(
         role_of(q) == CAUSE for q in parts[:parts.index(p)])]
-    seen_lines = [*(head.body if head else []), *(line for p in symptoms for line in p.body),
+    seen_lines = [*lead, *(head.body if head else []),
+                  *(line for p in symptoms for line in p.body),
                   *(line for p in debug for line in p.body)]
     title_line = [Line(head.line if head else 0, data["title"])]
     templates: list[str] = []
