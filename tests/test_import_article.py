@@ -167,9 +167,10 @@ def test_shapes_of_real_articles_keep_their_text_messages_and_structure(tmp_path
     assert "# [Portal](#tab/portal)\n" in second and "\n---\n" in second
     check = kb("check", "--strict", cwd=repo)
     assert check.code == 0, check.stderr
-    build = kb("build", cwd=repo, timeout=600)
+    # One version is enough to see the page (a part, as one CI job builds it).
+    build = kb("build", "--only", "azure-devops", "--site-dir", "part", cwd=repo, timeout=600)
     assert build.code == 0, build.stderr
-    page = LexborHTMLParser((repo / "site" / "azure-devops" / "gadget" / "index.html")
+    page = LexborHTMLParser((repo / "part" / "azure-devops" / "gadget" / "index.html")
                             .read_text())
     intro = page.css_first("h1 + p")
     assert intro is not None and intro.css("br")
