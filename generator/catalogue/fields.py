@@ -564,8 +564,9 @@ def _colon_text(obj: Obj, mapping: dict[Any, Any], start: Loc, ctx: Ctx) -> bool
     if len(mapping) != 1:
         return False
     [(key, value)] = mapping.items()
-    if str(key) in obj._by_name or isinstance(value, (dict, list)) or value is None:
-        return False
+    if str(key) in obj._by_name or isinstance(value, (dict, list)) or value is None \
+            or did_you_mean(str(key), list(obj._by_name)):
+        return False  # a field, or a misspelt one (`- txt: ...`): the usual errors say so
     line = ctx.lines[start.line - 1] if 0 < start.line <= len(ctx.lines) else ""
     written = line[max(start.col - 1, 0):].split(" #")[0].strip() if line else f"{key}: {value}"
     quoted = written.replace("\\", "\\\\").replace('"', '\\"')
