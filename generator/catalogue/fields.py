@@ -7,6 +7,7 @@ and the field reference, so the three cannot drift apart.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -341,7 +342,7 @@ class MonikerRange(Spec):
                 f"write '{name}': ranges ignore case, but readers, search and reviewers "
                 "don't",
             )
-        return parsed
+        return dataclasses.replace(parsed, loc=_text_start(value, loc, ctx.lines))
 
     def schema(self, products: Products | None) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string", "minLength": 1}

@@ -183,7 +183,7 @@ def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics,
             child.applies_to.monikers & parent.monikers
         ):
             diagnostics.warning(
-                child.loc, _describe(child),
+                child.applies_to.loc or child.loc, _describe(child),
                 f"applies_to '{child.applies_to.text}' never shows: the enclosing range "
                 f"'{parent.text or 'all versions'}' selects none of its versions",
                 "widen the enclosing range or fix this one",

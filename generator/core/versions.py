@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from .diagnostics import did_you_mean
+from .diagnostics import Loc, did_you_mean
 
 MONIKER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 OPERATORS = ("<=", ">=", "<", ">", "=")
@@ -111,10 +111,12 @@ class Products:
 
 @dataclass(frozen=True)
 class Range:
-    """A parsed range: its source text and the monikers it selects."""
+    """A parsed range: its source text and the monikers it selects (and, read from a
+    catalogue file, where it is written: not part of its value)."""
 
     text: str
     monikers: frozenset[str]
+    loc: Loc | None = field(default=None, compare=False, repr=False)
 
     def __contains__(self, moniker: object) -> bool:
         return moniker in self.monikers
