@@ -38,8 +38,18 @@ def search(page: Any, query: str) -> list[str]:
     page.keyboard.type(query)
     page.locator("#__kb-search-results .kb-search__pages a.kb-search__link").first.wait_for(
         timeout=15000)
-    return [a.get_attribute("href") or "" for a in
-            page.locator("#__kb-search-results a.kb-search__link").all()]
+    # The list is drawn again as the search of each letter typed ends: it is read in one
+    # step, until two reads a tenth of a second apart agree.
+    read = ("() => Array.from(document.querySelectorAll('#__kb-search-results "
+            "a.kb-search__link'), a => a.getAttribute('href') || '')")
+    links: list[str] = page.evaluate(read)
+    for _ in range(100):
+        page.wait_for_timeout(100)
+        again: list[str] = page.evaluate(read)
+        if again == links:
+            break
+        links = again
+    return links
 
 
 def test_search_box_finds_an_error_code(page: Any, engine_url: str) -> None:
