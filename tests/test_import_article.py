@@ -240,6 +240,27 @@ def test_an_article_about_one_error_may_quote_it_before_its_symptoms(tmp_path: P
     assert entry["messages"] == ["One or more apps contain invalid bundleIDs. (0x87D13BA2)"]
 
 
+def test_messages_of_sql_server_powershell_and_storage_are_taken(tmp_path: Path) -> None:
+    """Messages in words the import did not take for errors: SQL Server's header line, a
+    cmdlet that is not recognized, an access not permitted, a body too large."""
+    repo = shapes_repo(tmp_path)
+    article = tmp_path / "words.md"
+    article.write_text(
+        "# Restore and upload errors\n\n## Symptoms\n\n```output\nMsg 3156, Level 16, "
+        "State 6, Line 1\n```\n\n> The term 'Connect-Store' is not recognized as the name "
+        "of a cmdlet.\n\n> Public access is not permitted on this storage account.\n\n"
+        "> The request body is too large and exceeds the maximum permissible limit.\n\n"
+        "## Cause\n\nThe request is wrong.\n\n## Resolution\n\n1. Send it again.\n")
+    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
+    assert run.code == 0, run.stderr
+    entry = load(repo / "catalogue" / "t1" / "t1.yml")
+    assert entry["messages"] == [
+        "Msg 3156, Level 16, State 6, Line 1",
+        "The term 'Connect-Store' is not recognized as the name of a cmdlet.",
+        "Public access is not permitted on this storage account.",
+        "The request body is too large and exceeds the maximum permissible limit."]
+
+
 def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:
     """A cause needs a fix: where the article gives none, the import says which text it
     took, so that no fix is made up without a word."""

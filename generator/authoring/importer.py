@@ -1340,8 +1340,9 @@ MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
-MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|unable|cannot|"
-                           r"can't|could not|couldn't|"
+MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|not permitted|"
+                           r"is not recognized|too large|unable|cannot|can't|could not|couldn't|"
+                           r"msg \d+, level \d+|"
                            r"denied|invalid|not found|does not|doesn't|exception|not "
                            r"authorized|expired|timed out|refused|no [a-z]+ (?:found|present))"
                            r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b", re.IGNORECASE)
