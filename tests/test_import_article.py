@@ -227,34 +227,34 @@ def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path
         assert "fuzzy" not in lookup.stdout.splitlines()[0], lookup.stdout
 
 
-def test_an_article_about_one_error_may_quote_it_before_its_symptoms(tmp_path: Path) -> None:
+def imported_messages(tmp_path: Path, text: str) -> object:
+    """The messages of the one entry `kb import docfx` makes of an article of `text`."""
     repo = shapes_repo(tmp_path)
-    article = tmp_path / "lead.md"
-    article.write_text("# Error 0x87D13BA2 when you deploy apps\n\nThis article solves this "
-                       "error:\n\n> One or more apps contain invalid bundleIDs. (0x87D13BA2)\n"
-                       "\n## Symptoms\n\nThe deployment fails.\n\n## Cause\n\nThe bundle "
-                       "ID is wrong.\n\n## Resolution\n\n1. Correct the bundle ID.\n")
+    article = tmp_path / "article.md"
+    article.write_text(text)
     run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
     assert run.code == 0, run.stderr
-    entry = load(repo / "catalogue" / "t1" / "t1.yml")
-    assert entry["messages"] == ["One or more apps contain invalid bundleIDs. (0x87D13BA2)"]
+    return load(repo / "catalogue" / "t1" / "t1.yml")["messages"]
+
+
+def test_an_article_about_one_error_may_quote_it_before_its_symptoms(tmp_path: Path) -> None:
+    assert imported_messages(
+        tmp_path, "# Error 0x87D13BA2 when you deploy apps\n\nThis article solves this "
+        "error:\n\n> One or more apps contain invalid bundleIDs. (0x87D13BA2)\n\n## Symptoms"
+        "\n\nThe deployment fails.\n\n## Cause\n\nThe bundle ID is wrong.\n\n## Resolution"
+        "\n\n1. Correct the bundle ID.\n") == [
+        "One or more apps contain invalid bundleIDs. (0x87D13BA2)"]
 
 
 def test_messages_of_sql_server_powershell_and_storage_are_taken(tmp_path: Path) -> None:
     """Messages in words the import did not take for errors: SQL Server's header line, a
     cmdlet that is not recognized, an access not permitted, a body too large."""
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "words.md"
-    article.write_text(
-        "# Restore and upload errors\n\n## Symptoms\n\n```output\nMsg 3156, Level 16, "
-        "State 6, Line 1\n```\n\n> The term 'Connect-Store' is not recognized as the name "
+    assert imported_messages(
+        tmp_path, "# Restore and upload errors\n\n## Symptoms\n\n```output\nMsg 3156, Level "
+        "16, State 6, Line 1\n```\n\n> The term 'Connect-Store' is not recognized as the name "
         "of a cmdlet.\n\n> Public access is not permitted on this storage account.\n\n"
         "> The request body is too large and exceeds the maximum permissible limit.\n\n"
-        "## Cause\n\nThe request is wrong.\n\n## Resolution\n\n1. Send it again.\n")
-    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
-    assert run.code == 0, run.stderr
-    entry = load(repo / "catalogue" / "t1" / "t1.yml")
-    assert entry["messages"] == [
+        "## Cause\n\nThe request is wrong.\n\n## Resolution\n\n1. Send it again.\n") == [
         "Msg 3156, Level 16, State 6, Line 1",
         "The term 'Connect-Store' is not recognized as the name of a cmdlet.",
         "Public access is not permitted on this storage account.",
