@@ -12,8 +12,10 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-# A line that starts as a list item would, inside a paragraph or a table cell.
-MARKER = re.compile(r"(?:^|\n)[ \t]*(?:\d{1,9}[.)]|[-*+])[ \t]+\S")
+# A line inside a paragraph or a table cell that starts as a list item that may interrupt a
+# paragraph would (CommonMark: a bullet, or a number 1): such a line is never text there.
+# ("2. x" after a line of text is text, for DocFX too.)
+MARKER = re.compile(r"(?:^|\n)[ \t]*(?:1[.)]|[-*+])[ \t]+\S")
 
 
 def swallowed(page: str) -> list[str]:
