@@ -234,19 +234,10 @@ class Importer:
         tabs = 0  # the level of the open tab set's `# [Title](#tab/id)` headings, or 0
         for line, in_fence in zip(lines, fenced, strict=True):
             heading = None if in_fence else HEADING.match(line.text)
-            # A tab set is text of the section it is in, up to its `---` or a heading as
-            # high that is not a tab (as DocFX reads it).
-            if heading is not None and docfx.TAB_HEADING.match(heading["title"].strip()):
-                tabs = tabs or len(heading["hashes"])
+            tabs, in_tabs = _tab_set(tabs, heading, line.text, in_fence)
+            if in_tabs:  # a tab set is text of the section it is in
                 stack[-1].body.append(line)
                 continue
-            if tabs and not in_fence:
-                if heading is not None and len(heading["hashes"]) <= tabs:
-                    tabs = 0
-                else:
-                    tabs = 0 if THEMATIC_BREAK.match(line.text) else tabs
-                    stack[-1].body.append(line)
-                    continue
             if pending is not None and line.text.strip() and heading is None \
                     and not ANCHOR.match(line.text):
                 self.unmapped(pending.number, "anchor",
@@ -507,23 +498,18 @@ class Importer:
         tabs = 0  # the level of the open tab set's headings, or 0
         for line, in_fence in zip(lines, fenced, strict=True):
             text = line.text
-            heading = None if in_fence else HEADING.match(text)
-            if heading is not None and docfx.TAB_HEADING.match(heading["title"].strip()):
+            was, heading = tabs, None if in_fence else HEADING.match(text)
+            tabs, in_tabs = _tab_set(tabs, heading, text, in_fence)
+            if in_tabs:  # a tab set is one block
+                if not was:
+                    flush()
+                    kind = "tabs"
+                current.append(line)
                 if not tabs:
                     flush()
-                    tabs, kind = len(heading["hashes"]), "tabs"
-                current.append(line)
                 continue
-            if tabs:  # a tab set is one block, up to its `---` or a heading as high
-                if heading is not None and len(heading["hashes"]) <= tabs:
-                    tabs = 0
-                    flush()
-                else:
-                    current.append(line)
-                    if not in_fence and THEMATIC_BREAK.match(text):
-                        tabs = 0
-                        flush()
-                    continue
+            if was:
+                flush()
             marker = None if in_fence else docfx.ZONE.match(text)
             if marker is not None:
                 flush()
@@ -877,6 +863,19 @@ def _same_list(current: list[Line], text: str) -> bool:
         return False
     ordered = first["marker"][0].isdigit()
     return ordered == item["marker"][0].isdigit()
+
+
+def _tab_set(tabs: int, heading: re.Match[str] | None, text: str, in_fence: bool
+             ) -> tuple[int, bool]:
+    """A line read against a DocFX tab set: (the level of the set's `# [Title](#tab/id)`
+    headings once the line is read, 0 when none is open; whether the line is part of the
+    set). A set goes up to its `---` or a heading as high that is not a tab, as DocFX reads
+    it."""
+    if heading is not None and docfx.TAB_HEADING.match(heading["title"].strip()):
+        return tabs or len(heading["hashes"]), True
+    if not tabs or (heading is not None and len(heading["hashes"]) <= tabs):
+        return 0, False
+    return (0 if not in_fence and THEMATIC_BREAK.match(text) else tabs), True
 
 
 THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")

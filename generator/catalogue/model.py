@@ -221,6 +221,7 @@ class Topic:
     order: tuple[str, ...] = ()
     tree: Tree | None = None
     order_locs: tuple[Loc, ...] = ()  # where each item of `order` is written
+    left_out: tuple[str, ...] = ()  # entry files of the folder that did not validate (names)
 
     @property
     def page(self) -> str:

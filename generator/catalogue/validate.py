@@ -9,7 +9,6 @@ only on what earlier stages accepted.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -341,22 +340,13 @@ def build_pages(project: Project, files: list[MarkdownFile], products: Products,
 def _left_out(project: Project, topics: Sequence[Topic]) -> tuple[set[str],
                                                                    dict[str, list[str]]]:
     """What is left out of the catalogue for errors of its own (reported already): topic
-    folders whose _topic.yml did not validate, and per topic the entry files that did not."""
-    built = {t.id: t for t in topics}
-    broken_topics: set[str] = set()
-    broken_entries: dict[str, list[str]] = {}
-    for folder in topic_folders(project):
-        topic = built.get(folder.name)
-        if topic is None:
-            broken_topics.add(folder.name)
-            continue
-        ids = {e.id for e in topic.entries}
-        with os.scandir(folder) as found:
-            names = sorted(e.name for e in found if e.name.endswith(".yml"))
-        left = [project.rel(folder / name) for name in names
-                if name != "_topic.yml" and name.removesuffix(".yml") not in ids]
-        if left:
-            broken_entries[topic.id] = left
+    folders whose _topic.yml did not validate, and per topic the entry files that did not
+    (`Topic.left_out`)."""
+    built = {t.id for t in topics}
+    broken_topics = {folder.name for folder in topic_folders(project)
+                     if folder.name not in built}
+    broken_entries = {t.id: [f"{t.loc.path.rpartition('/')[0]}/{name}" for name in t.left_out]
+                      for t in topics if t.left_out}
     return broken_topics, broken_entries
 
 
@@ -440,9 +430,13 @@ def validate_topic(project: Project, sources: TopicSources, products: Products,
     if topic is None:
         return None
     folder = project.root / sources.folder
-    files = {p.stem for p in folder.iterdir() if p.suffix in (".yml", ".yaml")} \
+    files = {p.name for p in folder.iterdir() if p.suffix in (".yml", ".yaml")} \
         if folder.is_dir() else set()
-    invalid = frozenset(files - {e.id for e in topic.entries} - {"_topic"})
+    ids = {e.id for e in topic.entries}
+    left_out = sorted(name for name in files
+                      if name != "_topic.yml" and Path(name).stem not in ids)
+    topic = replace(topic, left_out=tuple(left_out))
+    invalid = frozenset(Path(name).stem for name in left_out)
     _check_topic(topic, products, diagnostics, invalid)
     _check_complete(topic, products, diagnostics, bool(invalid))
     for check in checks:
