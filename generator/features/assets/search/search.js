@@ -477,25 +477,41 @@
     });
   }
 
-  // The results the box shows for `query`, in order, once every part has answered:
-  // for tests and benchmarks (the same code path as typing, without the pause for the next
-  // keystroke: the query is whole).
+  // The box's links once `ready(view)` holds for the query's view: null if another query
+  // took its place first.
+  function linksOnce(view, ready) {
+    return new Promise(function (resolve) {
+      (function wait() {
+        if (view !== current) { resolve(null); return; }
+        if (ready(view)) {
+          resolve(Array.prototype.map.call(panel.querySelectorAll("a.kb-search__link"),
+            function (a) { return a.href; }));
+          return;
+        }
+        setTimeout(wait, 5);
+      })();
+    });
+  }
+
+  // For tests and benchmarks: the same code path as typing.
   window.KBSearch = {
+    // The results the box shows for `query`, in order, once every part has answered
+    // (without the pause for the next keystroke: the query is whole).
     run: function (query) {
       input.value = query;
       searchFor(0);
-      var view = current;
-      return new Promise(function (resolve) {
-        (function wait() {
-          if (view !== current) { resolve(null); return; }
-          if (view.errorsDone && view.pagesDone) {
-            resolve(Array.prototype.map.call(panel.querySelectorAll("a.kb-search__link"),
-              function (a) { return a.href; }));
-            return;
-          }
-          setTimeout(wait, 5);
-        })();
-      });
+      return linksOnce(current, function (view) { return view.errorsDone && view.pagesDone; });
+    },
+    // The box's first result for `query`, as soon as no later answer can change it: the
+    // error messages are listed above the pages, so a first error message is final; with
+    // none, the first page. The full-text search waits for the pause in typing, as for a
+    // keystroke, and the next query cancels it if an error message answered this one.
+    first: function (query) {
+      input.value = query;
+      searchFor(PAGEFIND_AFTER);
+      return linksOnce(current, function (view) {
+        return view.errorsDone && (view.errorCount > 0 || view.pagesDone);
+      }).then(function (links) { return links === null ? null : links[0] || ""; });
     },
   };
 
