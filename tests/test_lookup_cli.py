@@ -178,6 +178,48 @@ def test_without_a_site_address_other_versions_are_named_from_the_sites_root(
         ("demo-3", "disk-full", "demo-3/demo/#disk-full")]
 
 
+FLOOD = ["amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "iris",
+         "jade", "kelp", "larch", "maple", "nectar", "olive", "pine", "quartz", "reed", "sage",
+         "thyme", "umber", "vale", "willow", "yarrow", "zinnia", "aspen", "basil", "clover",
+         "dune", "elm"]
+
+
+def test_a_near_miss_is_found_alike_in_every_version_that_has_its_message(
+        tmp_path: Path) -> None:
+    """Which words the fuzzy step finds candidates by is decided over the whole catalogue,
+    not per version: the newest version, where 30 more messages share the words of one, finds
+    the same near misses of it as the oldest. Otherwise a reader of the newest version whose
+    paste has a typo finds nothing, and is sent to the oldest for an entry their version has."""
+    repo = fixture_repo(tmp_path)
+    topic = repo / "catalogue" / "demo"
+
+    def entry(name: str, message: str, applies_to: str = "") -> None:
+        scope = f'applies_to: "{applies_to}"\n' if applies_to else ""
+        (topic / f"{name}.yml").write_text(
+            f"id: {name}\ntitle: Mirror {name}\n{scope}messages:\n  - \"{message}\"\n"
+            f"causes:\n  - id: {name}-cause\n    title: A cause\n    fixes:\n"
+            "      - title: A fix\n        steps:\n          - Do it.\n", encoding="utf-8")
+
+    entry("mirror", "Mirror sync stopped: upstream rejected the token")
+    for word in FLOOD:
+        entry(f"flood-{word}", f"Mirror sync stopped: upstream {word} limit reached", "demo-3")
+    assert kb("check", cwd=repo).code == 0
+    for text in ("Mirror sync stoped: upstream rejected the token",
+                 "Mirror sync stopped: upstream rejectd teh tokn"):
+        found = {}
+        for moniker in ("demo-1", "demo-3"):
+            run = kb("lookup", "--json", "--version", moniker, text, cwd=repo)
+            data = json.loads(run.stdout)
+            found[moniker] = ([r["entry"] for r in data["results"]][:1],
+                              [o["result"]["entry"] for o in data["elsewhere"]])
+        assert found["demo-1"][0] == found["demo-3"][0], (text, found)
+        assert "mirror" not in found["demo-3"][1], (text, found)
+    assert found["demo-1"][0] == [], "a paste with a typo in each rare word is too far off"
+    near = kb("lookup", "--json", "--version", "demo-3",
+              "Mirror sync stoped: upstream rejected the token", cwd=repo)
+    assert [r["entry"] for r in json.loads(near.stdout)["results"]][:1] == ["mirror"]
+
+
 def test_a_single_version_names_no_others(tmp_path: Path) -> None:
     repo = fixture_repo(tmp_path)
     products = repo / "catalogue" / "products.yml"

@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from generator.commands.lookup import KEEP, decode_tail, read_tail
-from generator.features.lookup.match import MAX_INPUT, MAX_LINES, Matcher, Search, clip
+from generator.features.lookup.match import (
+    INDEX_FORMAT,
+    MAX_INPUT,
+    MAX_LINES,
+    Matcher,
+    Search,
+    clip,
+)
 from generator.features.lookup.pattern import (
     GUID,
     MASK,
@@ -88,8 +95,8 @@ def test_lines_built_to_backtrack_get_the_answer(
 
 def test_a_template_matches_where_a_literal_value_agrees_further_on() -> None:
     # 'status 404' after a 'status 500': the search goes on to the value that matches.
-    index = {"format": 1, "moniker": "v", "title": "V", "new_entry_url": "", "topics": ["t"],
-             "entries": [[0, "e", "E", []]], "codes": [],
+    index = {"format": INDEX_FORMAT, "moniker": "v", "title": "V", "new_entry_url": "",
+             "topics": ["t"], "entries": [[0, "e", "E", []]], "codes": [], "common": [],
              "patterns": [[0, "at " + P_ANY + " status " + NUMBER, ["where"], ["404"], "status",
                            5, -1]]}
     line = normalise_line("at a status 500 and status 404")

@@ -17,7 +17,7 @@ from ...catalogue.messages import PLACEHOLDER
 from ...catalogue.model import Catalogue, Entry, Sample
 from ...core.diagnostics import Diagnostics, Loc, did_you_mean
 from .index import Compiled, compile_messages
-from .match import Match, Matcher
+from .match import INDEX_FORMAT, Match, Matcher
 from .pattern import (
     MARKERS,
     PLACEHOLDER_CHARS,
@@ -97,8 +97,10 @@ def _table(catalogue: Catalogue) -> _Table:
                              t.specificity, -1])
             messages.append(item)
         codes.extend([code.lower(), number] for code in entry.codes)
-    index = {"format": 1, "moniker": "", "title": "", "new_entry_url": "", "topics": topics,
-             "entries": entry_rows, "patterns": patterns, "codes": sorted(codes)}
+    common = sorted(set().union(*(item.common for item in messages)))
+    index = {"format": INDEX_FORMAT, "moniker": "", "title": "", "new_entry_url": "",
+             "topics": topics, "entries": entry_rows, "patterns": patterns,
+             "codes": sorted(codes), "common": common}
     return _Table(Matcher(index), entries, entry_versions, [e.loc for e in entries], messages,
                   list(catalogue.products.names))
 

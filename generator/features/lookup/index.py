@@ -14,8 +14,8 @@ from typing import Any
 
 from ...catalogue.model import Catalogue, Entry, Message, Topic
 from ...core.diagnostics import Loc
-from .match import INDEX_FORMAT
-from .pattern import Template, parse, reliable_words
+from .match import INDEX_FORMAT, common_words
+from .pattern import Template, fuzzy_tokens, parse, reliable_words
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Compiled:
     template: Template
     anchor: str  # the message's rarest reliable word, to find candidates fast
     versions: frozenset[str]
+    common: frozenset[str]  # its words the fuzzy step leaves out (see match.common_words)
 
 
 @functools.cache
@@ -58,12 +59,14 @@ def _compile(catalogue: Catalogue) -> dict[Loc, Compiled]:
             for word in set(words):
                 frequency[word] = frequency.get(word, 0) + 1
             found.append((topic, entry, message, template, words))
+    common = frozenset(common_words(item[3].text for item in found))
     out: dict[Loc, Compiled] = {}
     for topic, entry, message, template, words in found:
         anchor = min(words, key=lambda w: (frequency[w], -len(w), w)) if words else ""
         versions = topic.applies_to.monikers & entry.applies_to.monikers \
             & message.applies_to.monikers
-        out[message.loc] = Compiled(topic.id, entry.id, message, template, anchor, versions)
+        out[message.loc] = Compiled(topic.id, entry.id, message, template, anchor, versions,
+                                    common.intersection(fuzzy_tokens(template.text)))
     return out
 
 
@@ -92,6 +95,7 @@ def _build_index(catalogue: Catalogue, view: Catalogue, moniker: str,
     entries: list[list[Any]] = []
     patterns: list[list[Any]] = []
     codes: list[list[Any]] = []
+    common: set[str] = set()
     for topic in view.topics:
         for entry in topic.ordered_entries():
             if not entry.messages and not entry.codes:
@@ -109,6 +113,7 @@ def _build_index(catalogue: Catalogue, view: Catalogue, moniker: str,
                 patterns.append([number, template.text, list(template.names),
                                  list(template.literals), item.anchor, template.specificity,
                                  cause])
+                common |= item.common
             codes.extend([code.lower(), number] for code in entry.codes)
     return {
         "format": INDEX_FORMAT,
@@ -119,6 +124,8 @@ def _build_index(catalogue: Catalogue, view: Catalogue, moniker: str,
         "entries": entries,
         "patterns": patterns,
         "codes": sorted(codes),
+        # Counted over the whole catalogue: each version's matcher leaves out the same.
+        "common": sorted(common),
     }
 
 

@@ -41,7 +41,7 @@ from .pattern import (
     windows,
 )
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 # Longer input keeps its end, where errors usually are. Lengths count UTF-16 code units,
 # as JavaScript does, so that both matchers cut in the same place.
 MAX_INPUT = 1 << 20  # code units
@@ -55,6 +55,21 @@ FUZZY_MIN = 0.5
 SCORES = {"exact": 100, "pattern": 90, "code": 80, "digits": 75}
 FUZZY_TOP = 70
 WORDS = re.compile(r"[A-Za-z0-9_]+")
+
+
+def common_words(templates: Iterable[str]) -> list[str]:
+    """The words the fuzzy step does not look candidates up by: those in more than 2% of
+    the message templates (at least 20), which tell messages apart too little. Counted over
+    the whole catalogue, not one version, so that a text finds the same near misses in every
+    version that has its message, however many other messages the version has."""
+    frequency: dict[str, int] = {}
+    count = 0
+    for template in templates:
+        count += 1
+        for word in set(fuzzy_tokens(template)):
+            frequency[word] = frequency.get(word, 0) + 1
+    cap = max(20, math.ceil(count * 0.02))
+    return sorted(word for word, number in frequency.items() if number > cap)
 
 
 @dataclass(frozen=True)
@@ -363,17 +378,14 @@ class Matcher:
                 self.digits.setdefault(tail.group(1), []).append(entry)
 
     def prepare_fuzzy(self) -> None:
-        """The words of each pattern, and which patterns have each word that few have."""
+        """The words of each pattern, and which patterns have each word the fuzzy step uses
+        (all but the index's common words)."""
         patterns = self.index["patterns"]
         self.fuzzy_words = [fuzzy_tokens(p[1]) for p in patterns]
-        frequency: dict[str, int] = {}
-        for words in self.fuzzy_words:
-            for word in set(words):
-                frequency[word] = frequency.get(word, 0) + 1
-        cap = max(20, math.ceil(len(patterns) * 0.02))
+        common = set(self.index["common"])
         for number, words in enumerate(self.fuzzy_words):
             for word in sorted(set(words)):
-                if frequency[word] <= cap:
+                if word not in common:
                     self.postings.setdefault(word, []).append(number)
 
     def required(self, number: int) -> frozenset[str]:

@@ -6,9 +6,9 @@ script that sets a global (so pages work from file://), written under
 the pieces of the query's words and builds a smaller index that ranks exactly as the whole
 one does (the browser tests and tests/test_lookup_pieces.py compare the two).
 
-A piece holds, for each word that hashes to it, the patterns anchored by that word, the
-patterns that contain it (when it is rare enough to be used by the fuzzy step), the codes
-it names and how many patterns contain it, with the patterns and entries these refer to.
+A piece holds, for each word that hashes to it, the patterns that contain it (unless it is
+one of the index's common words, which the fuzzy step does not use), the patterns anchored
+by that word and the codes it names, with the entries these refer to.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ THRESHOLD = 64 * 1024
 # About this many bytes of JSON per piece.
 PIECE_BYTES = 12 * 1024
 MANIFEST = "assets/lookup/pieces/manifest.js"
-PIECES_FORMAT = 1
+PIECES_FORMAT = 2
 CODE_TAIL_DIGITS = 4
 _LETTERS = re.compile("[a-z]+")
 
@@ -37,19 +37,6 @@ def word_hash(word: str) -> int:
         value ^= ord(char)
         value = (value * 0x01000193) & 0xFFFFFFFF
     return value
-
-
-def fuzzy_cap(patterns: int) -> int:
-    """The matcher's fuzzy step uses a word only when at most this many patterns contain it
-    (lookup.js and match.py: 2% of the patterns, at least 20)."""
-    return max(20, math.ceil(patterns * 0.02))
-
-
-def common_cutoff(patterns: int) -> int:
-    """Words in more patterns than this are left out of pieces: the matcher's fuzzy step
-    ignores them (it keeps a word only when at most 2% of patterns, or 20, contain it; this
-    cutoff is looser, so that a small change of that rule still ranks the same)."""
-    return max(40, math.ceil(patterns * 0.04))
 
 
 def code_keys(code: str) -> list[str]:
@@ -96,7 +83,7 @@ def split(index: dict[str, Any], piece_bytes: int = PIECE_BYTES) -> tuple[dict[s
     """The manifest, the word pieces and the pattern pages of `index`."""
     patterns = index["patterns"]
     entries = index["entries"]
-    cutoff = common_cutoff(len(patterns))
+    common = set(index["common"])
     containing: dict[str, list[int]] = {}
     for number, pattern in enumerate(patterns):
         for word in sorted(set(fuzzy_tokens(pattern[1]))):
@@ -112,25 +99,24 @@ def split(index: dict[str, Any], piece_bytes: int = PIECE_BYTES) -> tuple[dict[s
     for code, entry in index["codes"]:
         for key in code_keys(code):
             codes.setdefault(key, []).append([code, entry])
-    common: dict[str, int] = {}
+    no_piece: list[str] = []
     words: dict[str, list[Any]] = {}
     for key in sorted(set(containing) | set(anchored) | set(codes)):
-        count = len(containing.get(key, ()))
-        rare = count <= cutoff
+        rare = key not in common
         if not rare and key not in anchored and key not in codes:
-            common[key] = count  # the loader needs no piece for it, only how often it is used
+            no_piece.append(key)  # the loader needs nothing of it
             continue
-        # [patterns that contain it, those patterns when it is rare (else null),
-        #  patterns it anchors, codes it names]
-        words[key] = [count, containing.get(key, []) if rare else None,
-                      anchored.get(key, []), codes.get(key, [])]
+        # [patterns that contain it (null for a common word), patterns it anchors, codes it
+        #  names]
+        words[key] = [containing.get(key, []) if rare else None, anchored.get(key, []),
+                      codes.get(key, [])]
     size = len(json.dumps(words, separators=(",", ":")))
     count = max(1, math.ceil(size / piece_bytes))
     buckets: list[dict[str, Any]] = [{"words": {}, "entries": {}} for _ in range(count)]
     for key, value in words.items():
         bucket = buckets[word_hash(key) % count]
         bucket["words"][key] = value
-        for _, entry in value[3]:
+        for _, entry in value[2]:
             bucket["entries"][str(entry)] = entries[entry]
     pages: list[dict[str, Any]] = []
     for number, pattern in enumerate(patterns):
@@ -145,14 +131,11 @@ def split(index: dict[str, Any], piece_bytes: int = PIECE_BYTES) -> tuple[dict[s
     manifest = {
         "format": PIECES_FORMAT,
         "index": {key: index[key] for key in ("format", "moniker", "title", "new_entry_url",
-                                              "topics")},
-        "patterns": len(patterns),
-        "cutoff": cutoff,
-        "cap": fuzzy_cap(len(patterns)),
+                                              "topics", "common")},
         "words": count,
         "pages": [page["first"] for page in pages],
         "always": always,
-        "common": common,
+        "no_piece": no_piece,
         "vocabulary": vocabulary(index),
     }
     return manifest, buckets, pages

@@ -10,7 +10,6 @@
 
   var P_ANY = "\ue010", P_QUOTED = "\ue015", MASK = "\ue005";
   var TYPED = { "\ue011": "\ue001", "\ue012": "\ue002", "\ue013": "\ue003", "\ue014": "\ue004" };
-  var NEVER = "\u0000"; // an anchor no word can be: padding patterns are never candidates
 
   function hash(word) {
     var value = 0x811c9dc5;
@@ -92,6 +91,7 @@
     this.manifest = manifest;
     this.base = base;
     this.vocabulary = manifest.vocabulary;
+    this.noPiece = new Set(manifest.no_piece);
     this.title = manifest.index.title;
     this.moniker = manifest.index.moniker;
     this.words = new Map();
@@ -119,10 +119,10 @@
 
   Pieces.prototype.wordPiecesFor = function (keys) {
     var need = new Set();
-    var common = this.manifest.common;
+    var noPiece = this.noPiece;
     var count = this.manifest.words;
     keys.forEach(function (key) {
-      if (!Object.prototype.hasOwnProperty.call(common, key)) need.add(hash(key) % count);
+      if (!noPiece.has(key)) need.add(hash(key) % count);
     });
     return need;
   };
@@ -142,7 +142,7 @@
   };
 
   // Patterns the matcher may use for `keys`: those anchored by a key, and those sharing
-  // two or more rare words with the query (the fuzzy step wants at least two).
+  // two or more words with the query that are not common (the fuzzy step wants two).
   Pieces.prototype.patternsFor = function (keys) {
     var wanted = new Set(this.manifest.always);
     var shared = new Map();
@@ -150,9 +150,9 @@
     keys.forEach(function (key) {
       var word = self.words.get(key);
       if (!word) return;
-      word[2].forEach(function (n) { wanted.add(n); });
-      if (word[1]) {
-        word[1].forEach(function (n) { shared.set(n, (shared.get(n) || 0) + 1); });
+      word[1].forEach(function (n) { wanted.add(n); });
+      if (word[0]) {
+        word[0].forEach(function (n) { shared.set(n, (shared.get(n) || 0) + 1); });
       }
     });
     shared.forEach(function (count, n) { if (count >= 2) wanted.add(n); });
@@ -193,7 +193,7 @@
     var codes = [];
     keys.forEach(function (key) {
       var word = self.words.get(key);
-      if (word) word[3].forEach(function (pair) { codes.push(pair); entrySet.add(pair[1]); });
+      if (word) word[2].forEach(function (pair) { codes.push(pair); entrySet.add(pair[1]); });
     });
     var entryNumbers = Array.from(entrySet).sort(function (a, b) { return a - b; });
     var renumber = new Map();
@@ -203,38 +203,6 @@
       p[0] = renumber.get(p[0]);
       return p;
     });
-    // Padding keeps what the fuzzy step counts as it is in the whole index: the number of
-    // patterns, and how many patterns hold each word of the query.
-    var spare = manifest.patterns - patterns.length;
-    var padding = [];
-    var loaded = new Set(numbers);
-    // Words in more patterns than the fuzzy step's cap stay above it; the others are
-    // used by it, and every pattern holding them that it may pick is loaded.
-    keys.forEach(function (key) {
-      var word = self.words.get(key);
-      var total, have = 0;
-      if (word) {
-        total = word[0];
-        if (word[1]) word[1].forEach(function (n) { if (loaded.has(n)) have++; });
-      } else if (Object.prototype.hasOwnProperty.call(manifest.common, key)) {
-        total = manifest.common[key];
-      } else {
-        return; // in no pattern
-      }
-      if (total <= manifest.cap) return;
-      var need = Math.min(total - have, manifest.cap + 1);
-      for (var i = 0; i < need; i++) {
-        if (!padding[i]) padding[i] = [];
-        padding[i].push(key);
-      }
-    });
-    if (spare <= manifest.cutoff || padding.length > spare) return null;
-    var pad = [0, "", [], [], NEVER, 0, -1];
-    for (var i = 0; i < spare; i++) {
-      var p = pad.slice();
-      p[1] = padding[i] ? padding[i].join(" ") : "";
-      patterns.push(p);
-    }
     codes.sort(function (a, b) {
       return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1];
     });
@@ -247,7 +215,6 @@
     var index = {};
     Object.keys(manifest.index).forEach(function (k) { index[k] = manifest.index[k]; });
     index.entries = entryNumbers.map(function (e) { return self.entries.get(e); });
-    if (!index.entries.length) index.entries = [[0, "", "", []]];
     index.patterns = patterns;
     index.codes = out;
     return index;
@@ -316,7 +283,6 @@
         var key = Array.from(keys).sort().join("\u0001");
         if (self.last && self.last.key === key) { done(self.last.matcher); return; }
         var index = self.subIndex(keys, wanted);
-        if (index === null) { self.everything(done); return; }
         var matcher = new root.KBLookup.Matcher(index);
         self.last = { key: key, matcher: matcher };
         done(matcher);
@@ -348,7 +314,7 @@
       var codes = [];
       var seen = new Set();
       self.words.forEach(function (word) {
-        word[3].forEach(function (pair) {
+        word[2].forEach(function (pair) {
           var k = pair[0] + "\u0001" + pair[1];
           if (!seen.has(k)) { seen.add(k); codes.push(pair); }
         });

@@ -13,7 +13,7 @@
 })(this, function () {
   "use strict";
 
-  var INDEX_FORMAT = 1;
+  var INDEX_FORMAT = 2;
   var MAX_INPUT = 1 << 20;  // UTF-16 code units
   var MAX_LINES = 20000;
   var WINDOW = 3;
@@ -418,17 +418,14 @@
       }
     }
     this.fuzzyWords = patterns.map(function (p) { return fuzzyTokens(p[1]); });
-    var frequency = new Map();
-    this.fuzzyWords.forEach(function (ws) {
-      new Set(ws).forEach(function (w) { frequency.set(w, (frequency.get(w) || 0) + 1); });
-    });
-    var cap = Math.max(20, Math.ceil(patterns.length * 0.02));
+    // The index's common words tell messages apart too little to find candidates by.
+    var common = new Set(index.common);
     this.postings = new Map();
     for (n = 0; n < patterns.length; n++) {
       var distinct = Array.from(new Set(this.fuzzyWords[n])).sort();
       for (var k = 0; k < distinct.length; k++) {
         var w = distinct[k];
-        if (frequency.get(w) <= cap) {
+        if (!common.has(w)) {
           if (!this.postings.has(w)) this.postings.set(w, []);
           this.postings.get(w).push(n);
         }
