@@ -8,6 +8,7 @@ Fixture: tests/fixtures/import_article/widget-errors.md.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -203,8 +204,8 @@ def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path
     # backtick of a span that opens on the line before.
     assert entry["messages"] == [
         "The window was unable to open, and may have been blocked by a pop-up blocker.",
-        "File '{database_file}' cannot be restored to '{driver}:{folder}'. The store failed "
-        "to start.",
+        "File '{database_file}' cannot be restored to '{path:path}'. The store failed to "
+        "start.",
         "initerrlog: Could not open the store log file."]
     cause = entry["causes"][0]  # type: ignore[index]
     # Never cut short: no title ends at the comma of a subordinate clause.
@@ -220,7 +221,7 @@ def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path
     check = kb("check", "--strict", cwd=repo)
     assert check.code == 0, check.stderr
     for message in ("The window was unable to open, and may have been blocked by a pop-up "
-                    "blocker.", "File 'Sales' cannot be restored to 'D:Sales'. The store "
+                    "blocker.", "File 'Sales' cannot be restored to 'D:\\Sales'. The store "
                     "failed to start."):
         lookup = kb("lookup", "--version", "azure-devops", message, cwd=repo)
         assert lookup.stdout.startswith("1. Widget store errors  ["), lookup.stdout
@@ -259,6 +260,39 @@ def test_messages_of_sql_server_powershell_and_storage_are_taken(tmp_path: Path)
         "The term 'Connect-Store' is not recognized as the name of a cmdlet.",
         "Public access is not permitted on this storage account.",
         "The request body is too large and exceeds the maximum permissible limit."]
+
+
+def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: Path) -> None:
+    """Each message as CommonMark shows it, then made a pattern the texts users paste
+    match: an escaped underscore or asterisk stays (it is no emphasis mark); the backslash
+    before a <name> stays (a domain account); a path or URL with a <name> in it becomes one
+    path or URL placeholder (a pasted text's path is one variable part); text in quotation
+    marks is read as a quote is: escapes and character references read."""
+    repo = shapes_repo(tmp_path)
+    article = tmp_path / "agent.md"
+    article.write_text(
+        "# Agent errors\n\n## Symptoms\n\n> Login failed for user 'CONTOSO\\\\\\<UserName>'.\n\n"
+        "> Error: The folder \\_diag\\\\\\<Agent> could not be created.\n\n```output\nError: "
+        "Access to C:\\Users\\<UserName>\\Temp was denied.\n```\n\n> Could not find file "
+        "'\\<Driver>:\\\\\\<Folder>\\\\_diag\\\\Agent.log'.\n\nThe log says \"The agent failed "
+        "to read \\*\\*secrets\\*\\* of &lt;pool&gt; at https://dev.azure.com/\\<org>/_apis\"."
+        "\n\n## Cause\n\nThe folder is gone.\n\n## Resolution\n\n1. Create it.\n")
+    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert load(repo / "catalogue" / "t1" / "t1.yml")["messages"] == [
+        "Login failed for user 'CONTOSO\\{username}'.",
+        "Error: The folder _diag\\{agent} could not be created.",
+        "Error: Access to {path:path} was denied.",
+        "Could not find file '{path:path}'.",
+        "The agent failed to read **secrets** of {pool} at {url:url}"]
+    assert kb("check", "--strict", cwd=repo).code == 0
+    for text in ("Login failed for user 'CONTOSO\\jdoe'.",
+                 "Error: Access to C:\\Users\\jdoe\\Temp was denied.",
+                 "Could not find file 'D:\\agents\\a1\\_diag\\Agent.log'.",
+                 "The agent failed to read **secrets** of Default at "
+                 "https://dev.azure.com/fabrikam/_apis"):
+        found = json.loads(kb("lookup", "--json", text, cwd=repo).stdout)["results"]
+        assert [(r["entry"], r["kind"]) for r in found] == [("t1", "pattern")], text
 
 
 def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:

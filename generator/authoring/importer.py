@@ -1333,8 +1333,14 @@ ROLE_PREFIX = re.compile(r"^(?:cause|solution|resolution|workaround|fix|verifica
 QUOTED = re.compile(r"[\"“](?P<text>[^\"”]{12,})[\"”]")
 GUID = re.compile(r"\b[0-9a-fA-FxX]{8}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-"
                   r"[0-9a-fA-FxX]{12}\b")
-URL = re.compile(r"\bhttps?://[^\s'\"<>)\]]*[^\s'\"<>)\].,;:!?]")
-ANGLE = re.compile(r"\\?<(?P<name>[A-Za-z][\w .-]{0,40}?)\\?>|\{(?P<brace>[A-Za-z][\w.-]{0,40})\}")
+_NAME = r"<[A-Za-z][\w .-]{0,40}?>"  # a part the article names, such as <UserName>
+# A URL or a path, with the parts the article names in it: one variable part as a whole, as
+# the lookup masks a URL or path in a pasted text.
+URL = re.compile(rf"\bhttps?://(?:[^\s'\"<>)\]]|{_NAME})*(?:[^\s'\"<>)\].,;:!?]|{_NAME})")
+NAMED_PATH = re.compile(
+    rf"(?<![\w<>])(?:[A-Za-z]|{_NAME}):\\(?:[^\s'\"<>]|{_NAME})*(?:[^\s'\"<>.,;:)\]]|{_NAME})"
+    rf"|(?<![\w/.~<>])(?:~|\.{{1,2}})?(?:/(?:[\w.@+\-]|{_NAME})+){{2,}}")
+ANGLE = re.compile(r"<(?P<name>[A-Za-z][\w .-]{0,40}?)>|\{(?P<brace>[A-Za-z][\w.-]{0,40})\}")
 MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
@@ -1451,8 +1457,9 @@ def _clause(text: str, limit: int = 120) -> str:
 
 
 def message_template(text: str) -> str:
-    """An error string as a catalogue message: variable parts as typed placeholders."""
-    text = " ".join(text.replace("\\<", "<").replace("\\>", ">").split())
+    """An error string, as readers see it, as a catalogue message: variable parts as typed
+    placeholders (a backslash before one is the message's own, as in a Windows path)."""
+    text = " ".join(text.split())
     text = text.replace("{{", "\0").replace("}}", "\1")
     names: dict[str, int] = {}
     out: list[str] = []
@@ -1465,9 +1472,12 @@ def message_template(text: str) -> str:
 
     pos = 0
     spans: list[tuple[int, int, str]] = []
-    for pattern, kind, label in ((URL, "url", "url"), (GUID, "guid", "id"),
-                                 (TIMESTAMP, "", "time"), (MASKED, "", "value")):
+    for pattern, kind, label in ((URL, "url", "url"), (NAMED_PATH, "path", "path"),
+                                 (GUID, "guid", "id"), (TIMESTAMP, "", "time"),
+                                 (MASKED, "", "value")):
         for found in pattern.finditer(text):
+            if pattern is NAMED_PATH and "<" not in found.group():
+                continue  # a path written out stays: the text must show the same
             if not any(s < found.end() and found.start() < e for s, e, _ in spans):
                 spans.append((found.start(), found.end(), f"{label}:{kind}" if kind else label))
     for found in ANGLE.finditer(text):
@@ -1547,7 +1557,7 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
                 add(text)
         if not DIRECTIVE_LINE.match(line.text):  # an image's source and alt text are no message
             for quoted in QUOTED.finditer(line.text):
-                add(quoted["text"])
+                add(_message_line(quoted["text"]))
     for row in block:
         add(row)
     del importer
@@ -1573,10 +1583,15 @@ def _message_line(text: str) -> str:
 def _as_read(text: str) -> str:
     """Markdown text outside code as readers see it: no emphasis marks, backslash escapes
     and character references (`&nbsp;`, `&lt;`) read."""
-    text = EMPHASIS.sub("", text)
-    text = re.sub(r"\\([!-/:-@\[-`{-~])", lambda m: "\0" + m[1], text)
-    text = html.unescape(text).replace("\u00a0", " ")
-    return re.sub(r"\0(.)", r"\1", text)
+    escaped: list[str] = []  # kept apart while emphasis marks and references are read
+
+    def keep(found: re.Match[str]) -> str:
+        escaped.append(found[1])
+        return f"\x00{len(escaped) - 1}\x01"
+
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", keep, text)
+    text = html.unescape(EMPHASIS.sub("", text)).replace("\u00a0", " ")
+    return re.sub("\x00(\\d+)\x01", lambda found: escaped[int(found[1])], text)
 
 
 def _note_for(report: dict[str, list[str]], key: str, text: str) -> None:
@@ -1698,7 +1713,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     title_line = [Line(head.line if head else 0, data["title"])]
     templates: list[str] = []
     coded = CODED_TITLE.match(data["title"])
-    titled = [f"{coded['code']}: {coded['text']}"] if coded else []
+    titled = [f"{coded['code']}: {_message_line(coded['text'])}"] if coded else []
     for text in [*titled, *error_strings(importer, title_line),
                  *error_strings(importer, seen_lines)]:
         template = message_template(text)
