@@ -295,6 +295,21 @@ def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: P
         assert [(r["entry"], r["kind"]) for r in found] == [("t1", "pattern")], text
 
 
+def test_a_quote_the_article_introduces_as_an_error_message_is_one(tmp_path: Path) -> None:
+    """"You may receive the following error message:" makes the quote after it a message,
+    whatever its words; a label line of it ("Description:") is none, and a quote after other
+    text still needs the words of an error."""
+    assert imported_messages(
+        tmp_path, "# Share errors\n\n## Symptoms\n\nWhen you connect to a share, you may "
+        "receive the following error message:\n\n> **Share path/Name** is not accessible.\n\n"
+        "During the import, the following error is displayed:\n\n> Description:\n> An item "
+        "with the selected key already exists on the list\n\nHere is what to remember:\n\n"
+        "> The share holds the team's documents.\n\n## Cause\n\nThe share is offline.\n\n"
+        "## Resolution\n\n1. Bring the share online.\n") == [
+        "Share path/Name is not accessible.",
+        "An item with the selected key already exists on the list"]
+
+
 def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:
     """A cause needs a fix: where the article gives none, the import says which text it
     took, so that no fix is made up without a word."""

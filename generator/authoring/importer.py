@@ -1345,6 +1345,11 @@ MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
+# A line that introduces the quote after it as an error message ("you receive the following
+# error message:"): that quote is one, whatever its words, if it has three or more and is
+# not a label ("Description:").
+INTRODUCES_MESSAGE = re.compile(r"\b(error|message|warning|exception)s?\b.*(?<!:):\s*$",
+                                re.IGNORECASE)
 MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|not permitted|"
                            r"is not recognized|too large|unable|cannot|can't|could not|couldn't|"
                            r"msg \d+, level \d+|"
@@ -1511,9 +1516,12 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
     """Error strings a text shows: code blocks, quotes, code spans and quoted text."""
     found: list[str] = []
 
-    def add(text: str) -> None:
+    def add(text: str, introduced: bool = False) -> None:
         text = " ".join(text.split()).strip().strip("\"'“”")
-        if len(text) < 8 or len(text) > 600 or not MESSAGE_WORDS.search(text):
+        if len(text) < 8 or len(text) > 600:
+            return
+        if not MESSAGE_WORDS.search(text) and not (
+                introduced and len(text.split()) >= 3 and not text.endswith(":")):
             return
         if text not in found:
             found.append(text)
@@ -1525,9 +1533,11 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
     # it still belongs to the quote, CommonMark's lazy continuation), and whether the quote
     # is an alert (`> [!NOTE]`: advice, not a message).
     in_quote, quoted_text, alert = False, False, False
+    # The last line of text before the quote, and whether it introduces the quote as a message.
+    lead, introduced = "", False
     for line, in_fence in zip(lines, fenced, strict=True):
         if in_fence:
-            in_quote, quoted_text, alert = False, False, False
+            in_quote, quoted_text, alert, lead = False, False, False, ""
             if docfx.FENCE.match(line.text) and block:
                 for row in block:
                     add(row)
@@ -1541,16 +1551,20 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
         if quote:
             body = quote["body"].strip()
             alert = alert and in_quote  # an alert lasts as long as its quote
+            if not in_quote:
+                introduced = bool(INTRODUCES_MESSAGE.search(lead))
             if docfx.ALERT.match(body) or body.startswith("[!"):
                 alert = True
             elif not alert:
-                add(_message_line(quote["body"]))
+                add(_message_line(quote["body"]), introduced)
             in_quote, quoted_text = True, bool(body)
         elif lazy:
             if not alert:
-                add(_message_line(line.text))
+                add(_message_line(line.text), introduced)
         else:
             in_quote, quoted_text, alert = False, False, False
+            if line.text.strip() and not DIRECTIVE_LINE.match(line.text):
+                lead = line.text
         for span in CODE_SPAN.finditer(line.text):
             text = span["text"].strip()
             if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.fullmatch(text):
