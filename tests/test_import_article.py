@@ -310,6 +310,54 @@ def test_a_quote_the_article_introduces_as_an_error_message_is_one(tmp_path: Pat
         "An item with the selected key already exists on the list"]
 
 
+def test_messages_under_symptom_subheadings_no_labels_quotes_kept_whole(tmp_path: Path) -> None:
+    """Messages quoted under a heading inside Symptoms are taken; an event's fields ("Type:
+    Error"), a label ("Error code:") and two words alone ("Internal error") are not (each
+    would find the entry in any log that shows it); a message that ends in a quoted part
+    keeps its closing quotation mark."""
+    assert imported_messages(
+        tmp_path, "# Flows fail\n\n## Symptoms\n\n### Scenario 1\n\nThe flow fails with:\n\n"
+        "- > Failed to take control of the browser (communication failure).\n\n### Scenario 2"
+        "\n\n```output\nType: Error\nEvent ID: 4\nError code:\nInternal error\nThe browser "
+        "extension could not be reached.\n```\n\n> The controller could not be contacted: "
+        "\"Access is denied\"\n\n## Cause\n\nThe extension is missing.\n\n## Resolution\n\n"
+        "1. Install the extension.\n") == [
+        "Failed to take control of the browser (communication failure).",
+        "The browser extension could not be reached.",
+        "The controller could not be contacted: \"Access is denied\""]
+
+
+def test_a_json_response_gives_the_message_of_its_members(tmp_path: Path) -> None:
+    """A JSON response in a code block: the message is a member's value as read (its
+    first line), not the line with the key, quotation marks and comma."""
+    assert imported_messages(
+        tmp_path, "# Token requests fail\n\n## Symptoms\n\n```json\n{\n    \"error\": "
+        "\"invalid_client\",\n    \"error_description\": \"AADSTS7000218: The request body "
+        "must contain the parameter 'client_secret'.\\r\\nTrace ID: xxx\\r\\nTimestamp: "
+        "2019-08-18 20:38:28Z\",\n    \"error_codes\": [7000218]\n}\n```\n\n## Cause\n\n"
+        "The app is no public client.\n\n## Resolution\n\n1. Send the secret.\n") == [
+        "AADSTS7000218: The request body must contain the parameter 'client_secret'."]
+
+
+def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:
+    """`dd379542(v=ws.10)`: parentheses in pairs belong to the address, as CommonMark reads
+    it; the link keeps its whole address, or (without --base-url) its whole text."""
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# Replication fails\n\n## Symptoms\n\n> Replication failed with status 1450.\n\n"
+        "## Cause\n\nThe object was deleted.\n\n## Resolution\n\n1. Enable the [Recycle Bin]"
+        "(/previous-versions/dd379542(v=ws.10)) feature.\n")
+    for options, step in (
+            ([], "Enable the Recycle Bin feature."),
+            (["--base-url", "https://learn.example.org/docs/"], "Enable the [Recycle Bin]"
+             "(https://learn.example.org/previous-versions/dd379542(v=ws.10)) feature.")):
+        repo = shapes_repo(tmp_path / str(len(options)))
+        run = kb("import", "docfx", str(article), "--topic", "t1", *options, cwd=repo)
+        assert run.code == 0, run.stderr
+        fix = load(repo / "catalogue" / "t1" / "t1.yml")["causes"][0]["fixes"][0]
+        assert (fix["title"], fix["steps"]) == ("Enable the Recycle Bin feature", [step])
+
+
 def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:
     """A cause needs a fix: where the article gives none, the import says which text it
     took, so that no fix is made up without a word."""

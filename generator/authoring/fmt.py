@@ -175,7 +175,7 @@ def plain_ok(text: str) -> bool:
 
 
 # Spaces inside code spans and link texts are not broken, so each reads on one line.
-_UNBREAKABLE = re.compile(r"`[^`]*`|\[[^\]]*\]\([^)]*\)")
+_UNBREAKABLE = re.compile(r"`[^`]*`|\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)")
 
 
 def fold_positions(text: str, indent: int, width: int = WIDTH) -> list[int]:

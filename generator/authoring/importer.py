@@ -9,6 +9,7 @@ copied images) and a diagnostic, with its line, for everything that could not be
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import tempfile
@@ -27,14 +28,12 @@ from ..features.registry import FEATURES
 from ..markdown import docfx
 from ..site.checks import load_checked
 from .fmt import dump, modeline, write_atomic
-from .sources import Refused, boundary_of, safe_path
+from .sources import LINK, Refused, boundary_of, safe_path
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$")
 ANCHOR = re.compile(r"""^\s*<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>\s*$""",
                     re.IGNORECASE)
 LIST_ITEM = re.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)")
-LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target><[^>]*>|[^)\s]*)"
-                  r"(?P<title>\s+\"[^\"]*\")?\)")
 IMAGE_DIRECTIVE = re.compile(r"(?P<head>:::image\b[^\n]*?\bsource\s*=\s*\")(?P<source>[^\"]*)\""
                              r"(?P<tail>[^\n]*?:::)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
@@ -1517,8 +1516,8 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
     found: list[str] = []
 
     def add(text: str, introduced: bool = False) -> None:
-        text = " ".join(text.split()).strip().strip("\"'“”")
-        if len(text) < 8 or len(text) > 600:
+        text = _unquoted(" ".join(text.split()))
+        if len(text) < 8 or len(text) > 600 or not _tells_apart(text):
             return
         if not MESSAGE_WORDS.search(text) and not (
                 introduced and len(text.split()) >= 3 and not text.endswith(":")):
@@ -1540,7 +1539,7 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
             in_quote, quoted_text, alert, lead = False, False, False, ""
             if docfx.FENCE.match(line.text) and block:
                 for row in block:
-                    add(row)
+                    add(_code_row(row))
                 block = []
             elif not docfx.FENCE.match(line.text):
                 block.append(line.text)
@@ -1573,9 +1572,55 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
             for quoted in QUOTED.finditer(line.text):
                 add(_message_line(quoted["text"]))
     for row in block:
-        add(row)
+        add(_code_row(row))
     del importer
     return found
+
+
+# An event's or dialog's field ("Type: Error", "Event ID: 4"): a label and one value.
+FIELD = re.compile(r"[A-Za-z][\w ]{0,24}:\s*\S+")
+
+
+# A member of a JSON object on a line of its own: `"error_description": "AADSTS…",`.
+JSON_MEMBER = re.compile(r'^\s*"[\w.-]+"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*,?\s*$')
+
+
+def _code_row(row: str) -> str:
+    """A line of a code block as the message it may hold: a JSON member's string value,
+    read (its first line, where the value holds `\\r\\n`), else the line as it is."""
+    member = JSON_MEMBER.match(row)
+    if member is None:
+        return row
+    try:
+        value = json.loads(f'"{member["value"]}"')
+    except ValueError:
+        return row
+    return str(value).splitlines()[0] if value.strip() else ""
+
+
+def _unquoted(text: str) -> str:
+    """The text without the quotation marks around it, and without one left unpaired at
+    either end (the quoted text goes on elsewhere); a quoted part at its end stays whole."""
+    pairs = {'"': '"', "'": "'", "“": "”"}
+    while len(text) >= 2 and text[0] in pairs and text[-1] == pairs[text[0]] \
+            and text[0] not in text[1:-1] and text[-1] not in text[1:-1]:
+        text = text[1:-1].strip()
+    if text.count('"') % 2:
+        text = text[1:] if text.startswith('"') else text[:-1] if text.endswith('"') else text
+    if text.startswith("“") and text.count("“") > text.count("”"):
+        text = text[1:]
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        text = text[:-1]
+    return text.strip()
+
+
+def _tells_apart(text: str) -> bool:
+    """Whether the text is enough of a message to find its entry by: not a label
+    ("Error code:") nor one field ("Type: Error"), and three words or more, or a code
+    ("Internal error" would match too many logs)."""
+    if text.endswith(":") or FIELD.fullmatch(text):
+        return False
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 or bool(CODE.search(text))
 
 
 def _message_line(text: str) -> str:
@@ -1721,8 +1766,9 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     symptoms = [p for p in parts if role_of(p) == SYMPTOM]
     debug = [p for p in parts if role_of(p) == DEBUG and not any(
         role_of(q) == CAUSE for q in parts[:parts.index(p)])]
+    # What the symptoms show, under their own headings too ("### Scenario 1").
     seen_lines = [*lead, *(head.body if head else []),
-                  *(line for p in symptoms for line in p.body),
+                  *(line for p in _walk(symptoms) for line in p.body),
                   *(line for p in debug for line in p.body)]
     title_line = [Line(head.line if head else 0, data["title"])]
     templates: list[str] = []

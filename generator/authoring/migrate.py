@@ -29,6 +29,7 @@ from ..core.project import Project
 from ..markdown import docfx
 from .sources import (
     DOCFX_JSON,
+    LINK,
     Docset,
     Refused,
     find_docset_root,
@@ -38,8 +39,6 @@ from .sources import (
     within,
 )
 
-LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target><[^>]*>|[^)\s]*)"
-                  r"(?P<title>\s+\"[^\"]*\")?\)")
 IMAGE_ATTR = re.compile(r"(?P<key>\b(?:source|lightbox)\s*=\s*\")(?P<path>[^\"]*)\"",
                         re.IGNORECASE)
 REDIRECT_GLOB = ".openpublishing.redirection*.json"

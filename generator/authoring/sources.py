@@ -23,6 +23,10 @@ DOCFX_JSON = "docfx.json"
 INCLUDE_FOLDERS = ("includes", "_shared")
 DEFAULT_RESOURCES = ("**/*.png", "**/*.jpg", "**/*.jpeg", "**/*.gif", "**/*.svg")
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# A Markdown link or image: its text, its destination (in <...>, or without spaces, where
+# parentheses come in pairs, as CommonMark reads it: `dd379542(v=ws.10)`), its title.
+LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]"
+                  r"\((?P<target><[^>]*>|(?:[^()\s]|\([^()\s]*\))*)(?P<title>\s+\"[^\"]*\")?\)")
 
 
 class Refused(ValueError):

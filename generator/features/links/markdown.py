@@ -27,7 +27,7 @@ INLINE_LINK = re.compile(r"\]\(")
 HTML_TAG = re.compile(r"<(?:a|img|area|source|iframe)\b[^>]*>", re.IGNORECASE)
 IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
 # Inline Markdown reduced to its text, the way toc names a heading.
-_LINK_TEXT = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
+_LINK_TEXT = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _TAGS = re.compile(r"<[^>]+>")
 _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|`+")
 
