@@ -102,6 +102,27 @@ def test_what_maps_to_what(tmp_path: Path) -> None:
     assert "ask on the [demo forum]" in topic["closing_sections"][0]["body"]
 
 
+def test_an_error_under_its_own_heading_takes_messages_as_symptoms_do(tmp_path: Path) -> None:
+    """An article that gives each error a heading (the causes under it) reads its messages
+    as one with a Symptoms section does: quotes and code blocks too, not only code spans;
+    a log's debugging lines are no messages."""
+    repo = repo_with_article(tmp_path)
+    (repo / "article" / "widget-errors.md").write_text(
+        "# Widget errors\n\n## Which errors can occur?\n\n* [The widget stops](#stops)\n\n"
+        "<a name=\"stops\"></a>\n### The widget stops\n\nThe `widget` service log shows:\n\n"
+        "> The widget service failed to start because port 8080 is in use.\n\n```output\n"
+        "[debug]Widget start failed with exit code 1\n##[error]Widget deployment failed on "
+        "agent {agent}.\n```\n\n#### Another program holds the port\n\nA second service "
+        "listens on it.\n\n1. Stop the other service.\n")
+    run = kb("import", "docfx", "article/widget-errors.md", cwd=repo)
+    assert run.code == 0, run.stderr
+    stops = safe_load(repo / "catalogue" / "widget-errors" / "stops.yml")
+    assert isinstance(stops, dict)
+    assert stops["messages"] == [
+        "The widget service failed to start because port 8080 is in use.",
+        "##[error]Widget deployment failed on agent {agent}."]
+
+
 def test_never_overwrites_without_force(tmp_path: Path) -> None:
     repo = repo_with_article(tmp_path)
     assert kb("import", "docfx", "article/disk-errors.md", cwd=repo).code == 0

@@ -626,17 +626,14 @@ class Importer:
         return result.monikers
 
     def messages(self, lines: Sequence[Line]) -> list[str]:
+        """The messages the lines show (see error_strings), as catalogue messages."""
         found: list[str] = []
-        fenced = docfx._fenced([line.text for line in lines])
-        for line, in_fence in zip(lines, fenced, strict=True):
-            if in_fence:
-                continue
-            for span in CODE_SPAN.finditer(line.text):
-                text = span["text"].strip()
-                if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.match(text):
-                    if text not in found:
-                        found.append(text)
-        return found
+        for text in error_strings(lines):
+            template = message_template(text)
+            if template and template not in found and not _shadowed(template, found):
+                found.append(template)
+                self.originals[template] = " ".join(text.split())
+        return [t for t in found if not _shadowed(t, [o for o in found if o != t])]
 
     def fixes(self, blocks: list[Block], base: Sequence[str], title: str
               ) -> tuple[list[str], list[dict[str, Any]]]:
@@ -767,7 +764,8 @@ class Importer:
                 data["codes"] = codes
         else:
             self.unmapped(node.line, f"entry '{node.id}'",
-                          "no error message in a code span; 'messages' is empty",
+                          "no error message in its code blocks, quotes or code spans; "
+                          "'messages' is empty",
                           "add the message users see, verbatim, to 'messages'")
         causes = []
         if node.children:
@@ -1511,7 +1509,7 @@ def sample_of(template: str) -> str:
     return re.sub(r"\{\{|\}\}|\{([^{}]*)\}", fill, template)
 
 
-def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
+def error_strings(lines: Sequence[Line]) -> list[str]:
     """Error strings a text shows: code blocks, quotes, code spans and quoted text."""
     found: list[str] = []
 
@@ -1573,10 +1571,12 @@ def error_strings(importer: Importer, lines: Sequence[Line]) -> list[str]:
                 add(_message_line(quoted["text"]))
     for row in block:
         add(_code_row(row))
-    del importer
     return found
 
 
+# A log line at a debugging level: what the pipeline says about itself, not the error.
+DEBUG_LINE = re.compile(r"^(?:##)?\[(?:debug|verbose|trace)\]|^(?:debug|verbose|trace)\s*:",
+                        re.IGNORECASE)
 # An event's or dialog's field ("Type: Error", "Event ID: 4"): a label and one value.
 FIELD = re.compile(r"[A-Za-z][\w ]{0,24}:\s*\S+")
 
@@ -1616,9 +1616,9 @@ def _unquoted(text: str) -> str:
 
 def _tells_apart(text: str) -> bool:
     """Whether the text is enough of a message to find its entry by: not a label
-    ("Error code:") nor one field ("Type: Error"), and three words or more, or a code
-    ("Internal error" would match too many logs)."""
-    if text.endswith(":") or FIELD.fullmatch(text):
+    ("Error code:"), one field ("Type: Error") or a debugging line of a log, and three words
+    or more, or a code ("Internal error" would match too many logs)."""
+    if text.endswith(":") or FIELD.fullmatch(text) or DEBUG_LINE.match(text):
         return False
     return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 or bool(CODE.search(text))
 
@@ -1774,8 +1774,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     templates: list[str] = []
     coded = CODED_TITLE.match(data["title"])
     titled = [f"{coded['code']}: {_message_line(coded['text'])}"] if coded else []
-    for text in [*titled, *error_strings(importer, title_line),
-                 *error_strings(importer, seen_lines)]:
+    for text in [*titled, *error_strings(title_line),
+                 *error_strings(seen_lines)]:
         template = message_template(text)
         if template and template not in templates and not _shadowed(template, templates):
             templates.append(template)
