@@ -339,6 +339,24 @@ def test_a_json_response_gives_the_message_of_its_members(tmp_path: Path) -> Non
         "AADSTS7000218: The request body must contain the parameter 'client_secret'."]
 
 
+def test_a_sentence_that_only_leads_on_is_no_fix_title(tmp_path: Path) -> None:
+    """"Follow these steps:" or "Here are the possible causes..." says nothing of the fix:
+    the title is taken from its first step instead, as for "To resolve this issue"."""
+    repo = shapes_repo(tmp_path)
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# Sign-in fails\n\n## Symptoms\n\n> AADSTS50107: The requested federation realm "
+        "object does not exist.\n\n## Cause\n\nThe realm is not configured.\n\n## Resolution 1"
+        "\n\nFollow these steps:\n\n1. Add the realm to the federation settings.\n2. Save.\n\n"
+        "## Resolution 2\n\nHere are the possible causes of the issue and what to do.\n\n1. "
+        "Correct the realm name.\n")
+    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
+    assert run.code == 0, run.stderr
+    fixes = load(repo / "catalogue" / "t1" / "t1.yml")["causes"][0]["fixes"]
+    assert [f["title"] for f in fixes] == ["Add the realm to the federation settings",
+                                           "Correct the realm name"]
+
+
 def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:
     """`dd379542(v=ws.10)`: parentheses in pairs belong to the address, as CommonMark reads
     it; the link keeps its whole address, or (without --base-url) its whole text."""

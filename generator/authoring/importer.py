@@ -956,10 +956,17 @@ CAUSE_LEAD = re.compile(r"^(?:this|these|the) (?:error|issue|problem)s? (?:\w+ )
                         r"(?:when|because|if) ", re.IGNORECASE)
 
 
+# A sentence that only leads to what follows ("Follow these steps:", "Here are the possible
+# causes..."): no fix's title.
+LEADS_ON = re.compile(r"^(?:(?:follow|use|try|do|complete|perform) (?:(?:one of )?these|the "
+                      r"following|the steps below)\b|here (?:are|is) (?:the|some|a few|what)\b"
+                      r"|the following (?:steps|methods|options|procedures?)\b)", re.IGNORECASE)
+
+
 def _fix_title(lead: Sequence[Block], fallback: str) -> str:
     for block in lead:
         sentence = _first_sentence(block.text, limit=400)
-        if not sentence or GENERIC_LEAD.match(sentence):
+        if not sentence or GENERIC_LEAD.match(sentence) or LEADS_ON.match(sentence):
             continue
         sentence = re.sub(r",? (as follows|follow these steps|by following these steps|"
                           r"follow the steps below)$", "", sentence, flags=re.IGNORECASE)
