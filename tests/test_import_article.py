@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -228,14 +229,19 @@ def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path
         assert "fuzzy" not in lookup.stdout.splitlines()[0], lookup.stdout
 
 
-def imported_messages(tmp_path: Path, text: str) -> object:
-    """The messages of the one entry `kb import docfx` makes of an article of `text`."""
+def imported(tmp_path: Path, text: str) -> tuple[Path, Any]:
+    """The repository and the one entry `kb import docfx` makes of an article of `text`."""
     repo = shapes_repo(tmp_path)
     article = tmp_path / "article.md"
     article.write_text(text)
     run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
     assert run.code == 0, run.stderr
-    return load(repo / "catalogue" / "t1" / "t1.yml")["messages"]
+    return repo, load(repo / "catalogue" / "t1" / "t1.yml")
+
+
+def imported_messages(tmp_path: Path, text: str) -> object:
+    """The messages of the one entry `kb import docfx` makes of an article of `text`."""
+    return imported(tmp_path, text)[1]["messages"]
 
 
 def test_an_article_about_one_error_may_quote_it_before_its_symptoms(tmp_path: Path) -> None:
@@ -268,18 +274,15 @@ def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: P
     before a <name> stays (a domain account); a path or URL with a <name> in it becomes one
     path or URL placeholder (a pasted text's path is one variable part); text in quotation
     marks is read as a quote is: escapes and character references read."""
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "agent.md"
-    article.write_text(
-        "# Agent errors\n\n## Symptoms\n\n> Login failed for user 'CONTOSO\\\\\\<UserName>'.\n\n"
+    repo, entry = imported(
+        tmp_path, "# Agent errors\n\n## Symptoms\n\n> Login failed for user "
+        "'CONTOSO\\\\\\<UserName>'.\n\n"
         "> Error: The folder \\_diag\\\\\\<Agent> could not be created.\n\n```output\nError: "
         "Access to C:\\Users\\<UserName>\\Temp was denied.\n```\n\n> Could not find file "
         "'\\<Driver>:\\\\\\<Folder>\\\\_diag\\\\Agent.log'.\n\nThe log says \"The agent failed "
         "to read \\*\\*secrets\\*\\* of &lt;pool&gt; at https://dev.azure.com/\\<org>/_apis\"."
         "\n\n## Cause\n\nThe folder is gone.\n\n## Resolution\n\n1. Create it.\n")
-    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
-    assert run.code == 0, run.stderr
-    assert load(repo / "catalogue" / "t1" / "t1.yml")["messages"] == [
+    assert entry["messages"] == [
         "Login failed for user 'CONTOSO\\{username}'.",
         "Error: The folder _diag\\{agent} could not be created.",
         "Error: Access to {path:path} was denied.",
@@ -342,19 +345,14 @@ def test_a_json_response_gives_the_message_of_its_members(tmp_path: Path) -> Non
 def test_a_sentence_that_only_leads_on_is_no_fix_title(tmp_path: Path) -> None:
     """"Follow these steps:" or "Here are the possible causes..." says nothing of the fix:
     the title is taken from its first step instead, as for "To resolve this issue"."""
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "article.md"
-    article.write_text(
-        "# Sign-in fails\n\n## Symptoms\n\n> AADSTS50107: The requested federation realm "
+    _, entry = imported(
+        tmp_path, "# Sign-in fails\n\n## Symptoms\n\n> AADSTS50107: The requested federation realm "
         "object does not exist.\n\n## Cause\n\nThe realm is not configured.\n\n## Resolution 1"
         "\n\nFollow these steps:\n\n1. Add the realm to the federation settings.\n2. Save.\n\n"
         "## Resolution 2\n\nHere are the possible causes of the issue and what to do.\n\n1. "
         "Correct the realm name.\n")
-    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
-    assert run.code == 0, run.stderr
-    fixes = load(repo / "catalogue" / "t1" / "t1.yml")["causes"][0]["fixes"]
-    assert [f["title"] for f in fixes] == ["Add the realm to the federation settings",
-                                           "Correct the realm name"]
+    assert [f["title"] for f in entry["causes"][0]["fixes"]] == [
+        "Add the realm to the federation settings", "Correct the realm name"]
 
 
 def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:
