@@ -317,16 +317,18 @@ def test_messages_under_symptom_subheadings_no_labels_quotes_kept_whole(tmp_path
     """Messages quoted under a heading inside Symptoms are taken; an event's fields ("Type:
     Error"), a label ("Error code:") and two words alone ("Internal error") are not (each
     would find the entry in any log that shows it); a message that ends in a quoted part
-    keeps its closing quotation mark."""
+    keeps its closing quotation mark, and one in quotation marks with quoted parts loses
+    only the marks around it."""
     assert imported_messages(
         tmp_path, "# Flows fail\n\n## Symptoms\n\n### Scenario 1\n\nThe flow fails with:\n\n"
         "- > Failed to take control of the browser (communication failure).\n\n### Scenario 2"
         "\n\n```output\nType: Error\nEvent ID: 4\nError code:\nInternal error\nThe browser "
-        "extension could not be reached.\n```\n\n> The controller could not be contacted: "
-        "\"Access is denied\"\n\n## Cause\n\nThe extension is missing.\n\n## Resolution\n\n"
-        "1. Install the extension.\n") == [
+        "extension could not be reached.\n\"The provider \"MSDASQL\" reported an error.\"\n"
+        "```\n\n> The controller could not be contacted: \"Access is denied\"\n\n## Cause\n\n"
+        "The extension is missing.\n\n## Resolution\n\n1. Install the extension.\n") == [
         "Failed to take control of the browser (communication failure).",
         "The browser extension could not be reached.",
+        "The provider \"MSDASQL\" reported an error.",
         "The controller could not be contacted: \"Access is denied\""]
 
 

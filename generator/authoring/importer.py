@@ -1610,7 +1610,7 @@ def _unquoted(text: str) -> str:
     either end (the quoted text goes on elsewhere); a quoted part at its end stays whole."""
     pairs = {'"': '"', "'": "'", "“": "”"}
     while len(text) >= 2 and text[0] in pairs and text[-1] == pairs[text[0]] \
-            and text[0] not in text[1:-1] and text[-1] not in text[1:-1]:
+            and _paired(text[1:-1], text[0], text[-1]):
         text = text[1:-1].strip()
     if text.count('"') % 2:
         text = text[1:] if text.startswith('"') else text[:-1] if text.endswith('"') else text
@@ -1619,6 +1619,21 @@ def _unquoted(text: str) -> str:
     if text.endswith("”") and text.count("”") > text.count("“"):
         text = text[:-1]
     return text.strip()
+
+
+def _paired(text: str, opening: str, closing: str) -> bool:
+    """Whether the quotation marks in `text` open and close in turn (`say "x" now`), so that
+    marks around it are a pair of their own (not the ends of `"a" and "b"`)."""
+    inside = False
+    for number, char in enumerate(text):
+        if char == opening and not inside and (number == 0 or not text[number - 1].isalnum()):
+            inside = True
+        elif char == closing and inside and (number + 1 == len(text)
+                                              or not text[number + 1].isalnum()):
+            inside = False
+        elif char in (opening, closing) and opening != "'":
+            return False
+    return not inside
 
 
 def _tells_apart(text: str) -> bool:
