@@ -346,15 +346,18 @@ def test_a_json_response_gives_the_message_of_its_members(tmp_path: Path) -> Non
 
 def test_a_sentence_that_only_leads_on_is_no_fix_title(tmp_path: Path) -> None:
     """"Follow these steps:" or "Here are the possible causes..." says nothing of the fix:
-    the title is taken from its first step instead, as for "To resolve this issue"."""
+    the title is taken from its first step instead, as for "To resolve this issue". A
+    sentence that goes on to say what it does stays the title."""
     _, entry = imported(
         tmp_path, "# Sign-in fails\n\n## Symptoms\n\n> AADSTS50107: The requested federation realm "
         "object does not exist.\n\n## Cause\n\nThe realm is not configured.\n\n## Resolution 1"
         "\n\nFollow these steps:\n\n1. Add the realm to the federation settings.\n2. Save.\n\n"
         "## Resolution 2\n\nHere are the possible causes of the issue and what to do.\n\n1. "
-        "Correct the realm name.\n")
+        "Correct the realm name.\n\n## Resolution 3\n\nUse the following command to add "
+        "the realm again:\n\n1. Run `realm add`.\n")
     assert [f["title"] for f in entry["causes"][0]["fixes"]] == [
-        "Add the realm to the federation settings", "Correct the realm name"]
+        "Add the realm to the federation settings", "Correct the realm name",
+        "Use the following command to add the realm again"]
 
 
 def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:

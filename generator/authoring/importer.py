@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -627,8 +627,13 @@ class Importer:
 
     def messages(self, lines: Sequence[Line]) -> list[str]:
         """The messages the lines show (see error_strings), as catalogue messages."""
+        return self.templates(error_strings(lines))
+
+    def templates(self, texts: Iterable[str]) -> list[str]:
+        """Error strings as catalogue messages, each once, none that another one covers;
+        the text each came from is kept for a retry without placeholders."""
         found: list[str] = []
-        for text in error_strings(lines):
+        for text in texts:
             template = message_template(text)
             if template and template not in found and not _shadowed(template, found):
                 found.append(template)
@@ -958,8 +963,9 @@ CAUSE_LEAD = re.compile(r"^(?:this|these|the) (?:error|issue|problem)s? (?:\w+ )
 
 # A sentence that only leads to what follows ("Follow these steps:", "Here are the possible
 # causes..."): no fix's title.
-LEADS_ON = re.compile(r"^(?:(?:follow|use|try|do|complete|perform) (?:(?:one of )?these|the "
-                      r"following|the steps below)\b|here (?:are|is) (?:the|some|a few|what)\b"
+LEADS_ON = re.compile(r"^(?:(?:follow|use|try|do|complete|perform) (?:one of )?(?:these|the "
+                      r"following|the steps below)(?: \w+){0,3}[.:]?$"
+                      r"|here (?:are|is) (?:the|some|a few|what)\b"
                       r"|the following (?:steps|methods|options|procedures?)\b)", re.IGNORECASE)
 
 
@@ -1350,8 +1356,7 @@ TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b"
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
 # A line that introduces the quote after it as an error message ("you receive the following
-# error message:"): that quote is one, whatever its words, if it has three or more and is
-# not a label ("Description:").
+# error message:"): that quote is one, whatever its words (see _tells_apart for what never is).
 INTRODUCES_MESSAGE = re.compile(r"\b(error|message|warning|exception)s?\b.*(?<!:):\s*$",
                                 re.IGNORECASE)
 MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|not permitted|"
@@ -1524,8 +1529,7 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
         text = _unquoted(" ".join(text.split()))
         if len(text) < 8 or len(text) > 600 or not _tells_apart(text):
             return
-        if not MESSAGE_WORDS.search(text) and not (
-                introduced and len(text.split()) >= 3 and not text.endswith(":")):
+        if not (introduced or MESSAGE_WORDS.search(text)):
             return
         if text not in found:
             found.append(text)
@@ -1642,7 +1646,8 @@ def _tells_apart(text: str) -> bool:
     or more, or a code ("Internal error" would match too many logs)."""
     if text.endswith(":") or FIELD.fullmatch(text) or DEBUG_LINE.match(text):
         return False
-    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 3 or bool(CODE.search(text))
+    words = [word for word in text.split() if re.search(r"[A-Za-z]{2,}", word)]
+    return len(words) >= 3 or bool(CODE.search(text))
 
 
 def _message_line(text: str) -> str:
@@ -1793,16 +1798,10 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                   *(line for p in _walk(symptoms) for line in p.body),
                   *(line for p in debug for line in p.body)]
     title_line = [Line(head.line if head else 0, data["title"])]
-    templates: list[str] = []
     coded = CODED_TITLE.match(data["title"])
     titled = [f"{coded['code']}: {_message_line(coded['text'])}"] if coded else []
-    for text in [*titled, *error_strings(title_line),
-                 *error_strings(seen_lines)]:
-        template = message_template(text)
-        if template and template not in templates and not _shadowed(template, templates):
-            templates.append(template)
-            importer.originals[template] = " ".join(text.split())
-    templates = [t for t in templates if not _shadowed(t, [o for o in templates if o != t])]
+    templates = importer.templates([*titled, *error_strings(title_line),
+                                    *error_strings(seen_lines)])
     if templates:
         data["messages"] = templates
         data["samples"] = [sample_of(t) for t in templates]
