@@ -313,6 +313,19 @@ def test_a_quote_the_article_introduces_as_an_error_message_is_one(tmp_path: Pat
         "An item with the selected key already exists on the list"]
 
 
+def test_a_message_on_the_line_after_its_introduction_is_taken(tmp_path: Path) -> None:
+    """"…fails with the following error message:" then the message on the next line of the
+    same paragraph, without a quote: the line is the message. A line after a blank line, or
+    after other text, is not."""
+    assert imported_messages(
+        tmp_path, "# Invitations fail\n\nRedeeming an invitation fails with the following "
+        "error message:\nError: The requested realm object 'https://abc.contoso.com' does "
+        "not exist for this tenant.\n\nThe tenant trusts the partner:\nThe partner signs "
+        "the tokens with its own key.\n\n## Symptoms\n\nThe guest sees the error.\n\n"
+        "## Cause\n\nThe realm is wrong.\n\n## Resolution\n\n1. Correct the realm.\n") == [
+        "Error: The requested realm object '{url:url}' does not exist for this tenant."]
+
+
 def test_messages_under_symptom_subheadings_no_labels_quotes_kept_whole(tmp_path: Path) -> None:
     """Messages quoted under a heading inside Symptoms are taken; an event's fields ("Type:
     Error"), a label ("Error code:") and two words alone ("Internal error") are not (each

@@ -1541,9 +1541,11 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
     # it still belongs to the quote, CommonMark's lazy continuation), and whether the quote
     # is an alert (`> [!NOTE]`: advice, not a message).
     in_quote, quoted_text, alert = False, False, False
-    # The last line of text before the quote, and whether it introduces the quote as a message.
-    lead, introduced = "", False
+    # The last line of text before the quote, and whether it introduces the quote as a message;
+    # the line just before this one.
+    lead, introduced, previous = "", False, ""
     for line, in_fence in zip(lines, fenced, strict=True):
+        before, previous = previous, line.text
         if in_fence:
             in_quote, quoted_text, alert, lead = False, False, False, ""
             if docfx.FENCE.match(line.text) and block:
@@ -1573,6 +1575,11 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
             in_quote, quoted_text, alert = False, False, False
             if line.text.strip() and not DIRECTIVE_LINE.match(line.text):
                 lead = line.text
+                # "…fails with the following error message:" and the message on the next line
+                # of the same paragraph.
+                if before.strip() and INTRODUCES_MESSAGE.search(before) \
+                        and BLOCK_START.match(line.text) is None:
+                    add(_message_line(line.text), True)
         for span in CODE_SPAN.finditer(line.text):
             text = span["text"].strip()
             if (len(text.split()) >= 3 and text[:1].isupper()) or CODE.fullmatch(text):
