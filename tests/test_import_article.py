@@ -373,6 +373,20 @@ def test_a_sentence_that_only_leads_on_is_no_fix_title(tmp_path: Path) -> None:
         "Use the following command to add the realm again"]
 
 
+def test_titles_carry_no_emphasis_marks(tmp_path: Path) -> None:
+    """Titles are plain text: `*x*` (also inside a word) and `_x_` lose their marks, as the
+    page would show them; an underscore inside a name stays."""
+    _, entry = imported(
+        tmp_path, "# Renewal fails\n\n## Symptoms\n\n> The renewal failed with error "
+        "0x80090022.\n\n## Cause: The krbtgt_*0001* account was removed\n\nThe account is "
+        "gone.\n\n## Resolution\n\nCheck the *secpol.msc* settings of ERROR_LOGON_FAILURE "
+        "and _krbtgt_ first.\n\n1. Restore the account.\n")
+    cause = entry["causes"][0]
+    assert (cause["title"], cause["fixes"][0]["title"]) == (
+        "The krbtgt_0001 account was removed",
+        "Check the secpol.msc settings of ERROR_LOGON_FAILURE and krbtgt first")
+
+
 def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:
     """`dd379542(v=ws.10)`: parentheses in pairs belong to the address, as CommonMark reads
     it; the link keeps its whole address, or (without --base-url) its whole text."""

@@ -131,10 +131,13 @@ def slug(text: str) -> str:
 
 
 def plain_title(text: str) -> str:
-    """A heading's text without Markdown links, images, HTML or emphasis markers."""
+    """A heading's text without Markdown links, images, HTML or emphasis marks."""
     text = LINK.sub(lambda m: "" if m["bang"] else m["text"], text)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    # Emphasis: `*x*` also inside a word (krbtgt_*#####*), `_x_` only around words.
+    text = re.sub(r"\*(?=\S)([^*\n]*?\S)\*", r"\1", text)
+    text = re.sub(r"(?<!\w)_(?=\S)([^_\n]*?\S)_(?!\w)", r"\1", text)
     return " ".join(text.split())
 
 
