@@ -387,6 +387,20 @@ def test_titles_carry_no_emphasis_marks(tmp_path: Path) -> None:
         "Check the secpol.msc settings of ERROR_LOGON_FAILURE and krbtgt first")
 
 
+def test_windows_error_codes_are_codes(tmp_path: Path) -> None:
+    """A Windows error code (0x80090022, 0x8009030E) in the title or a message is one of the
+    entry's codes, so that a log with the code alone finds it."""
+    repo, entry = imported(
+        tmp_path, "# Renewal fails with error 0x80090022\n\n## Symptoms\n\n> The renewal "
+        "request failed with status 0x8009030E.\n\n## Cause\n\nThe key is silent.\n\n"
+        "## Resolution\n\n1. Renew the certificate by hand.\n")
+    assert entry["codes"] == ["0x80090022", "0x8009030e"]
+    run = kb("lookup", "--json", "certreq: 0x80090022 (-2146893790 NTE_SILENT_CONTEXT)",
+             cwd=repo)
+    assert [(r["entry"], r["kind"]) for r in json.loads(run.stdout)["results"]] == [
+        ("t1", "code")]
+
+
 def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:
     """`dd379542(v=ws.10)`: parentheses in pairs belong to the address, as CommonMark reads
     it; the link keeps its whole address, or (without --base-url) its whole text."""

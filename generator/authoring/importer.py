@@ -38,6 +38,8 @@ IMAGE_DIRECTIVE = re.compile(r"(?P<head>:::image\b[^\n]*?\bsource\s*=\s*\")(?P<s
                              r"(?P<tail>[^\n]*?:::)", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
 CODE = re.compile(r"\b[A-Z]{2,}\d{3,}\b")
+# A Windows error code as it is shown (HRESULT, NTSTATUS): what users search by.
+HEX_CODE = re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b")
 # A line of a block quote, also one that opens a list item (`- > message`).
 QUOTE_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?>\s?(?P<body>.*)$")
 # A DocFX directive (`:::image ...:::`): its quoted attributes are no text readers see.
@@ -764,12 +766,12 @@ class Importer:
         all_lines = [*node.body, *(line for child in _walk(node.children)
                                    for line in child.body)]
         messages = self.messages(all_lines)
+        codes = codes_in([data["title"], *messages])
+        if codes:
+            data["codes"] = codes
         if messages:
             data["messages"] = messages
             data["samples"] = [sample_of(m) for m in messages]  # kb check --strict asks one
-            codes = sorted({c for m in messages for c in CODE.findall(m)})
-            if codes:
-                data["codes"] = codes
         else:
             self.unmapped(node.line, f"entry '{node.id}'",
                           "no error message in its code blocks, quotes or code spans; "
@@ -1660,6 +1662,12 @@ def _tells_apart(text: str) -> bool:
     return len(words) >= 3 or bool(CODE.search(text))
 
 
+def codes_in(texts: Sequence[str]) -> list[str]:
+    """The error codes the texts name: AADSTS7000215, TF400850, 0x80090022 (in lower case)."""
+    return sorted({*(c for t in texts for c in CODE.findall(t)),
+                   *(c.lower() for t in texts for c in HEX_CODE.findall(t))})
+
+
 def _message_line(text: str) -> str:
     """A quoted line as the message it shows: no emphasis marks, escapes and character
     references read as CommonMark reads them, no code span's backticks (what a code span
@@ -1820,7 +1828,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     else:
         report.append("messages: none found in code blocks, quotes or code spans; add the "
                       "message users see, verbatim, with samples")
-    codes = sorted({c for t in [data["title"], *templates] for c in CODE.findall(t)})
+    codes = codes_in([data["title"], *templates])
     if codes:
         data["codes"] = codes
     summary = []
