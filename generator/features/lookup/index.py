@@ -59,14 +59,15 @@ def _compile(catalogue: Catalogue) -> dict[Loc, Compiled]:
             for word in set(words):
                 frequency[word] = frequency.get(word, 0) + 1
             found.append((topic, entry, message, template, words))
-    common = frozenset(common_words(item[3].text for item in found))
+    fuzzy = [frozenset(fuzzy_tokens(item[3].text)) for item in found]
+    common = frozenset(common_words(fuzzy))
     out: dict[Loc, Compiled] = {}
-    for topic, entry, message, template, words in found:
+    for (topic, entry, message, template, words), its_fuzzy in zip(found, fuzzy, strict=True):
         anchor = min(words, key=lambda w: (frequency[w], -len(w), w)) if words else ""
         versions = topic.applies_to.monikers & entry.applies_to.monikers \
             & message.applies_to.monikers
         out[message.loc] = Compiled(topic.id, entry.id, message, template, anchor, versions,
-                                    common.intersection(fuzzy_tokens(template.text)))
+                                    common & its_fuzzy)
     return out
 
 

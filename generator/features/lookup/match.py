@@ -57,18 +57,17 @@ FUZZY_TOP = 70
 WORDS = re.compile(r"[A-Za-z0-9_]+")
 
 
-def common_words(templates: Iterable[str]) -> list[str]:
-    """The words the fuzzy step does not look candidates up by: those in more than 2% of
-    the message templates (at least 20), which tell messages apart too little. Counted over
-    the whole catalogue, not one version, so that a text finds the same near misses in every
-    version that has its message, however many other messages the version has."""
+def common_words(messages: Sequence[frozenset[str]]) -> list[str]:
+    """The words the fuzzy step does not look candidates up by (`messages`: the fuzzy words
+    of each message template): those in more than 2% of the messages (at least 20), which
+    tell messages apart too little. Counted over the whole catalogue, not one version, so
+    that a text finds the same near misses in every version that has its message, however
+    many other messages the version has."""
     frequency: dict[str, int] = {}
-    count = 0
-    for template in templates:
-        count += 1
-        for word in set(fuzzy_tokens(template)):
+    for words in messages:
+        for word in words:
             frequency[word] = frequency.get(word, 0) + 1
-    cap = max(20, math.ceil(count * 0.02))
+    cap = max(20, math.ceil(len(messages) * 0.02))
     return sorted(word for word, number in frequency.items() if number > cap)
 
 
