@@ -298,6 +298,18 @@ def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: P
         assert [(r["entry"], r["kind"]) for r in found] == [("t1", "pattern")], text
 
 
+def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
+    """A quotation mark right after a letter or digit closes a quotation: the text from it
+    to the next quotation's opening mark is no quotation (before, a short first quotation
+    left `" then search the site for "` as a message)."""
+    assert imported_messages(
+        tmp_path, "# Widget errors\n\n## Symptoms\n\nYou receive an error. For example, if "
+        'you get the code "WDG10001" then search the error site for "10001".\n\n> Error '
+        "WDG10001: The widget wasn't found.\n\n## Cause\n\nThe widget was deleted.\n\n"
+        "## Resolution\n\n1. Create the widget again.\n") == [
+        "Error WDG10001: The widget wasn't found."]
+
+
 def test_a_quote_the_article_introduces_as_an_error_message_is_one(tmp_path: Path) -> None:
     """"You may receive the following error message:" makes the quote after it a message,
     whatever its words; a label line of it ("Description:") is none, and a quote after other

@@ -27,6 +27,7 @@ from ..core.versions import Products, Range, RangeError, parse_range
 from ..features.registry import FEATURES
 from ..markdown import docfx
 from ..site.checks import load_checked
+from . import tables
 from .fmt import dump, modeline, write_atomic
 from .sources import LINK, Refused, boundary_of, safe_path
 
@@ -40,6 +41,8 @@ CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
 CODE = re.compile(r"\b[A-Z]{2,}\d{3,}\b")
 # A Windows error code as it is shown (HRESULT, NTSTATUS): what users search by.
 HEX_CODE = re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b")
+# What a table's column of codes holds when it holds a code (else it holds messages).
+TABLE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # A line of a block quote, also one that opens a list item (`- > message`).
 QUOTE_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?>\s?(?P<body>.*)$")
 # A DocFX directive (`:::image ...:::`): its quoted attributes are no text readers see.
@@ -801,6 +804,114 @@ class Importer:
         data["causes"] = causes
         return data
 
+    def table_entries(self, lines: list[Line], node: Node, base: Sequence[str],
+                      taken: set[str]) -> tuple[list[Line], list[dict[str, Any]]]:
+        """The lines without their tables of errors (see `tables`), and an entry for each
+        row of those tables that names an error; `taken`: the ids the page has already
+        (each entry's id and its cause's are added to it)."""
+        found = tables.error_tables([line.text for line in lines])
+        entries: list[dict[str, Any]] = []
+        for table in found:
+            zones = (*node.zones, *_zones_at(lines, table.first))
+            for index, row in table.rows:
+                entry = self.table_entry(table, lines[table.first].number, lines[index],
+                                         row, zones, base, taken)
+                if entry is not None:
+                    entries.append(entry)
+        dropped = {index for table in found for index in range(table.first, table.end)}
+        return [line for index, line in enumerate(lines) if index not in dropped], entries
+
+    def table_entry(self, table: tables.ErrorTable, first: int, line: Line,
+                    row: Sequence[str], zones: Sequence[str], base: Sequence[str],
+                    taken: set[str]) -> dict[str, Any] | None:
+        """One row of a table of errors as an entry (None for a row that names no error):
+        its code and message from their columns, its summary from the description, and
+        one cause whose fix is the row's fix; a row without a fix gives a reference entry
+        (its summary says what the error means)."""
+        code_text = _unquoted(_message_line(table.cell(row, "code")).strip())
+        message = _unquoted(_message_line(table.cell(row, "message")).strip())
+        code = code_text if TABLE_CODE.fullmatch(code_text) else ""
+        if code_text and not code and not message:
+            message = code_text  # a column of errors that holds their messages
+        if not code and not message:
+            if any(cell.strip() for cell in row):
+                self.unmapped(line.number, "table of errors",
+                              "a row names no error (no code or message); it was left out")
+            return None
+
+        def text(role: str) -> str:
+            return self.markdown(_cell_lines(table.cell(row, role), line.number)).strip()
+
+        description, cause_text = text("description"), text("cause")
+        fix_lines = _cell_lines(table.cell(row, "fix"), line.number)
+        # Named by its code where the code reads as one (AADSTS50002), else by the words
+        # its message begins with.
+        words = code if code and (CODE.fullmatch(code) or HEX_CODE.fullmatch(code)) \
+            else " ".join(message.split()[:8]) if message else code
+        ident = slug(words)
+        while len(ident) > 60 and "-" in ident:
+            ident = ident.rsplit("-", 1)[0]
+        ident = ident[:60] or "error"
+        ident = ident if ID_RE.match(ident) else f"error-{ident}"
+        base_id, number = ident, 1
+        while {ident, f"{ident}-cause"} & taken:
+            number += 1
+            ident = f"{base_id}-{number}"
+        taken.update({ident, f"{ident}-cause"})
+        said = _clause(_sentence(description or cause_text or "\n".join(
+            fix_line.text for fix_line in fix_lines)))
+        title = message_template(message.split("\n")[0] if message
+                                 else f"{code}: {said}" if said else code)
+        data: dict[str, Any] = {"id": ident, "title": title}
+        rng = self.range_of(zones, base)
+        if rng:
+            data["applies_to"] = rng
+        messages = self.templates([message]) if message and _tells_apart(message) else []
+        codes = list(dict.fromkeys([*([code] if code else []), *codes_in([title, *messages])]))
+        if codes:
+            data["codes"] = codes
+        if messages:
+            data["messages"] = messages
+            data["samples"] = [sample_of(m) for m in messages]
+        where = f"row {line.number - first - 1} of the table of errors at line {first}"
+        notes = self.report.setdefault(ident, [])
+        if not fix_lines:
+            summary = "\n\n".join(p for p in (description, cause_text) if p)
+            if not summary:
+                summary = title
+                self.unmapped(line.number, f"entry '{ident}'",
+                              "its row says nothing of the error; its title became the "
+                              "summary", "write what the error means")
+            data["summary"] = summary + "\n"
+            notes.append(f"from {where}; it names no fix, so the entry names no cause")
+            return data
+        if description:
+            data["summary"] = description + "\n"
+        fix = self._fix([], None, [], zones, [Block("paragraph", tuple(fix_lines),
+                                                    tuple(zones))])
+        # The fix's title: the first sentence that says what to do, where one does.
+        plain = re.sub(r"`([^`]*)`", r"\1", plain_title(" ".join(
+            fix_line.text for fix_line in fix_lines)))
+        remedy = next((sentence for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain)
+                       if REMEDY.search(sentence)), "")
+        if remedy:
+            fix["title"] = _capital(_clause(FIX_PREFIX.sub("", remedy.strip().rstrip(".:"))))
+        cause: dict[str, Any] = {
+            "id": f"{ident}-cause",
+            "title": _cause_title(_first_sentence(cause_text or description, 400))
+            or title.rstrip("."),
+        }
+        if cause_text and _first_sentence(cause_text, 400) != cause_text.rstrip(".:"):
+            cause["description"] = cause_text + "\n"
+        else:
+            cause["check"] = f"Does this apply: {cause['title'].rstrip('.')}?"
+        cause["fixes"] = [fix]
+        data["causes"] = [cause]
+        notes.append(f"from {where}: its '{table.header('fix')}' is the fix's one step, "
+                     f"and the fix's title its first sentence; reword the title as what "
+                     "the fix does")
+        return data
+
     def cause(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
         data = self.head(node, base)
         lines = [*node.body, *self._subheadings(node.children)]
@@ -850,10 +961,49 @@ def _shown(project: Project, path: Path) -> str:
     return rel if not rel.startswith("/") else path.as_posix()
 
 
+def _outside_roles(nodes: Sequence[Node]) -> Iterator[Node]:
+    """Every heading, but those of an error's parts (symptoms, causes, resolutions) and
+    the headings under them."""
+    for node in nodes:
+        if not role_of(node):
+            yield node
+            yield from _outside_roles(node.children)
+
+
 def _walk(nodes: Sequence[Node]) -> Iterator[Node]:
     for node in nodes:
         yield node
         yield from _walk(node.children)
+
+
+def _zones_at(lines: Sequence[Line], index: int) -> tuple[str, ...]:
+    """The ranges of the moniker zones open at `lines[index]` (opened in the lines before
+    it, outside code fences)."""
+    zones: list[str] = []
+    texts = [line.text for line in lines[:index]]
+    for text, in_fence in zip(texts, docfx._fenced(texts), strict=True):
+        marker = None if in_fence else docfx.ZONE.match(text)
+        if marker is None:
+            continue
+        if marker["keyword"].lower() == "moniker-end":
+            if zones:
+                zones.pop()
+            continue
+        found = docfx.ZONE_RANGE.match(marker["rest"])
+        zones.append((found["dq"] if found["dq"] is not None else found["sq"]) if found else "")
+    return tuple(zones)
+
+
+def _cell_lines(cell: str, number: int) -> list[Line]:
+    """A table cell's text as the lines of Markdown it holds (all at the row's line): its
+    line breaks (`<br>`, and `</br>`, which browsers read as one) as paragraphs, an HTML
+    list as a Markdown one."""
+    text = re.sub(r"</?br\s*/?>", "\n\n", cell.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\s*</li>", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"<li>\s*", "\n- ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*</?(?:ul|ol)>\s*", "\n\n", text, flags=re.IGNORECASE)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return [Line(number, part) for part in text.split("\n")] if text else []
 
 
 def _rstrip_blank(lines: list[Line]) -> list[Line]:
@@ -1033,7 +1183,9 @@ def is_error(node: Node) -> bool:
     if lower in SECTION_TITLES:
         return False
     fenced = docfx._fenced([line.text for line in node.body])
-    prose = [line.text for line, f in zip(node.body, fenced, strict=True) if not f]
+    # (A table's code spans name its columns' values, such as parameters: no message.)
+    prose = [line.text for line, f in zip(node.body, fenced, strict=True)
+             if not f and not line.text.lstrip().startswith("|")]
     text = "\n".join(prose)
     has_list = any(LIST_ITEM.match(line) for line in prose)
     return bool(has_list or REMEDY.search(text) or CODE_SPAN.search(text))
@@ -1063,13 +1215,6 @@ def import_article(project: Project, article: Path, products: Products, topic: s
         intro_lines += h1.body
         headings = [*headings, *h1.children]
     importer.assign_ids(headings)
-    # The error level: the heading level with the most error headings (the shallowest
-    # of equals): errors are siblings, while their causes or sections are nested.
-    counts: dict[int, int] = {}
-    for node in _walk(headings):
-        if is_error(node):
-            counts[node.level] = counts.get(node.level, 0) + 1
-    level = min(counts, key=lambda lvl: (-counts[lvl], lvl)) if counts else 0
     topic_data: dict[str, Any] = {"id": topic, "title": title}
     rng_text = str(meta.get("monikerRange") or "").strip()
     topic_zones: tuple[str, ...] = ()
@@ -1089,15 +1234,26 @@ def import_article(project: Project, article: Path, products: Products, topic: s
     if ignored:
         importer.unmapped(_front_matter_line(article, ignored[0]), "front matter",
                           "keys not used by the knowledge base: " + ", ".join(ignored))
+    # Tables of errors (outside the parts of an error written as symptoms, causes and
+    # resolutions): each row is an entry, placed where its table was.
+    taken = set(importer.anchors)
+    intro_lines, intro_rows = importer.table_entries(intro_lines, h1 or root, topic_zones,
+                                                     taken)
+    tabled: dict[int, list[dict[str, Any]]] = {}
+    for node in _outside_roles(headings):
+        node.body, rows = importer.table_entries(node.body, node, topic_zones, taken)
+        if rows:
+            tabled[id(node)] = rows
+    table_ids = {d["id"] for rows in (intro_rows, *tabled.values()) for d in rows}
     intro = importer.markdown(intro_lines)
     if intro.strip():
         topic_data["intro"] = intro + "\n"
-    entries: list[tuple[Node, dict[str, Any]]] = []
+    entries: list[tuple[Node, dict[str, Any]]] = [(h1 or root, d) for d in intro_rows]
     roles = role_groups(headings)
     if roles is not None:
         groups, before, after = roles
-        fallback_id = topic if topic not in importer.anchors else f"{topic}-error"
-        ids = {g.head.id for g in groups if g.head is not None} | {fallback_id}
+        fallback_id = topic if topic not in taken else f"{topic}-error"
+        ids = {g.head.id for g in groups if g.head is not None} | {fallback_id} | table_ids
         # An article about one error may quote its message in the lead, before Symptoms.
         lead = intro_lines if len(groups) == 1 and groups[0].head is None else []
         for group in groups:
@@ -1106,12 +1262,22 @@ def import_article(project: Project, article: Path, products: Products, topic: s
                                lead)
             entries.append((group.head or h1 or root, data))
             importer.report[data["id"]] = notes
+        entries += [(n, d) for n in _walk(headings) for d in tabled.get(id(n), [])]
         _dedupe_lookup(entries)
         sections_ = [importer.section(n, topic_zones, ids, n.children) for n in before]
         closing_ = [importer.section(n, topic_zones, ids, n.children) for n in after]
         return _finish(project, importer, topic_data, entries, sections_, closing_)
-    errors = [n for n in _walk(headings) if n.level == level and is_error(n)]
-    error_ids = {n.id for n in errors} | {a for n in errors for a in n.aliases}
+    # The error level: the heading level with the most error headings (the shallowest
+    # of equals): errors are siblings, while their causes or sections are nested. A
+    # heading whose table lists errors is not one.
+    counts: dict[int, int] = {}
+    for node in _walk(headings):
+        if is_error(node) and id(node) not in tabled:
+            counts[node.level] = counts.get(node.level, 0) + 1
+    level = min(counts, key=lambda lvl: (-counts[lvl], lvl)) if counts else 0
+    errors = [n for n in _walk(headings)
+              if n.level == level and is_error(n) and id(n) not in tabled]
+    error_ids = {n.id for n in errors} | {a for n in errors for a in n.aliases} | table_ids
     sections: list[dict[str, Any]] = []
     closing: list[dict[str, Any]] = []
 
@@ -1125,9 +1291,12 @@ def import_article(project: Project, article: Path, products: Products, topic: s
             others = [c for c in node.children if c not in inside]
             target = closing if entries else sections
             target.append(importer.section(node, topic_zones, error_ids, others))
+            entries.extend((node, data) for data in tabled.get(id(node), []))
             visit(inside)
 
     visit(headings)
+    if table_ids:
+        _dedupe_lookup(entries)
     return _finish(project, importer, topic_data, entries, sections, closing)
 
 
@@ -1345,7 +1514,8 @@ ROLE_PATTERNS = (
 ROLE_PREFIX = re.compile(r"^(?:cause|solution|resolution|workaround|fix|verification|scenario)"
                          r"(?:\s*\d+)?(?:\s+(?:for|to)\s+(?:cause|issue|scenario)\s*\d*)?"
                          r"\s*[:：.\-–]\s*", re.IGNORECASE)
-QUOTED = re.compile(r"[\"“](?P<text>[^\"”]{12,})[\"”]")
+# A quotation mark right after a letter or digit closes a quotation, never opens one.
+QUOTED = re.compile(r"(?<!\w)[\"“](?P<text>[^\"”]{12,})[\"”]")
 GUID = re.compile(r"\b[0-9a-fA-FxX]{8}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-"
                   r"[0-9a-fA-FxX]{12}\b")
 _NAME = r"<[A-Za-z][\w .-]{0,40}?>"  # a part the article names, such as <UserName>
