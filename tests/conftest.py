@@ -228,6 +228,13 @@ def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # The site engines (`kb build --engine`); MkDocs + Material for MkDocs is the default.
 ENGINES = ("mkdocs", "zensical")
+# Tests of what the project's own scripts do with their data (the troubleshooter's
+# answers and history, the lookup's matching, what readers type), where the engine's page
+# around the script plays no part, run on the default engine's build alone. What differs
+# between the engines' builds (their pages' layout, scripts and policy, the version
+# selector, the search index made from their pages) and a walk through each feature are
+# tested on each engine's build.
+default_engine_only = pytest.mark.parametrize("engine", ENGINES[:1], indirect=True)
 
 
 # What Zensical 0.0.73's theme script throws on a #fragment it cannot decode, or cannot quote

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import default_engine_only
 from tests.helpers import LOOKUP_DONE
 
 pytestmark = pytest.mark.browser
@@ -98,6 +99,7 @@ def test_the_page_works_from_disk_with_the_network_blocked(context: Any,
     assert all(url.startswith(("file:", "blob:")) for url in context.requests_seen)
 
 
+@default_engine_only
 def test_an_older_version_has_no_workload_identity_entries(context: Any, engine_url: str) -> None:
     text = "##[error]AADSTS70025: Client application has no configured federated identity " \
            "credentials."
@@ -119,6 +121,7 @@ def test_an_older_version_has_no_workload_identity_entries(context: Any, engine_
         "/workload-identity/#nofederatedcredentials")
 
 
+@default_engine_only
 def test_pasted_markup_stays_text(context: Any, engine_url: str) -> None:
     page = context.new_page()
     dialogs: list[str] = []
@@ -168,6 +171,7 @@ BOTH = """(texts) => new Promise((resolve) => {
 })"""
 
 
+@default_engine_only
 def test_matching_runs_in_a_worker_over_http_and_from_disk(context: Any, engine_url: str,
                                                            engine_site: Path) -> None:
     texts = [LOG, "Insuficient privilegs to complete the operation", "AADSTS50034",
@@ -189,6 +193,7 @@ def test_matching_runs_in_a_worker_over_http_and_from_disk(context: Any, engine_
         page.close()
 
 
+@default_engine_only
 def test_a_long_paste_is_read_whole_and_the_box_shows_its_end(context: Any,
                                                               engine_url: str) -> None:
     page = context.new_page()

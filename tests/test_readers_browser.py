@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.core import links
-from tests.conftest import ROOT
+from tests.conftest import ROOT, default_engine_only
 
 pytestmark = pytest.mark.browser
 # Pages and entries named here are the snapshot's (tests/fixtures/catalogues/snapshot), a
@@ -168,6 +168,7 @@ def test_banner_link_keeps_the_anchor(page: Any, engine_url: str) -> None:
     page.wait_for_url(engine_url + "azure-devops/azure-rm-endpoint/#privileges")
 
 
+@default_engine_only
 def test_lookup_page_names_the_versions_that_match(page: Any, engine_url: str) -> None:
     page.goto(engine_url + "tfs-2013/lookup/")
     page.fill("#kb-lookup-input", "Insufficient privileges to complete the operation.")
@@ -221,6 +222,7 @@ def test_feedback_urls_come_from_repo_url_and_refuse_other_schemes() -> None:
     assert links.issue_url({}) == "" and links.site_url({"site_url": "ftp://x/"}) == ""
 
 
+@default_engine_only
 def test_crumb_names_the_message_filtered_for(page: Any, engine_url: str) -> None:
     page.goto(engine_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
@@ -230,6 +232,7 @@ def test_crumb_names_the_message_filtered_for(page: Any, engine_url: str) -> Non
     assert "7000222" in crumb.inner_text()
 
 
+@default_engine_only
 def test_a_shared_link_shows_only_its_own_answers(page: Any, engine_url: str) -> None:
     page.goto(engine_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
@@ -256,6 +259,7 @@ def test_file_url_pages_show_the_version(browser: Any, engine_site: Path) -> Non
         context.close()
 
 
+@default_engine_only
 def test_troubleshooter_names_the_versions_that_match(page: Any, engine_url: str) -> None:
     page.goto(engine_url + "tfs-2018/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()

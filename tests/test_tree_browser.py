@@ -24,7 +24,7 @@ from generator.features.lookup.match import Matcher
 from generator.features.tree.derive import derive
 from generator.features.tree.export import opened
 from generator.features.tree.walk import filter_messages
-from tests.conftest import FIXTURES, ROOT, page_errors, serve_with
+from tests.conftest import FIXTURES, ROOT, default_engine_only, page_errors, serve_with
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import FILTER_VECTORS, catalogue_of
 from tests.test_tree_export import tree_files
@@ -131,6 +131,7 @@ def test_walk_to_each_seed_cause_shows_its_fix(page: Any, engine_url: str, engin
     assert page.errors == []
 
 
+@default_engine_only
 def test_fix_feedback_opens_a_prefilled_issue(page: Any, engine_url: str) -> None:
     """With repo_url set (the snapshot's configuration), "It didn't fix it" opens a
     prefilled issue there."""
@@ -150,6 +151,7 @@ def test_fix_feedback_opens_a_prefilled_issue(page: Any, engine_url: str) -> Non
     assert not_fixed["title"][0].startswith("Not fixed: ")
 
 
+@default_engine_only
 def test_back_forward_and_reload_follow_the_url(page: Any, engine_url: str) -> None:
     open_tree(page, f"{engine_url}azure-devops/troubleshooter/")
     for label in (PRIVILEGES, "No", "Yes"):
@@ -178,6 +180,7 @@ def test_back_forward_and_reload_follow_the_url(page: Any, engine_url: str) -> N
     assert fragment(page) == "" and heading(page) == "Which message do you see?"
 
 
+@default_engine_only
 def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, engine_url: str) -> None:
     open_tree(page, f"{engine_url}azure-devops/troubleshooter/#/privileges/no/yes")
     page.locator(".kb-crumb").first.click()
@@ -197,6 +200,7 @@ def test_breadcrumbs_jump_back_and_keep_later_answers(page: Any, engine_url: str
     assert page.locator(".kb-crumb").count() == 2
 
 
+@default_engine_only
 def test_reader_can_copy_what_they_tried(browser: Any, engine_url: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -317,6 +321,7 @@ LOG_LINE = ("2026-03-12T09:41:07.5512345Z ##[error]AADSTS7000222: The provided c
 MISSPELT = "Insuficient privilegs to complete the operation"
 
 
+@default_engine_only
 def test_filter_agrees_with_the_python_filter(page: Any, engine_url: str,
                                               snapshot_repo: Path) -> None:
     catalogue = catalogue_of(snapshot_repo)
@@ -341,6 +346,7 @@ def test_filter_agrees_with_the_python_filter(page: Any, engine_url: str,
                                    strict=True) if ok] == ["_none"]
 
 
+@default_engine_only
 def test_version_without_tree_says_so(page: Any, engine_url: str) -> None:
     open_tree(page, f"{engine_url}tfs-2013/troubleshooter/")
     assert heading(page) == "No decision tree for TFS 2013"
@@ -591,6 +597,7 @@ def test_opens_its_data_without_decompression_stream(page: Any, demo_file: str) 
     assert page.errors == []
 
 
+@default_engine_only
 def test_the_page_opens_the_files_data_and_filters_without_decompression_stream(
         page: Any, engine_url: str) -> None:
     """The site page loads the single file's data (the tree and the lookup index, in the
@@ -612,6 +619,7 @@ def test_the_page_opens_the_files_data_and_filters_without_decompression_stream(
     assert page.errors == []
 
 
+@default_engine_only
 def test_the_page_asks_for_the_rest_of_its_data_once_the_first_question_shows(
         page: Any, engine: str, engine_url: str) -> None:
     """On the site page a reader waits for the first piece's bytes alone: the second
@@ -638,6 +646,7 @@ def test_the_page_asks_for_the_rest_of_its_data_once_the_first_question_shows(
     assert page_errors(engine, page.errors) == []
 
 
+@default_engine_only
 def test_the_page_says_so_when_the_rest_of_its_data_does_not_load(
         page: Any, engine_url: str) -> None:
     page.route("**/decision-tree.rest.js", lambda route: route.abort())
