@@ -298,6 +298,35 @@ def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: P
         assert [(r["entry"], r["kind"]) for r in found] == [("t1", "pattern")], text
 
 
+def test_the_topic_title_is_the_heading_readers_see(tmp_path: Path) -> None:
+    """The page's first heading is the topic's title (the front matter's title is the
+    browser tab's, often shorter); without one, the front matter's title is."""
+    body = ("## Symptoms\n\n> Error WDG10001: The widget wasn't found.\n\n## Cause\n\nThe "
+            "widget was deleted.\n\n## Resolution\n\n1. Create the widget again.\n")
+    for name, text, title in (
+            ("h1", "---\ntitle: Widget not found\n---\n# Error WDG10001 when you open a "
+             "widget\n\n" + body, "Error WDG10001 when you open a widget"),
+            ("front", "---\ntitle: Widget not found\n---\n" + body, "Widget not found")):
+        repo, _entry = imported(tmp_path / name, text)
+        assert load(repo / "catalogue" / "t1" / "_topic.yml")["title"] == title
+
+
+def test_without_a_cause_heading_the_symptoms_say_why(tmp_path: Path) -> None:
+    """An article with Symptoms and Resolution only: the symptoms' sentence that says why
+    the error happens ("It occurs when ...") names the cause; without one, the error's
+    title does."""
+    symptoms = ("# Widget sync fails with error WDG30001\n\n## Symptoms\n\nThe sync stops "
+                "with error WDG30001 after a minute. {}\n\n## Resolution\n\n1. Renew the "
+                "certificate.\n")
+    _repo, entry = imported(tmp_path / "said", symptoms.format(
+        "It occurs when the *certificate* of the sync service expired. Other syncs go on."))
+    assert [c["title"] for c in entry["causes"]] == [
+        "The certificate of the sync service expired"]
+    _repo, entry = imported(tmp_path / "unsaid", symptoms.format("Other syncs go on."))
+    assert [c["title"] for c in entry["causes"]] == [
+        "Widget sync fails with error WDG30001"]
+
+
 def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
     """A quotation mark right after a letter or digit closes a quotation: the text from it
     to the next quotation's opening mark is no quotation (before, a short first quotation

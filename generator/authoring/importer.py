@@ -1111,7 +1111,7 @@ FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
                        r"(?P<rest>.+)$", re.IGNORECASE))
 FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve|work around) (?:this|these|the|it)(?: \w+)?|"
                         r"alternatively|instead),\s*", re.IGNORECASE)
-CAUSE_LEAD = re.compile(r"^(?:this|these|the) (?:error|issue|problem)s? (?:\w+ )?"
+CAUSE_LEAD = re.compile(r"^(?:(?:this|these|the) (?:error|issue|problem)s?|it) (?:\w+ )?"
                         r"(?:occurs?|happens?|arises?|appears?|shows? up) (?:\w+ )?"
                         r"(?:when|because|if) ", re.IGNORECASE)
 
@@ -1204,7 +1204,7 @@ def import_article(project: Project, article: Path, products: Products, topic: s
     probe = Importer(project, article, topic or "x", products, base_url)
     meta, root = probe.read()
     h1 = next((n for n in root.children if n.level == 1), None)
-    title = str(meta.get("title") or (plain_title(h1.title) if h1 else article.stem))
+    title = (plain_title(h1.title) if h1 else "") or str(meta.get("title") or article.stem)
     topic = topic or default_topic(article, title)
     importer = Importer(project, article, topic, products, base_url)
     meta, root = importer.read()
@@ -2036,10 +2036,18 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                 causes[-1]["description"] = (previous + "\n" if previous else "") + \
                     f"**{plain_title(part.title)}**\n\n{text}\n"
     if waiting:
-        cause = {"id": f"{data['id']}-cause", "title": data["title"], "fixes": waiting}
+        # No Cause heading: the symptoms' sentence that says why ("It occurs when the SSL
+        # handshake fails...") names the cause, where there is one; else the error does.
+        said = next((sentence for text in summary for sentence in re.split(
+            r"(?<=[.!?])\s+(?=[A-Z])", " ".join(_as_read(text).split()))
+            if CAUSE_LEAD.match(sentence)), "")
+        cause = {"id": f"{data['id']}-cause",
+                 "title": _cause_title(said.rstrip(".")) if said else data["title"],
+                 "fixes": waiting}
         causes.append(cause)
-        report.append(f"cause '{cause['id']}': the article names no cause; its title is the "
-                      "error's: say why the error happens")
+        report.append(f"cause '{cause['id']}': the article has no Cause heading; its title "
+                      + ("is the symptoms' sentence that says why the error happens: check it"
+                         if said else "is the error's: say why the error happens"))
     for cause in causes:
         if not cause["fixes"]:
             made = importer.cause(cause.pop("_node"), base)
