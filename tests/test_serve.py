@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import queue
 import signal
@@ -164,6 +165,26 @@ def test_lines_printed_from_two_threads_stay_whole(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert sorted(out.text.splitlines()) == sorted([f"kb serve: {t}" for t in said] + problems)
+
+
+def test_a_build_not_finished_when_the_preview_stops_writes_nothing(tmp_path: Path) -> None:
+    """The search index of a build is made in the background: once the preview stops (its
+    folder, a temporary one when another preview has the kept one, is then removed), a
+    build that has not started finishing writes nothing, so no folder comes back."""
+    from generator.core.project import Project
+    from generator.site.serve import Preview
+
+    work = tmp_path / "work"
+    page = work / "site" / "demo-2" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<h1>Demo</h1>")
+    out = io.StringIO()
+    preview = Preview(Project(tmp_path), (), "demo-2", 1, work, out)
+    preview.stopped = True
+    preview._finish(None, "demo-2", set(), preview.generation)  # type: ignore[arg-type]
+    assert sorted(p.relative_to(work).as_posix() for p in work.rglob("*")) == [
+        "site", "site/demo-2", "site/demo-2/index.html"]
+    assert out.getvalue() == ""
 
 
 def test_bad_input_keeps_the_last_good_build(served: tuple[Server, Path, str]) -> None:

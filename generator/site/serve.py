@@ -94,6 +94,7 @@ class Preview:
     printing: threading.Lock = field(default_factory=threading.Lock)
     generation: int = 0
     background: bool = True  # features finish a build after its pages reload
+    stopped: bool = False  # the preview is stopping: a build not finished yet stays so
     pages: str = ""  # what the last build rendered and copied
     engine: str | None = None  # the engine asked for on the command line
 
@@ -255,6 +256,8 @@ class Preview:
         served folder, then put into it, unless a newer build has replaced it meanwhile (that
         build is finished in turn)."""
         with self.finishing:
+            if self.stopped:  # its folder may be gone already: nothing is written there
+                return
             target, copy = self.root / moniker, self.work / "finishing"
             shutil.rmtree(copy, ignore_errors=True)
             with self.swapping:
@@ -342,45 +345,54 @@ def serve(project: Project, features: Sequence[Feature], version: str, port: int
     if engine is not None and engine != DEFAULT:
         moniker = f"{moniker}-{engine}"  # each engine's preview in a folder of its own
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    server = None
     try:
         with workplace(project, moniker) as (work, kept):
             preview = Preview(project, features, version, port or free_port(), work, out,
                               engine=engine)
-            where = project.rel(work) if kept else str(work)
-            preview.say(f"building {version} into {where}")
-            server = _server_class()(builder=preview.rebuild, host=HOST, port=preview.port,
-                                     root=str(preview.root), mount_path="/")
-            server.preview = preview
-            for path in (project.catalogue, project.content, project.overrides,
-                         project.mkdocs_yml):
-                if path.exists():
-                    server.watch(str(path))
             try:
-                server.server_bind()
-                server.server_activate()
-            except OSError as err:
-                preview.say(f"error: cannot listen on {HOST}:{preview.port}: {err.strerror}; "
-                            "pass another --port")
-                return 1
-            # Watch before the first build: a change made while it runs is built next.
-            server.observer.start()
-            preview.build()
-            preview.say(f"serving {preview.url()} (watching catalogue/, content/, overrides/, "
-                        "mkdocs.yml; Ctrl+C to stop)")
-            server.serve_thread.start()
-            try:
-                server._build_loop()
+                return _serve(preview, project, version, kept)
             finally:
-                with preview.finishing:  # the search index of the last build is complete
+                # A feature finishing a build in the background ends before the folder is
+                # left (a temporary one is removed); one not started yet does not start.
+                preview.stopped = True
+                with preview.finishing:
                     pass
     except KeyboardInterrupt:
         print("kb serve: stopped", file=out, flush=True)
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if server is not None:
-            server.shutdown()
     return 0
+
+
+def _serve(preview: Preview, project: Project, version: str, kept: bool) -> int:
+    """Build, then serve and rebuild on change until interrupted (KeyboardInterrupt)."""
+    where = project.rel(preview.work) if kept else str(preview.work)
+    preview.say(f"building {version} into {where}")
+    server = _server_class()(builder=preview.rebuild, host=HOST, port=preview.port,
+                             root=str(preview.root), mount_path="/")
+    server.preview = preview
+    try:
+        for path in (project.catalogue, project.content, project.overrides,
+                     project.mkdocs_yml):
+            if path.exists():
+                server.watch(str(path))
+        try:
+            server.server_bind()
+            server.server_activate()
+        except OSError as err:
+            preview.say(f"error: cannot listen on {HOST}:{preview.port}: {err.strerror}; "
+                        "pass another --port")
+            return 1
+        # Watch before the first build: a change made while it runs is built next.
+        server.observer.start()
+        preview.build()
+        preview.say(f"serving {preview.url()} (watching catalogue/, content/, overrides/, "
+                    "mkdocs.yml; Ctrl+C to stop)")
+        server.serve_thread.start()
+        server._build_loop()
+        return 0
+    finally:
+        server.shutdown()
 
 
 def default_version(project: Project) -> str:
