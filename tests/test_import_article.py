@@ -327,6 +327,29 @@ def test_without_a_cause_heading_the_symptoms_say_why(tmp_path: Path) -> None:
         "Widget sync fails with error WDG30001"]
 
 
+def test_numbered_methods_under_a_resolution_are_fixes_to_choose_from(tmp_path: Path) -> None:
+    """Headings under a Resolution numbered as methods or options are ways to choose from:
+    one fix each, named by its heading (without its number) and keeping its anchor; the
+    text that says which applies goes to the cause, and a list that only links to the
+    methods is left out (before, both methods and the list were steps of one fix)."""
+    repo, entry = imported(tmp_path, (
+        "# Widget error WDG40001\n\n## Symptoms\n\n> Error WDG40001: The widget is locked."
+        "\n\n## Cause\n\nAnother session holds the widget.\n\n## Resolution\n\nWhich "
+        "method works depends on whether the session still runs.\n\n"
+        "- [Method 1: Close the session](#method-1-close-the-session)\n"
+        "- [Method 2: Unlock by hand](#method-2-unlock-by-hand)\n\n"
+        "### Method 1: Close the session\n\n1. Open the session list.\n2. Close the "
+        "session.\n\n### Method 2: Unlock by hand\n\n1. Run `widget unlock`.\n"))
+    [cause] = entry["causes"]
+    assert cause["description"] == ("Another session holds the widget.\n\nWhich method "
+                                    "works depends on whether the session still runs.\n")
+    assert [(f["title"], f.get("id"), f["steps"]) for f in cause["fixes"]] == [
+        ("Close the session", "method-1-close-the-session",
+         ["Open the session list.", "Close the session."]),
+        ("Unlock by hand", "method-2-unlock-by-hand", ["Run `widget unlock`."])]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
     """A quotation mark right after a letter or digit closes a quotation: the text from it
     to the next quotation's opening mark is no quotation (before, a short first quotation

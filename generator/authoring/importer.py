@@ -1885,10 +1885,13 @@ def _bold_headings(body: Sequence[Line], nodes: Sequence[Node], aliases: list[st
     return out
 
 
-def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[str]
-             ) -> dict[str, Any]:
-    """A Resolution, Solution or Workaround heading as one fix, its text in order."""
+def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[str],
+             titled: bool = False) -> dict[str, Any]:
+    """A Resolution, Solution or Workaround heading as one fix, its text in order; `titled`:
+    the heading names the fix (one of several ways, "Method 2: Reset the password")."""
     own = _strip_role(part.title)
+    if titled:
+        own = ALTERNATIVE_PREFIX.sub("", own) or own
     plain = plain_title(part.title)
     blocks = importer.blocks(list(part.body), part)
     # Text before the first list describes the fix; so does text before its first heading.
@@ -1933,7 +1936,7 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
         step = f"**{plain_title(child.title)}**" + (f"\n\n{body}\n" if body else "")
         rng = importer.range_of(child.zones, base)
         steps.append({"text": step, "applies_to": rng} if rng else step)
-    title = own if own and own.lower() != plain.lower() and not re.match(
+    title = own if own and (titled or own.lower() != plain.lower()) and not re.match(
         r"^(for )?(cause|issue|scenario)\s*\d*$", own, re.IGNORECASE) else ""
     if not title:
         title = _fix_title(lead, "")
@@ -1951,7 +1954,7 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
         report.append(f"fix '{title}': each heading under it is one of its steps; their "
                       "anchors lead to the fix")
     fix: dict[str, Any] = {"title": title}
-    if part.anchor or part.aliases or aliases:
+    if part.anchor or part.aliases or aliases or titled:  # links into the article land
         fix["id"] = part.id
         if part.aliases or aliases:
             fix["aliases"] = list(dict.fromkeys([*part.aliases, *aliases]))
@@ -2015,6 +2018,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
         data["summary"] = "\n\n".join(s for s in summary if s.strip()) + "\n"
     causes: list[dict[str, Any]] = []
     waiting: list[dict[str, Any]] = []
+    waiting_text: list[str] = []  # what tells the waiting fixes apart
     for part in parts:
         role = role_of(part)
         if role == CAUSE:
@@ -2022,13 +2026,27 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             if waiting:
                 cause["fixes"] = [*waiting, *cause["fixes"]]
                 waiting = []
+            for text in waiting_text:
+                _describe(cause, text)
+            waiting_text = []
             causes.append(cause)
         elif role == FIX:
-            fix = fix_from(importer, part, base, report)
+            alternatives = _alternatives(importer, part, base)
+            ways = [fix_from(importer, child, base, report, titled=True)
+                    for child in alternatives[1]] if alternatives \
+                else [fix_from(importer, part, base, report)]
             if causes:
-                causes[-1]["fixes"].append(fix)
+                causes[-1]["fixes"].extend(ways)
             else:
-                waiting.append(fix)
+                waiting.extend(ways)
+            if alternatives and alternatives[0]:
+                report.append(f"fixes: the {len(ways)} under '{plain_title(part.title)}' are "
+                              "ways to choose from; the text that says which applies is in "
+                              "the cause's description")
+                if causes:
+                    _describe(causes[-1], alternatives[0])
+                else:
+                    waiting_text.append(alternatives[0])
         elif role == DEBUG and part not in debug and causes:
             text = importer.markdown([*part.body, *importer._subheadings(part.children)])
             if text.strip():
@@ -2044,6 +2062,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
         cause = {"id": f"{data['id']}-cause",
                  "title": _cause_title(said.rstrip(".")) if said else data["title"],
                  "fixes": waiting}
+        for text in waiting_text:
+            _describe(cause, text)
         causes.append(cause)
         report.append(f"cause '{cause['id']}': the article has no Cause heading; its title "
                       + ("is the symptoms' sentence that says why the error happens: check it"
@@ -2071,6 +2091,36 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     elif "summary" not in data:
         data["summary"] = data["title"] + "\n"
     return data
+
+
+# A heading that names one of several ways to fix an error ("Method 1", "Recovery Method 2
+# (AD Recycle Bin enabled)", "Option 3: Reset the password").
+ALTERNATIVE = re.compile(r"\b(?:method|option|approach|alternative|way|solution|resolution|"
+                         r"workaround)\s*\d+\b", re.IGNORECASE)
+# Its number in front ("Option 1: "): the page numbers the fixes of a cause itself.
+ALTERNATIVE_PREFIX = re.compile(r"^(?:\w+\s+)?(?:method|option|approach|alternative|way|"
+                                r"solution|resolution|workaround)\s*\d+\s*[:：.\-–]\s*",
+                                re.IGNORECASE)
+
+
+def _alternatives(importer: Importer, part: Node, base: Sequence[str]
+                  ) -> tuple[str, list[Node]] | None:
+    """When the headings under a Resolution are ways to choose from (two or more, each
+    numbered as a method or option): the Resolution's own text, without a list that only
+    links to those headings, and the headings; else None."""
+    if len(part.children) < 2 or not all(ALTERNATIVE.search(plain_title(child.title))
+                                         for child in part.children):
+        return None
+    ids = {anchor for child in part.children for anchor in (child.id, *child.aliases)}
+    lines, _listed = _drop_error_list(list(part.body), ids)
+    text = "\n\n".join(importer._zoned(block, base) for block in importer.blocks(lines, part))
+    return text.strip(), part.children
+
+
+def _describe(cause: dict[str, Any], text: str) -> None:
+    """`text` added at the end of the cause's description."""
+    previous = cause.get("description", "")
+    cause["description"] = (previous.rstrip("\n") + "\n\n" if previous else "") + text + "\n"
 
 
 def _shadowed(template: str, others: Sequence[str]) -> bool:
