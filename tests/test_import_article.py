@@ -350,6 +350,39 @@ def test_numbered_methods_under_a_resolution_are_fixes_to_choose_from(tmp_path: 
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
+def test_headings_that_inform_under_a_resolution_are_notes_not_steps(tmp_path: Path) -> None:
+    """"Prerequisites" comes before the steps as a note, "Restart requirement" after them;
+    neither is a step of the fix (a heading that acts still is)."""
+    repo, entry = imported(tmp_path, (
+        "# Widget error WDG50001\n\n## Symptoms\n\n> Error WDG50001: The widget crashed."
+        "\n\n## Cause\n\nA defect in the widget.\n\n## Resolution\n\nInstall the update."
+        "\n\n### Step 1: Install the update\n\nRun the installer.\n\n### Prerequisites\n\n"
+        "You need widget 2.0.\n\n### Restart requirement\n\nRestart after you install it.\n"))
+    [fix] = entry["causes"][0]["fixes"]
+    assert fix["steps"] == ["**Step 1: Install the update**\n\nRun the installer.\n"]
+    assert fix["notes"] == [
+        {"type": "note", "text": "**Prerequisites**\n\nYou need widget 2.0.\n"},
+        {"type": "note", "text": "**Restart requirement**\n\nRestart after you install it.\n",
+         "position": "after"}]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
+def test_a_quoted_line_that_ends_in_a_colon_goes_on_in_the_next(tmp_path: Path) -> None:
+    """A quote's line that ends in a colon after words of its own goes on in the next line
+    of its paragraph: one message (before, the next line alone, "The handle is invalid.",
+    was the message, and matched any log that says so); a blank line of the quote ends
+    it, and a label ("Description:") stays no message."""
+    assert imported_messages(
+        tmp_path, "# Widget sync fails\n\n## Symptoms\n\nThe sync fails with this error:"
+        "\n\n> WidgetSync() failed with status 6 (0x6):  \n> The handle is invalid.\n\n"
+        "The log shows:\n\n> WDG (s) (1C:38): Widget note 1935 for the widget service:\n>\n"
+        "> WDG (s) (1C:38): "
+        "Widget error (sxs): look into the widget log.\n\n## Cause\n\nThe handle was "
+        "closed.\n\n## Resolution\n\n1. Sync again.\n") == [
+        "WidgetSync() failed with status 6 (0x6): The handle is invalid.",
+        "WDG (s) (1C:38): Widget error (sxs): look into the widget log."]
+
+
 def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
     """A quotation mark right after a letter or digit closes a quotation: the text from it
     to the next quotation's opening mark is no quotation (before, a short first quotation

@@ -1719,6 +1719,21 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
     # The last line of text before the quote, and whether it introduces the quote as a message;
     # the line just before this one.
     lead, introduced, previous = "", False, ""
+    # A quote's line that ends in a colon after words of its own ("DsReplicaSync() failed
+    # with status 6 (0x6):") goes on in the quote's next line (of the same paragraph): the
+    # two are one message.
+    opened = ""
+
+    def quoted_line(text: str) -> None:
+        nonlocal opened
+        text = _message_line(text).strip()
+        if opened:
+            text, opened = f"{opened} {text}", ""
+        elif text.endswith(":") and _tells_apart(text[:-1]):
+            opened = text
+            return
+        add(text, introduced)
+
     for line, in_fence in zip(lines, fenced, strict=True):
         before, previous = previous, line.text
         if in_fence:
@@ -1740,13 +1755,19 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
                 introduced = bool(INTRODUCES_MESSAGE.search(lead))
             if docfx.ALERT.match(body) or body.startswith("[!"):
                 alert = True
-            elif not alert:
-                add(_message_line(quote["body"]), introduced)
+            elif not alert and body:
+                quoted_line(quote["body"])
+            elif opened:  # a blank line of the quote: the next line starts anew
+                add(opened, introduced)
+                opened = ""
             in_quote, quoted_text = True, bool(body)
         elif lazy:
             if not alert:
-                add(_message_line(line.text), introduced)
+                quoted_line(line.text)
         else:
+            if opened:  # a line that ends the quote with its colon: as it is
+                add(opened, introduced)
+                opened = ""
             in_quote, quoted_text, alert = False, False, False
             if line.text.strip() and not DIRECTIVE_LINE.match(line.text):
                 lead = line.text
@@ -1762,6 +1783,8 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
         if not DIRECTIVE_LINE.match(line.text):  # an image's source and alt text are no message
             for quoted in QUOTED.finditer(line.text):
                 add(_message_line(quoted["text"]))
+    if opened:
+        add(opened, introduced)
     for row in block:
         add(_code_row(row))
     return found
@@ -1928,13 +1951,26 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
         else:
             steps.append(text + "\n" if "\n" in text else text)
     # Each heading under the fix (`### Step 2: Repair the disk`) is one step: its title in
-    # bold, what follows it inside the step; its anchor leads to the fix.
+    # bold, what follows it inside the step; its anchor leads to the fix. A heading that
+    # informs rather than acts ("Prerequisites", "Restart requirement") is a note: before
+    # the steps when it says what must come first, after them otherwise.
     aliases: list[str] = []
     for child in part.children:
         aliases += [child.id, *child.aliases]
         body = importer.markdown(_bold_headings(child.body, child.children, aliases))
         step = f"**{plain_title(child.title)}**" + (f"\n\n{body}\n" if body else "")
         rng = importer.range_of(child.zones, base)
+        informs = INFORMS.match(plain_title(child.title).strip().rstrip(":"))
+        if informs is not None and body:
+            told: dict[str, Any] = {"type": "note", "text": step}
+            if rng:
+                told["applies_to"] = rng
+            if not informs["first"]:
+                told["position"] = "after"
+            notes.append(told)
+            report.append(f"fix '{own or plain}': '{plain_title(child.title)}' is one of its "
+                          "notes, not a step")
+            continue
         steps.append({"text": step, "applies_to": rng} if rng else step)
     title = own if own and (titled or own.lower() != plain.lower()) and not re.match(
         r"^(for )?(cause|issue|scenario)\s*\d*$", own, re.IGNORECASE) else ""
@@ -2093,6 +2129,10 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     return data
 
 
+# A heading under a fix that informs rather than acts: what must come first, or what follows.
+INFORMS = re.compile(r"^(?:(?P<first>prerequisites?|requirements?|before you (?:begin|start))|"
+                     r"restart requirements?|(?:\w+ )?replacement information|file information|"
+                     r"more information|status|applies to|notes?)$", re.IGNORECASE)
 # A heading that names one of several ways to fix an error ("Method 1", "Recovery Method 2
 # (AD Recycle Bin enabled)", "Option 3: Reset the password").
 ALTERNATIVE = re.compile(r"\b(?:method|option|approach|alternative|way|solution|resolution|"
