@@ -383,6 +383,25 @@ def test_a_quoted_line_that_ends_in_a_colon_goes_on_in_the_next(tmp_path: Path) 
         "WDG (s) (1C:38): Widget error (sxs): look into the widget log."]
 
 
+def test_text_after_the_steps_that_asks_for_nothing_is_a_note(tmp_path: Path) -> None:
+    """A paragraph after a resolution's numbered steps that asks for no action (a risk,
+    where to read more) is a note after them; one that does ("After you ..., restart ...")
+    is one more step."""
+    repo, entry = imported(tmp_path, (
+        "# Widget error WDG60001\n\n## Symptoms\n\n> Error WDG60001: The widget is public."
+        "\n\n## Cause\n\nThe widget is shared.\n\n## Resolution\n\n1. Open **Sharing**."
+        "\n2. Select **Private**.\n\nAfter you change it, restart the widget service.\n\n"
+        "A private widget can't be embedded. For more information, see [Embed widgets]"
+        "(https://example.org/embed).\n"))
+    [fix] = entry["causes"][0]["fixes"]
+    assert fix["steps"] == ["Open **Sharing**.", "Select **Private**.",
+                            "After you change it, restart the widget service."]
+    assert fix["notes"] == [{"type": "note", "position": "after", "text": (
+        "A private widget can't be embedded. For more information, see "
+        "[Embed widgets](https://example.org/embed).\n")}]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
     """A quotation mark right after a letter or digit closes a quotation: the text from it
     to the next quotation's opening mark is no quotation (before, a short first quotation

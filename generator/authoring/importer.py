@@ -1948,6 +1948,11 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
             lead.append(block)
         elif block.kind == "fence" and steps and isinstance(steps[-1], str):
             steps[-1] = steps[-1].rstrip("\n") + "\n\n" + text + "\n"
+        elif seen_list and block.kind == "paragraph" and not text.rstrip().endswith(":") \
+                and not ACTS.search(plain_title(LINK.sub("", text))):
+            # Text after the numbered steps that asks for no action says what follows them
+            # (a risk, where to read more): a note after the steps, not one more step.
+            notes.append({"type": "note", "text": text + "\n", "position": "after"})
         else:
             steps.append(text + "\n" if "\n" in text else text)
     # Each heading under the fix (`### Step 2: Repair the disk`) is one step: its title in
@@ -2129,6 +2134,16 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     return data
 
 
+# A sentence that asks for an action: a verb of one at its start, or after the clause that
+# leads to it ("After you update the permissions, restart the site").
+ACTS = re.compile(r"(?:^|[.:;,]\s+)(?:either\s+|then\s+)?(?:run|restart|reboot|stop|start|"
+                  r"open|close|select|click|sign|go|set|add|remove|delete|install|uninstall|"
+                  r"update|upgrade|enable|disable|issue|type|enter|change|create|check|"
+                  r"verify|make sure|ensure|reset|copy|use|apply|repeat|wait|try|revert|"
+                  r"restore|return|follow|perform|do|contact|collect|save|move|rename|"
+                  r"replace|configure|grant|assign|register|connect|navigate|download|import|"
+                  r"export)\b",
+                  re.IGNORECASE)
 # A heading under a fix that informs rather than acts: what must come first, or what follows.
 INFORMS = re.compile(r"^(?:(?P<first>prerequisites?|requirements?|before you (?:begin|start))|"
                      r"restart requirements?|(?:\w+ )?replacement information|file information|"
