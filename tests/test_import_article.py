@@ -229,13 +229,21 @@ def test_more_shapes_quotes_in_lists_escapes_images_anchors_in_headings(tmp_path
         assert "fuzzy" not in lookup.stdout.splitlines()[0], lookup.stdout
 
 
+def run_import(tmp_path: Path, text: str, name: str = "article.md", *options: str
+               ) -> tuple[Path, Path, Any]:
+    """`kb import docfx` of an article of `text` into topic t1 of a new repository, which
+    succeeds: the repository, the article and the run."""
+    repo = shapes_repo(tmp_path)
+    article = tmp_path / name
+    article.write_text(text)
+    run = kb("import", "docfx", str(article), "--topic", "t1", *options, cwd=repo)
+    assert run.code == 0, run.stderr
+    return repo, article, run
+
+
 def imported(tmp_path: Path, text: str) -> tuple[Path, Any]:
     """The repository and the one entry `kb import docfx` makes of an article of `text`."""
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "article.md"
-    article.write_text(text)
-    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
-    assert run.code == 0, run.stderr
+    repo, _article, _run = run_import(tmp_path, text)
     return repo, load(repo / "catalogue" / "t1" / "t1.yml")
 
 
@@ -539,13 +547,10 @@ def test_a_link_address_with_parentheses_is_read_whole(tmp_path: Path) -> None:
 def test_a_cause_the_article_gives_no_fix_is_reported(tmp_path: Path) -> None:
     """A cause needs a fix: where the article gives none, the import says which text it
     took, so that no fix is made up without a word."""
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "no-fix.md"
-    article.write_text("# Error 42 occurs\n\n## Symptoms\n\n> Error 42: The thing failed.\n\n"
-                       "## Cause\n\nThe thing is broken.\n\nThe second paragraph explains "
-                       "more.\n")
-    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
-    assert run.code == 0, run.stderr
+    _repo, article, run = run_import(
+        tmp_path, "# Error 42 occurs\n\n## Symptoms\n\n> Error 42: The thing failed.\n\n"
+        "## Cause\n\nThe thing is broken.\n\nThe second paragraph explains more.\n",
+        "no-fix.md")
     assert f"{article}:11:1: warning: cause 'Cause': the article gives this cause no fix; its " \
         "last paragraph became the fix's step; write the fix (or turn the entry into one " \
         "that names no cause)" in run.stderr.splitlines()

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from generator.authoring.tables import cells, error_tables, roles_of
 from tests.conftest import SHARED
 from tests.helpers_cli import kb
-from tests.test_import_article import shapes_repo
+from tests.test_import_article import run_import
 
 ENTRA_CODES = SHARED / "docfx-corpus" / "entra-docs" / "docs" / "identity-platform" / \
     "reference-error-codes.md"
@@ -80,11 +80,7 @@ def load(path: Path) -> dict[str, Any]:
 
 def imported(tmp_path: Path, text: str) -> tuple[Path, dict[str, Any], dict[str, Any]]:
     """The repository, the topic and its entries by id after importing `text`."""
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "article.md"
-    article.write_text(text)
-    run = kb("import", "docfx", str(article), "--topic", "t1", "--report", cwd=repo)
-    assert run.code == 0, run.stderr
+    repo, _article, run = run_import(tmp_path, text, "article.md", "--report")
     assert "Traceback" not in run.stderr
     folder = repo / "catalogue" / "t1"
     entries = {p.stem: load(p) for p in folder.glob("*.yml") if p.name != "_topic.yml"}
@@ -158,13 +154,9 @@ def test_a_table_of_codes_and_descriptions_gives_reference_entries(tmp_path: Pat
 
 
 def test_a_row_that_names_no_error_is_left_out_with_a_warning(tmp_path: Path) -> None:
-    repo = shapes_repo(tmp_path)
-    article = tmp_path / "article.md"
-    article.write_text("# Widget codes\n\n| Code | Description |\n|---|---|\n"
-                       "| WDG20001 | The widget is busy. |\n|  | A row without its code. |\n"
-                       "| | |\n")
-    run = kb("import", "docfx", str(article), "--topic", "t1", cwd=repo)
-    assert run.code == 0, run.stderr
+    repo, article, run = run_import(
+        tmp_path, "# Widget codes\n\n| Code | Description |\n|---|---|\n| WDG20001 | The "
+        "widget is busy. |\n|  | A row without its code. |\n| | |\n")
     assert f"{article}:6:1: warning: table of errors: a row names no error (no code or " \
         "message); it was left out" in run.stderr.splitlines()
     assert sorted(p.stem for p in (repo / "catalogue" / "t1").glob("*.yml")) == [
