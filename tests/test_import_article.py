@@ -327,7 +327,8 @@ def test_without_a_cause_heading_the_symptoms_say_why(tmp_path: Path) -> None:
                 "with error WDG30001 after a minute. {}\n\n## Resolution\n\n1. Renew the "
                 "certificate.\n")
     _repo, entry = imported(tmp_path / "said", symptoms.format(
-        "It occurs when the *certificate* of the sync service expired. Other syncs go on."))
+        "It occurs when the *certificate* of the [sync service](https://example.org/sync) "
+        "expired. Other syncs go on."))
     assert [c["title"] for c in entry["causes"]] == [
         "The certificate of the sync service expired"]
     _repo, entry = imported(tmp_path / "unsaid", symptoms.format("Other syncs go on."))

@@ -908,8 +908,8 @@ class Importer:
         cause["fixes"] = [fix]
         data["causes"] = [cause]
         notes.append(f"from {where}: its '{table.header('fix')}' is the fix's one step, "
-                     f"and the fix's title its first sentence; reword the title as what "
-                     "the fix does")
+                     "and the fix's title its sentence that says what to do (else its first "
+                     "sentence); reword the title as what the fix does")
         return data
 
     def cause(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
@@ -2098,7 +2098,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
         # No Cause heading: the symptoms' sentence that says why ("It occurs when the SSL
         # handshake fails...") names the cause, where there is one; else the error does.
         said = next((sentence for text in summary for sentence in re.split(
-            r"(?<=[.!?])\s+(?=[A-Z])", " ".join(_as_read(text).split()))
+            r"(?<=[.!?])\s+(?=[A-Z])", re.sub(r"`([^`]*)`", r"\1", plain_title(_as_read(text))))
             if CAUSE_LEAD.match(sentence)), "")
         cause = {"id": f"{data['id']}-cause",
                  "title": _cause_title(said.rstrip(".")) if said else data["title"],
