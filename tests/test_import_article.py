@@ -411,6 +411,32 @@ def test_text_after_the_steps_that_asks_for_nothing_is_a_note(tmp_path: Path) ->
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
+def test_fixes_titled_alike_keep_anchors_of_their_own(tmp_path: Path) -> None:
+    """Two resolutions that begin alike keep their headings' anchors, and two fixes made
+    from text that begin alike get numbered ones: the page never has one id twice (which
+    `kb check` refuses)."""
+    repo, entry = imported(tmp_path / "headings", (
+        "# Widget error WDG70001\n\n## Symptoms\n\n> Error WDG70001: The widget timed out."
+        "\n\n## Cause\n\nThe widget starts slowly.\n\n### Resolution 1\n\nUse the Start "
+        "action to start the widget.\n\n### Resolution 2\n\nUse the Start action to start "
+        "the widget. Then wait for it.\n"))
+    assert [f.get("id") for f in entry["causes"][0]["fixes"]] == ["resolution-1",
+                                                                "resolution-2"]
+    assert kb("check", "--strict", cwd=repo).code == 0
+    repo, _article, _run = run_import(tmp_path / "text", (
+        "# Widget errors\n\n## Error WDG70002 when you open a widget\n\nThe widget shows "
+        "`WDG70002: The widget is locked.`\n\nFollow these steps:\n\n1. Sign in as an "
+        "administrator.\n2. Unlock the widget.\n\nFollow these steps:\n\n1. Sign in as an "
+        "administrator.\n2. Delete the widget.\n"))
+    [entry] = [load(p) for p in (repo / "catalogue" / "t1").glob("*.yml")
+               if p.name != "_topic.yml"]
+    cause = entry["causes"][0]
+    assert [(f["title"], f.get("id")) for f in cause["fixes"]] == [
+        ("Sign in as an administrator", None),
+        ("Sign in as an administrator", f"{cause['id']}-sign-in-as-an-administrator-2")]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
     """A quotation mark right after a letter or digit closes a quotation: the text from it
     to the next quotation's opening mark is no quotation (before, a short first quotation

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 from ..catalogue.fields import ID_RE
 from ..catalogue.load import topic_folders
+from ..catalogue.model import slug as model_slug
 from ..core.diagnostics import Diagnostic, Diagnostics, Loc
 from ..core.project import TOPIC_FILE, Project
 from ..core.versions import Products, Range, RangeError, parse_range
@@ -1327,6 +1328,7 @@ def _finish(project: Project, importer: Importer, topic_data: dict[str, Any],
             entries: Sequence[tuple[Node, dict[str, Any]]], sections: list[dict[str, Any]],
             closing: list[dict[str, Any]]) -> Imported:
     topic = importer.topic
+    _distinct_fix_anchors([data for _, data in entries], [*sections, *closing])
     if sections:
         topic_data["sections"] = sections
     if entries:
@@ -1348,6 +1350,30 @@ def _finish(project: Project, importer: Importer, topic_data: dict[str, Any],
                     len(sections) + len(closing), importer.diagnostics, article, importer.rel,
                     importer.report,
                     {f"{folder}/{d['id']}.yml": d for _, d in entries}, importer.originals)
+
+
+def _distinct_fix_anchors(entries: Sequence[dict[str, Any]],
+                          sections: Sequence[dict[str, Any]]) -> None:
+    """Each fix without an id whose heading's anchor (its cause's id and its title) is
+    already the page's gets an id of its own (the anchor, numbered), as `kb check` asks."""
+    taken = {str(a) for part in [*sections, *entries, *(c for e in entries
+                                                          for c in e.get("causes", []))]
+             for a in (part.get("id"), *part.get("aliases", [])) if a}
+    taken |= {str(a) for e in entries for c in e.get("causes", []) for f in c["fixes"]
+              for a in (f.get("id"), *f.get("aliases", [])) if a}
+    for entry in entries:
+        for cause in entry.get("causes", []):
+            for fix in cause["fixes"]:
+                if fix.get("id"):
+                    continue
+                anchor = f"{cause['id']}-{model_slug(fix['title'])}"
+                if anchor in taken:
+                    number = 2
+                    while f"{anchor}-{number}" in taken:
+                        number += 1
+                    fix["id"] = f"{anchor}-{number}"
+                    anchor = fix["id"]
+                taken.add(anchor)
 
 
 def _clean(value: Any) -> Any:
@@ -1995,10 +2021,12 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
         report.append(f"fix '{title}': each heading under it is one of its steps; their "
                       "anchors lead to the fix")
     fix: dict[str, Any] = {"title": title}
-    if part.anchor or part.aliases or aliases or titled:  # links into the article land
-        fix["id"] = part.id
-        if part.aliases or aliases:
-            fix["aliases"] = list(dict.fromkeys([*part.aliases, *aliases]))
+    # The heading's anchor: links into the article land, and two fixes titled alike
+    # (`### Resolution 2` and `### Resolution 3` may begin with the same sentence) keep
+    # anchors of their own.
+    fix["id"] = part.id
+    if part.aliases or aliases:
+        fix["aliases"] = list(dict.fromkeys([*part.aliases, *aliases]))
     if described:
         fix["description"] = "\n\n".join(described) + "\n"
     if notes:

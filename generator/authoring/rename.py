@@ -20,13 +20,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..catalogue.fields import ID_RE, MAX_NEW_ID
 from ..catalogue.load import yaml_parser
-from ..catalogue.model import Catalogue, Cause, Entry, Fix, Section, Topic
+from ..catalogue.model import Catalogue, Cause, Entry, Fix, Section, Topic, slug
 from ..core.diagnostics import DiagnosticError, Diagnostics, Loc, did_you_mean
 from ..core.project import TOPIC_FILE, Project
 from ..features.links.sources import resolve_source, source_links
 from ..features.registry import FEATURES
 from ..site.checks import load_checked
-from ..site.render import slug
 from .fmt import write_atomic
 
 INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 4))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -115,6 +116,18 @@ class Fix:
     notes: tuple[Note, ...] = ()
     takes_effect: str = ""
     links: tuple[Link, ...] = ()
+
+
+def slug(text: str) -> str:
+    """A lowercase, hyphenated anchor from a title."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words) or "section"
+
+
+def anchor_of(cause: Cause, fix: Fix) -> str:
+    """The anchor of a fix's heading on its topic page: its id, else one made from its
+    cause's id and its title."""
+    return fix.id or f"{cause.id}-{slug(fix.title)}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ only on what earlier stages accepted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,17 @@ from .load import (
     stray_entries,
     topic_folders,
 )
-from .model import Catalogue, ContentPage, Entry, Link, Markdown, Topic, children, iter_markdown
+from .model import (
+    Catalogue,
+    ContentPage,
+    Entry,
+    Link,
+    Markdown,
+    Topic,
+    anchor_of,
+    children,
+    iter_markdown,
+)
 from .resolve import resolve_topic
 from .toc import load_toc
 
@@ -161,6 +171,7 @@ def _check_topic(topic: Topic, products: Products, diagnostics: Diagnostics,
             )
         else:
             seen[anchor] = loc
+    _check_fix_anchors(topic, products, diagnostics)
     ids = [e.id for e in topic.entries]
     folder = topic.loc.path.rpartition("/")[0]
     for index, entry_id in enumerate(topic.order):
@@ -258,6 +269,46 @@ def _check_complete(topic: Topic, products: Products, diagnostics: Diagnostics,
                     "get no way to tell whether this cause is theirs",
                     "add 'check:' (a yes/no question) or 'description:' (how to recognise it)",
                 )
+
+
+def _check_fix_anchors(topic: Topic, products: Products, diagnostics: Diagnostics) -> None:
+    """A fix without an id takes its heading's anchor from its cause's id and its title:
+    two fixes titled alike in one cause (or such an anchor and any other of the page) would
+    give the page one id twice in a version that shows both."""
+    placed: dict[str, list[tuple[Loc, frozenset[str], bool]]] = {}  # anchor -> where, when
+
+    def place(anchors: Iterable[str], loc: Loc, shown: frozenset[str],
+              derived: bool = False) -> None:
+        for anchor in anchors:
+            placed.setdefault(anchor, []).append((loc, shown, derived))
+
+    page = topic.applies_to.monikers
+    for section in (*topic.sections, *topic.closing_sections):
+        place((section.id, *section.aliases), section.loc, page & section.applies_to.monikers)
+    for entry in topic.entries:
+        here = page & entry.applies_to.monikers
+        place((entry.id, *entry.aliases), entry.loc, here)
+        for cause in entry.causes:
+            there = here & cause.applies_to.monikers
+            place((cause.id, *cause.aliases), cause.loc, there)
+            for fix in cause.fixes:
+                place((anchor_of(cause, fix), *fix.aliases), fix.loc,
+                      there & fix.applies_to.monikers, not fix.id)
+    for anchor, places in placed.items():
+        for index, (loc, shown, derived) in enumerate(places):
+            if not derived:
+                continue  # two ids or aliases alike are reported whatever their versions
+            for other, other_shown, _ in places[:index]:
+                both = [m for m in products.names if m in shown & other_shown]
+                if both:
+                    diagnostics.error(
+                        loc, f"fix '{anchor}'",
+                        f"its heading's anchor '{anchor}' (its cause's id and its title) is "
+                        f"already used on page '{topic.id}' (at {other}) in "
+                        f"{_versions_text(both)}",
+                        "retitle one of the two, or give this fix an 'id:'",
+                        related=(other,))
+                    break
 
 
 def _versions_text(monikers: list[str]) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,6 +26,7 @@ from ..catalogue.model import (
     Position,
     Section,
     Topic,
+    anchor_of,
     walk,
 )
 from ..core.diagnostics import Diagnostics
@@ -216,7 +216,7 @@ def render_steps(fix: Fix, ctx: RenderContext) -> str:
 
 def render_fix(fix: Fix, cause: Cause, number: int, total: int, ctx: RenderContext) -> str:
     title = fix.title if total == 1 else f"Fix {number}: {fix.title}"
-    anchor = fix.id or f"{cause.id}-{slug(fix.title)}"
+    anchor = anchor_of(cause, fix)
     parts = [heading(4, title, anchor, fix.aliases)]
     if fix.description is not None:
         parts.append(ctx.md(fix.description))
@@ -351,12 +351,6 @@ def render_page(page: ContentPage, ctx: RenderContext) -> str:
         extra = "".join(f"{key}: {value}\n" for key, value in page.meta)
         head = head.removesuffix("---") + extra + "---"
     return head + "\n\n" + body + "\n"
-
-
-def slug(text: str) -> str:
-    """A lowercase, hyphenated anchor from a title."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words) or "section"
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,20 @@ from typing import Any
 
 import markdown
 
-from ...catalogue.model import Catalogue, Cause, Fix, Link, Markdown, Note, NoteKind, Position, walk
-from ...site.render import RenderContext, Translations, slug
+from ...catalogue.model import (
+    Catalogue,
+    Cause,
+    Fix,
+    Link,
+    Markdown,
+    Note,
+    NoteKind,
+    Position,
+    anchor_of,
+    slug,
+    walk,
+)
+from ...site.render import RenderContext, Translations
 
 EXTENSIONS = ["admonition", "attr_list", "def_list", "tables", "md_in_html", "fenced_code"]
 NOTE_TITLES = {
@@ -92,11 +104,6 @@ def page_url(md_path: str, directory_urls: bool = True) -> str:
     if stem == "index":
         return "./"
     return stem.removesuffix("/index") + "/" if stem.endswith("/index") else f"{stem}/"
-
-
-def anchor_of(cause: Cause, fix: Fix) -> str:
-    """The anchor of a fix's heading on the topic page (as `render.render_fix` sets it)."""
-    return fix.id or f"{cause.id}-{slug(fix.title)}"
 
 
 ON_SITE = "This fix on the site"
