@@ -13,7 +13,7 @@ import pytest
 import rjsmin
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from generator.catalogue.model import Catalogue
+from generator.catalogue.model import Catalogue, anchor_of
 from generator.catalogue.resolve import resolve
 from generator.core.project import Project, site_settings
 from generator.features.lookup.match import INDEX_FORMAT
@@ -30,7 +30,7 @@ from generator.features.tree.export import (
     page_payload,
     unpack,
 )
-from generator.features.tree.markup import anchor_of, derived_anchor, html_to_text, page_url
+from generator.features.tree.markup import derived_anchor, html_to_text, page_url
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers_cli import fixture_repo
 from tests.test_tree_derive import catalogue_of

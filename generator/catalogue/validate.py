@@ -275,10 +275,11 @@ def _check_fix_anchors(topic: Topic, products: Products, diagnostics: Diagnostic
     """A fix without an id takes its heading's anchor from its cause's id and its title:
     two fixes titled alike in one cause (or such an anchor and any other of the page) would
     give the page one id twice in a version that shows both."""
-    placed: dict[str, list[tuple[Loc, frozenset[str], bool]]] = {}  # anchor -> where, when
+    # anchor -> where, in which versions, and the fix that made it (None: written)
+    placed: dict[str, list[tuple[Loc, frozenset[str], str | None]]] = {}
 
     def place(anchors: Iterable[str], loc: Loc, shown: frozenset[str],
-              derived: bool = False) -> None:
+              derived: str | None = None) -> None:
         for anchor in anchors:
             placed.setdefault(anchor, []).append((loc, shown, derived))
 
@@ -292,17 +293,18 @@ def _check_fix_anchors(topic: Topic, products: Products, diagnostics: Diagnostic
             there = here & cause.applies_to.monikers
             place((cause.id, *cause.aliases), cause.loc, there)
             for fix in cause.fixes:
-                place((anchor_of(cause, fix), *fix.aliases), fix.loc,
-                      there & fix.applies_to.monikers, not fix.id)
+                place((anchor_of(cause, fix),), fix.loc, there & fix.applies_to.monikers,
+                      None if fix.id else fix.title)
+                place(fix.aliases, fix.loc, there & fix.applies_to.monikers)
     for anchor, places in placed.items():
         for index, (loc, shown, derived) in enumerate(places):
-            if not derived:
+            if derived is None:
                 continue  # two ids or aliases alike are reported whatever their versions
             for other, other_shown, _ in places[:index]:
                 both = [m for m in products.names if m in shown & other_shown]
                 if both:
                     diagnostics.error(
-                        loc, f"fix '{anchor}'",
+                        loc, f"fix '{derived}'",
                         f"its heading's anchor '{anchor}' (its cause's id and its title) is "
                         f"already used on page '{topic.id}' (at {other}) in "
                         f"{_versions_text(both)}",

@@ -16,19 +16,8 @@ from typing import Any
 
 import markdown
 
-from ...catalogue.model import (
-    Catalogue,
-    Cause,
-    Fix,
-    Link,
-    Markdown,
-    Note,
-    NoteKind,
-    Position,
-    anchor_of,
-    slug,
-    walk,
-)
+from ...catalogue import model
+from ...catalogue.model import Catalogue, Cause, Fix, Link, Markdown, Note, NoteKind, Position, walk
 from ...site.render import RenderContext, Translations
 
 EXTENSIONS = ["admonition", "attr_list", "def_list", "tables", "md_in_html", "fenced_code"]
@@ -117,7 +106,7 @@ def derived_anchor(cause_id: str, heading: str) -> str | None:
     if not heading.isascii():
         return None
     number = _FIX_NUMBER.match(heading)
-    return f"{cause_id}-{slug(heading[number.end():] if number else heading)}"
+    return f"{cause_id}-{model.slug(heading[number.end():] if number else heading)}"
 
 
 # The ranges of a cause's parts and its texts' translations, as `render.entry_key` uses.
@@ -235,7 +224,7 @@ class Markup:
         cause and the fix's heading (`derived_anchor`), or from the section's data-anchor
         where those don't give it: most fixes then carry nothing of their link."""
         title = fix.title if total == 1 else f"Fix {number} of {total}: {fix.title}"
-        anchor = anchor_of(cause, fix)
+        anchor = model.anchor_of(cause, fix)
         written = "" if links or derived_anchor(cause.id, title) == anchor \
             else f' data-anchor="{html.escape(anchor, True)}"'
         parts = [f'<section class="kb-fix"{written}>'
