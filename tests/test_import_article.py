@@ -437,6 +437,23 @@ def test_fixes_titled_alike_keep_anchors_of_their_own(tmp_path: Path) -> None:
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
+def test_a_resolution_that_opens_with_a_whole_fix_gives_two(tmp_path: Path) -> None:
+    """"To resolve this issue, do X." then "In some flows, …, do Y instead:" and Y's steps:
+    two fixes, X (its sentence its one step) and Y, titled by what to do (before, one fix
+    titled X held Y's steps, so a reader following the title got the other change)."""
+    repo, entry = imported(tmp_path, (
+        "# Widget error WDG80001\n\n## Symptoms\n\n> Error WDG80001: The request must "
+        "contain a key.\n\n## Cause\n\nThe widget sends no key.\n\n## Resolution\n\n"
+        "To resolve this issue, include the key in the request.\n\nIn some flows, such as "
+        "the kiosk flow where the widget has no key, make the widget public instead:\n\n"
+        "1. Open **Settings**.\n2. Select **Public**.\n"))
+    assert [(f["title"], f["steps"]) for f in entry["causes"][0]["fixes"]] == [
+        ("Include the key in the request",
+         ["To resolve this issue, include the key in the request."]),
+        ("Make the widget public instead", ["Open **Settings**.", "Select **Public**."])]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_the_text_between_two_quotations_is_no_message(tmp_path: Path) -> None:
     """A quotation mark right after a letter or digit closes a quotation: the text from it
     to the next quotation's opening mark is no quotation (before, a short first quotation

@@ -1112,6 +1112,8 @@ FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
                        r"(?P<rest>.+)$", re.IGNORECASE))
 FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve|work around) (?:this|these|the|it)(?: \w+)?|"
                         r"alternatively|instead),\s*", re.IGNORECASE)
+# A sentence that begins with when its fix applies ("In some flows, …", "If you …, …").
+CONDITION_LEAD = re.compile(r"^(?:in|for|if|when|where|after|before|once)\b", re.IGNORECASE)
 CAUSE_LEAD = re.compile(r"^(?:(?:this|these|the) (?:error|issue|problem)s?|it) (?:\w+ )?"
                         r"(?:occurs?|happens?|arises?|appears?|shows? up) (?:\w+ )?"
                         r"(?:when|because|if) ", re.IGNORECASE)
@@ -1135,6 +1137,13 @@ def _fix_title(lead: Sequence[Block], fallback: str) -> str:
         if GENERIC_LEAD.match(sentence):
             continue
         sentence = FIX_PREFIX.sub("", sentence)
+        if CONDITION_LEAD.match(sentence):
+            # "In the ROPC flow, where …, change the client type": what to do, after the
+            # clauses that say when.
+            acts = [part for part in re.split(r",\s+", sentence)[1:] if ACTS.match(part)]
+            if acts:
+                sentence = re.sub(r"^(?:then|either)\s+", "",
+                                  sentence[sentence.index(acts[0]):], flags=re.IGNORECASE)
         for pattern in FIX_VERB:
             found = pattern.search(sentence)
             if found is not None:
@@ -1935,14 +1944,25 @@ def _bold_headings(body: Sequence[Line], nodes: Sequence[Node], aliases: list[st
 
 
 def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[str],
-             titled: bool = False) -> dict[str, Any]:
+             titled: bool = False, before: list[dict[str, Any]] | None = None
+             ) -> dict[str, Any]:
     """A Resolution, Solution or Workaround heading as one fix, its text in order; `titled`:
-    the heading names the fix (one of several ways, "Method 2: Reset the password")."""
+    the heading names the fix (one of several ways, "Method 2: Reset the password").
+    `before`: where a fix the heading's text gives ahead of this one goes (see
+    `_first_way`)."""
     own = _strip_role(part.title)
     if titled:
         own = ALTERNATIVE_PREFIX.sub("", own) or own
     plain = plain_title(part.title)
     blocks = importer.blocks(list(part.body), part)
+    first_way = _first_way(blocks) if before is not None else None
+    if first_way is not None and before is not None:
+        blocks.remove(first_way)
+        way = importer._fix([], None, [], base, [first_way])
+        way["title"] = _capital(_clause(FIX_PREFIX.sub("", _sentence(first_way.text))))
+        before.append(way)
+        report.append(f"fix '{way['title']}': the resolution's first sentence is a fix of "
+                      "its own, before the one its steps give")
     # Text before the first list describes the fix; so does text before its first heading.
     has_list = any(b.kind == "list" for b in blocks) or bool(part.children)
     seen_list = False
@@ -2101,9 +2121,12 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             causes.append(cause)
         elif role == FIX:
             alternatives = _alternatives(importer, part, base)
-            ways = [fix_from(importer, child, base, report, titled=True)
-                    for child in alternatives[1]] if alternatives \
-                else [fix_from(importer, part, base, report)]
+            ways: list[dict[str, Any]] = []
+            for child in alternatives[1] if alternatives else [part]:
+                first_ways: list[dict[str, Any]] = []
+                fix = fix_from(importer, child, base, report, titled=bool(alternatives),
+                               before=first_ways)
+                ways += [*first_ways, fix]
             if causes:
                 causes[-1]["fixes"].extend(ways)
             else:
@@ -2170,8 +2193,31 @@ ACTS = re.compile(r"(?:^|[.:;,]\s+)(?:either\s+|then\s+)?(?:run|restart|reboot|s
                   r"verify|make sure|ensure|reset|copy|use|apply|repeat|wait|try|revert|"
                   r"restore|return|follow|perform|do|contact|collect|save|move|rename|"
                   r"replace|configure|grant|assign|register|connect|navigate|download|import|"
-                  r"export)\b",
+                  r"export|make|turn|allow|choose|switch|edit|modify|include|specify|provide|"
+                  r"send)\b",
                   re.IGNORECASE)
+def _first_way(blocks: Sequence[Block]) -> Block | None:
+    """The paragraph that opens a resolution with a whole fix of its own ("To resolve this
+    issue, include the client secret in the request."), when another paragraph leads to
+    the resolution's steps ("In the ROPC flow, change the client type instead:"): a way of
+    its own, not the description of the steps that follow."""
+    lead: list[Block] = []
+    for block in blocks:
+        if block.kind == "list":
+            break
+        if block.kind != "paragraph":
+            return None
+        lead.append(block)
+    else:
+        return None
+    first = lead[0] if len(lead) >= 2 else None
+    if first is None or not lead[-1].text.rstrip().endswith(":") \
+            or first.text.rstrip().endswith(":") or not FIX_PREFIX.match(first.text) \
+            or len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", _unwrap(first.text).strip())) != 1:
+        return None
+    return first
+
+
 # A heading under a fix that informs rather than acts: what must come first, or what follows.
 INFORMS = re.compile(r"^(?:(?P<first>prerequisites?|requirements?|before you (?:begin|start))|"
                      r"restart requirements?|(?:\w+ )?replacement information|file information|"
