@@ -2196,6 +2196,8 @@ ACTS = re.compile(r"(?:^|[.:;,]\s+)(?:either\s+|then\s+)?(?:run|restart|reboot|s
                   r"export|make|turn|allow|choose|switch|edit|modify|include|specify|provide|"
                   r"send)\b",
                   re.IGNORECASE)
+
+
 def _first_way(blocks: Sequence[Block]) -> Block | None:
     """The paragraph that opens a resolution with a whole fix of its own ("To resolve this
     issue, include the client secret in the request."), when another paragraph leads to
