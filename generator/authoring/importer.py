@@ -296,8 +296,7 @@ class Importer:
                               "it was dropped")
                 return False
             return zones.pop()[2]
-        found = docfx.ZONE_RANGE.match(marker["rest"])
-        text = (found["dq"] if found["dq"] is not None else found["sq"]) if found else ""
+        text = _zone_range(marker)
         try:
             parse_range(text, self.products)
         except RangeError as err:
@@ -527,9 +526,7 @@ class Importer:
                     else:
                         closed_at = line.number
                 else:
-                    found = docfx.ZONE_RANGE.match(marker["rest"])
-                    zones.append((found["dq"] if found["dq"] is not None else found["sq"])
-                                 if found else "")
+                    zones.append(_zone_range(marker))
                 continue
             if closed_at and text.strip():
                 self.unmapped(closed_at, "moniker zone",
@@ -891,10 +888,8 @@ class Importer:
         fix = self._fix([], None, [], zones, [Block("paragraph", tuple(fix_lines),
                                                     tuple(zones))])
         # The fix's title: the first sentence that says what to do, where one does.
-        plain = re.sub(r"`([^`]*)`", r"\1", plain_title(" ".join(
-            fix_line.text for fix_line in fix_lines)))
-        remedy = next((sentence for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain)
-                       if REMEDY.search(sentence)), "")
+        remedy = next((sentence for sentence in _sentences(_words(" ".join(
+            fix_line.text for fix_line in fix_lines))) if REMEDY.search(sentence)), "")
         if remedy:
             fix["title"] = _capital(_clause(FIX_PREFIX.sub("", remedy.strip().rstrip(".:"))))
         cause: dict[str, Any] = {
@@ -990,9 +985,14 @@ def _zones_at(lines: Sequence[Line], index: int) -> tuple[str, ...]:
             if zones:
                 zones.pop()
             continue
-        found = docfx.ZONE_RANGE.match(marker["rest"])
-        zones.append((found["dq"] if found["dq"] is not None else found["sq"]) if found else "")
+        zones.append(_zone_range(marker))
     return tuple(zones)
+
+
+def _zone_range(marker: re.Match[str]) -> str:
+    """The range a zone marker (`::: moniker range="..."`) opens, '' when it names none."""
+    found = docfx.ZONE_RANGE.match(marker["rest"])
+    return (found["dq"] if found["dq"] is not None else found["sq"]) if found else ""
 
 
 def _cell_lines(cell: str, number: int) -> list[Line]:
@@ -1365,24 +1365,20 @@ def _distinct_fix_anchors(entries: Sequence[dict[str, Any]],
                           sections: Sequence[dict[str, Any]]) -> None:
     """Each fix without an id whose heading's anchor (its cause's id and its title) is
     already the page's gets an id of its own (the anchor, numbered), as `kb check` asks."""
-    taken = {str(a) for part in [*sections, *entries, *(c for e in entries
-                                                          for c in e.get("causes", []))]
-             for a in (part.get("id"), *part.get("aliases", [])) if a}
-    taken |= {str(a) for e in entries for c in e.get("causes", []) for f in c["fixes"]
-              for a in (f.get("id"), *f.get("aliases", [])) if a}
-    for entry in entries:
-        for cause in entry.get("causes", []):
-            for fix in cause["fixes"]:
-                if fix.get("id"):
-                    continue
-                anchor = f"{cause['id']}-{model_slug(fix['title'])}"
-                if anchor in taken:
-                    number = 2
-                    while f"{anchor}-{number}" in taken:
-                        number += 1
-                    fix["id"] = f"{anchor}-{number}"
-                    anchor = fix["id"]
-                taken.add(anchor)
+    causes = [cause for entry in entries for cause in entry.get("causes", [])]
+    parts = [*sections, *entries, *causes, *(fix for cause in causes for fix in cause["fixes"])]
+    taken = {str(a) for part in parts for a in (part.get("id"), *part.get("aliases", [])) if a}
+    for cause in causes:
+        for fix in cause["fixes"]:
+            if fix.get("id"):
+                continue
+            anchor = f"{cause['id']}-{model_slug(fix['title'])}"
+            if anchor in taken:
+                number = 2
+                while f"{anchor}-{number}" in taken:
+                    number += 1
+                fix["id"] = anchor = f"{anchor}-{number}"
+            taken.add(anchor)
 
 
 def _clean(value: Any) -> Any:
@@ -1660,12 +1656,20 @@ def _sentence(text: str) -> str:
     """The first sentence of a Markdown text, plain, whole (never cut short)."""
     first = text.strip().split("\n\n")[0]
     first = LIST_ITEM.sub("", first.split("\n")[0]) if LIST_ITEM.match(first) else first
-    plain = plain_title(first.replace("\n", " "))
-    plain = re.sub(r"`([^`]*)`", r"\1", plain)
+    plain = _words(first.replace("\n", " "))
     if not plain or plain.startswith((":::", "|", "```", "<")):
         return ""
-    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain)[0].strip().rstrip(".:")
-    return sentence
+    return _sentences(plain)[0].strip().rstrip(".:")
+
+
+def _words(text: str) -> str:
+    """Markdown text as readers read its words: no links, HTML, emphasis or code marks."""
+    return re.sub(r"`([^`]*)`", r"\1", plain_title(text))
+
+
+def _sentences(text: str) -> list[str]:
+    """A text's sentences: each ends in '.', '!' or '?' before a capital letter."""
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
 
 
 def _clause(text: str, limit: int = 120) -> str:
@@ -2148,9 +2152,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     if waiting:
         # No Cause heading: the symptoms' sentence that says why ("It occurs when the SSL
         # handshake fails...") names the cause, where there is one; else the error does.
-        said = next((sentence for text in summary for sentence in re.split(
-            r"(?<=[.!?])\s+(?=[A-Z])", re.sub(r"`([^`]*)`", r"\1", plain_title(_as_read(text))))
-            if CAUSE_LEAD.match(sentence)), "")
+        said = next((sentence for text in summary for sentence in _sentences(
+            _words(_as_read(text))) if CAUSE_LEAD.match(sentence)), "")
         cause = {"id": f"{data['id']}-cause",
                  "title": _cause_title(said.rstrip(".")) if said else data["title"],
                  "fixes": waiting}
@@ -2215,7 +2218,7 @@ def _first_way(blocks: Sequence[Block]) -> Block | None:
     first = lead[0] if len(lead) >= 2 else None
     if first is None or not lead[-1].text.rstrip().endswith(":") \
             or first.text.rstrip().endswith(":") or not FIX_PREFIX.match(first.text) \
-            or len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", _unwrap(first.text).strip())) != 1:
+            or len(_sentences(_unwrap(first.text).strip())) != 1:
         return None
     return first
 
