@@ -180,7 +180,7 @@ def query_ms(sites: list[Path], queries: list[str] = QUERIES,
     times: list[dict[str, list[float]]] = [{q: [] for q in queries} for _ in sites]
     with topic_pages(sites, path) as pages:
         for page in pages:
-            page.wait_for_function("window.KBSearch !== undefined")
+            page.wait_for_function("() => window.KBSearch !== undefined")
             page.evaluate("q => window.KBSearch.run(q)", "warm up")
         for round_ in range(ROUNDS):
             for query in queries:

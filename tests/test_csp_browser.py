@@ -147,7 +147,7 @@ def test_search_lookup_troubleshooter_and_versions_work_under_the_policy(
     page.goto(site_url + "azure-devops/troubleshooter/")
     page.locator("#kb-tree[data-ready]").wait_for()
     page.locator(".kb-answer").first.click()
-    page.wait_for_function("location.hash.length > 2")
+    page.wait_for_function("() => location.hash.length > 2")
 
     page.goto(site_url + "azure-devops/azure-rm-endpoint/")
     page.locator(".md-version__current").wait_for(timeout=15000)

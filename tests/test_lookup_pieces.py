@@ -130,7 +130,7 @@ def test_the_page_and_the_search_box_use_the_pieces_from_disk(browser: Any,
             "azure-rm-endpoint/index.html#autoCreatedSecretExpiration")
         tab.fill("#kb-lookup-input", "AADSTS7000215: Invalid client secret is provided.")
         tab.click("#kb-lookup-submit")
-        tab.wait_for_function("document.querySelector('.kb-lookup__result a') && "
+        tab.wait_for_function("() => document.querySelector('.kb-lookup__result a') && "
                               "document.querySelector('.kb-lookup__result a').getAttribute("
                               "'href').endsWith('#autoCreatedSecretExpiration')")
         tab.goto((version / "index.html").as_uri())

@@ -249,7 +249,7 @@ def test_reader_inputs_stay_text(page: Any, hostile_site: tuple[str, Path]) -> N
     # The project's search box (the error matcher, then full-text search), in either engine:
     # each payload's results shown once both parts have answered (KBSearch.run: the code
     # path of typing, without the pause that waits for the next keystroke).
-    page.wait_for_function("window.KBSearch !== undefined")
+    page.wait_for_function("() => window.KBSearch !== undefined")
     for n in range(len(PAYLOADS)):
         page.evaluate("q => window.KBSearch.run(q)", payload(n))
         assert_clean(page, f"search {n}")

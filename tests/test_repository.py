@@ -95,3 +95,52 @@ def test_the_benchmarks_build_on_every_core() -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
     assert (run.returncode, run.stdout) == (0, "None True\n"), run.stderr
+
+
+# A string `wait_for_function` takes as a function: an arrow function or `function …`.
+FUNCTION = re.compile(r"\s*(async\s+)?(function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)")
+
+
+def waits_without_a_function(sources: list[Path]) -> list[str]:
+    """The `wait_for_function` calls among `sources` whose JavaScript is an expression, not
+    a function, as `file:line`; a name stands for the string some module of `sources` binds
+    it to at its top level."""
+    import ast
+
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sources}
+    strings = {target.id: node.value.value for tree in trees.values() for node in tree.body
+               if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+               and isinstance(node.value.value, str)
+               for target in node.targets if isinstance(target, ast.Name)}
+    found = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "wait_for_function" and node.args:
+                script = node.args[0]
+                text = script.value if isinstance(script, ast.Constant) else \
+                    strings.get(script.id) if isinstance(script, ast.Name) else None
+                if not isinstance(text, str) or not FUNCTION.match(text):
+                    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                    found.append(f"{where}:{node.lineno}")
+    return found
+
+
+def test_browser_waits_take_a_function() -> None:
+    """Playwright polls `wait_for_function`'s JavaScript with `eval` when it is an expression
+    (once at once, then on every frame until true); the built pages' Content-Security-Policy
+    refuses `eval` outside the first poll, so a wait that is not over at once fails with an
+    EvalError. A function is evaluated once and then called: every wait is one."""
+    sources = sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").glob("*.py")])
+    assert waits_without_a_function(sources) == []
+
+
+def test_a_wait_on_an_expression_is_found(tmp_path: Path) -> None:
+    module = tmp_path / "test_waits.py"
+    module.write_text("DONE = 'window.done === true'\nREADY = '() => window.ready'\n"
+                      "page.wait_for_function(DONE)\npage.wait_for_function(READY)\n"
+                      "page.wait_for_function('a => a.length', arg=[1])\n"
+                      "page.wait_for_function('location.hash.length > 2')\n"
+                      "page.wait_for_function(f'{DONE}')\n", encoding="utf-8")
+    found = [line.rsplit(":", 1)[1] for line in waits_without_a_function([module])]
+    assert found == ["3", "6", "7"]

@@ -79,7 +79,7 @@ def first_links(page: Any, queries: list[str]) -> list[str]:
     """The first link the box shows for each query, typed one after the other (KBSearch.first:
     the code path of typing, settled as soon as no later part of the answer can change the
     first link)."""
-    page.wait_for_function("window.KBSearch !== undefined")
+    page.wait_for_function("() => window.KBSearch !== undefined")
     found: list[str] = page.evaluate(
         """async (queries) => {
             const out = [];

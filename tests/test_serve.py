@@ -252,7 +252,7 @@ def test_the_open_page_shows_the_problem_and_clears_it_when_fixed(
         assert "duplicate key 'id'" in box.inner_text()
         assert "The disk is full" in page.inner_text("article")  # the last good build
         entry.write_text(good.replace("The disk is full", "The disk is now fine"))
-        page.wait_for_function("document.querySelector('.kb-serve-error') === null "
+        page.wait_for_function("() => document.querySelector('.kb-serve-error') === null "
                                "&& document.body.innerText.includes('The disk is now fine')",
                                timeout=60_000)
     finally:

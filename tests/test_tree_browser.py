@@ -158,15 +158,15 @@ def test_back_forward_and_reload_follow_the_url(page: Any, engine_url: str) -> N
         choose(page, label)
     assert fragment(page) == "/privileges/no/yes"
     page.go_back()
-    page.wait_for_function("location.hash === '#/privileges/no'")
+    page.wait_for_function("() => location.hash === '#/privileges/no'")
     assert heading(page) == "Is Users can register applications set to No in the directory?"
     assert page.evaluate("document.activeElement.id") == "kb-heading"
     page.go_back()
-    page.wait_for_function("location.hash === '#/privileges'")
+    page.wait_for_function("() => location.hash === '#/privileges'")
     assert heading(page) == "Is your account a guest user in the directory of the subscription?"
     page.go_forward()
     page.go_forward()
-    page.wait_for_function("location.hash === '#/privileges/no/yes'")
+    page.wait_for_function("() => location.hash === '#/privileges/no/yes'")
     assert heading(page) == "The user is not authorized to add applications in the directory"
     page.reload()
     page.locator("#kb-tree[data-ready]").wait_for()
@@ -222,7 +222,7 @@ def test_reader_can_copy_what_they_tried(browser: Any, engine_url: str) -> None:
             "Answers: privileges/no/yes\n"
             "Troubleshooter: https://kb.example.org/azure-devops/troubleshooter/"
             "#/privileges/no/yes")
-        page.wait_for_function("document.querySelector('[data-action=copy]').textContent "
+        page.wait_for_function("() => document.querySelector('[data-action=copy]').textContent "
                                "=== 'Copied'")
         assert page.evaluate("navigator.clipboard.readText()") == text
     finally:
