@@ -276,6 +276,19 @@ def test_messages_of_sql_server_powershell_and_storage_are_taken(tmp_path: Path)
         "The request body is too large and exceeds the maximum permissible limit."]
 
 
+def test_a_quotation_typed_into_a_code_block_gives_its_lines_without_its_marks(
+        tmp_path: Path) -> None:
+    """A block quote's marker and quotation marks around the lines of a code block are the
+    article's, not the error's: the messages are the lines readers see in their tool."""
+    assert imported_messages(
+        tmp_path, "# Linked server errors\n\n## Symptoms\n\nYou see these errors:\n\n"
+        "```output\n> \"Msg 233, Level 20, State 0, Line 0 \nA transport-level error has "
+        "occurred when sending the request to the server.\"\n```\n\n## Cause\n\nThe "
+        "mapping is wrong.\n\n## Resolution\n\n1. Map the login again.\n") == [
+        "Msg 233, Level 20, State 0, Line 0",
+        "A transport-level error has occurred when sending the request to the server."]
+
+
 def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: Path) -> None:
     """Each message as CommonMark shows it, then made a pattern the texts users paste
     match: an escaped underscore or asterisk stays (it is no emphasis mark); the backslash
@@ -539,6 +552,38 @@ def test_a_sentence_that_only_leads_on_is_no_fix_title(tmp_path: Path) -> None:
     assert [f["title"] for f in entry["causes"][0]["fixes"]] == [
         "Add the realm to the federation settings", "Correct the realm name",
         "Use the following command to add the realm again"]
+
+
+def test_a_link_the_text_leads_to_titles_the_fix_when_it_says_what_to_do(
+        tmp_path: Path) -> None:
+    """"The hotfix is available from the Download Center:" and, on the next line, a link
+    "Download the hotfix package now": the link's words are the fix, with no mark of the
+    line's hard break. A link that names a page, not an action, leaves the title to the
+    sentence."""
+    _, entry = imported(
+        tmp_path, "# LNK1000 when you link\n\n## Symptoms\n\n> LINK : fatal error LNK1000: "
+        "unknown error at 000000013FA24241\n\n## Cause\n\nThe linker mishandles import "
+        "objects.\n\n## Resolution 1\n\nThe following file is available from the Download "
+        "Center:  \n[Download the hotfix package now](https://download.example.org/kb.exe)\n"
+        "\nFor more information, see [Support files](https://support.example.org/files).\n\n"
+        "## Resolution 2\n\nThe setting is described in the reference:\\\n"
+        "[The /WHOLEARCHIVE switch](https://learn.example.org/wholearchive)\n")
+    assert [f["title"] for f in entry["causes"][0]["fixes"]] == [
+        "Download the hotfix package now",
+        "The setting is described in the reference: The /WHOLEARCHIVE switch"]
+
+
+def test_a_fix_in_a_cause_text_is_titled_by_what_to_do(tmp_path: Path) -> None:
+    """A cause's text that ends in its fix ("To resolve the issue, turn the extension on.")
+    titles the fix without the words that only announce it."""
+    _, entry = imported(
+        tmp_path, "# The agent can't take control\n\n## Symptoms\n\n> Failed to assume "
+        "control of the browser window.\n\n## Cause 1: The browser runs as another user\n\n"
+        "The browser was started by another account.\n\nTo resolve the issue, ensure that the "
+        "browser runs as the agent's user.\n\n## Cause 2: The extension is off\n\nThe "
+        "extension is turned off.\n\nTo resolve the issue, turn the extension on.\n")
+    assert [c["fixes"][0]["title"] for c in entry["causes"]] == [
+        "Ensure that the browser runs as the agent's user", "Turn the extension on"]
 
 
 def test_titles_carry_no_emphasis_marks(tmp_path: Path) -> None:

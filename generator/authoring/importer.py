@@ -744,7 +744,7 @@ class Importer:
         if not fix["title"]:
             first = steps[0] if steps else ""
             first = first["text"] if isinstance(first, dict) else first
-            fix["title"] = _capital(_clause(_sentence(first))) or fallback or "Workaround"
+            fix["title"] = _step_title(first) or fallback or "Workaround"
         if not steps:
             steps.append(fix["title"])
         fix["steps"] = steps
@@ -1100,7 +1100,7 @@ def _unwrap(text: str) -> str:
 
 
 def _first_sentence(text: str, limit: int = 140) -> str:
-    plain = plain_title(text.split("\n\n")[0].replace("\n", " "))
+    plain = plain_title(_joined(text.split("\n\n")[0]))
     if plain.startswith(":::"):
         return ""
     sentence = re.split(r"(?<=[.!?])\s+", plain)[0].rstrip(".:")
@@ -1127,8 +1127,31 @@ LEADS_ON = re.compile(r"^(?:(?:follow|use|try|do|complete|perform) (?:one of )?(
                       r"|the following (?:steps|methods|options|procedures?)\b)", re.IGNORECASE)
 
 
+def _linked_action(text: str) -> str | None:
+    """The words of a link that is a paragraph's second line, after a first that leads to it
+    ("The hotfix is available from the Download Center:" and "[Download the hotfix
+    package now](…)"), when they say what to do: the fix."""
+    lines = text.strip().split("\n\n")[0].split("\n")
+    if len(lines) != 2 or not lines[0].rstrip(" \\").endswith(":"):
+        return None
+    link = LINK.fullmatch(lines[1].strip())
+    if link is None or link["bang"]:
+        return None
+    words = plain_title(link["text"])
+    return words if ACTS.match(words) else None
+
+
+def _step_title(step: str) -> str:
+    """A fix's title from its first step: the link it leads to, when that says what to do
+    (see `_linked_action`), else its first sentence."""
+    return _capital(_clause(_linked_action(step) or FIX_PREFIX.sub("", _sentence(step))))
+
+
 def _fix_title(lead: Sequence[Block], fallback: str) -> str:
     for block in lead:
+        action = _linked_action(block.text)
+        if action is not None:
+            return _capital(_clause(action))
         sentence = _first_sentence(block.text, limit=400)
         if not sentence or GENERIC_LEAD.match(sentence) or LEADS_ON.match(sentence):
             continue
@@ -1656,10 +1679,16 @@ def _sentence(text: str) -> str:
     """The first sentence of a Markdown text, plain, whole (never cut short)."""
     first = text.strip().split("\n\n")[0]
     first = LIST_ITEM.sub("", first.split("\n")[0]) if LIST_ITEM.match(first) else first
-    plain = _words(first.replace("\n", " "))
+    plain = _words(_joined(first))
     if not plain or plain.startswith((":::", "|", "```", "<")):
         return ""
     return _sentences(plain)[0].strip().rstrip(".:")
+
+
+def _joined(paragraph: str) -> str:
+    """A paragraph's lines as one line, without the marks of their hard breaks (a backslash
+    or two spaces at a line's end)."""
+    return re.sub(r"(?:\\| {2,})\n", "\n", paragraph).replace("\n", " ")
 
 
 def _words(text: str) -> str:
@@ -1840,12 +1869,17 @@ FIELD = re.compile(r"[A-Za-z][\w ]{0,24}:\s*\S+")
 JSON_MEMBER = re.compile(r'^\s*"[\w.-]+"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*,?\s*$')
 
 
+# A block quote's marker before a quotation mark, typed into a code block: `> "Msg 233, …`.
+QUOTE_IN_CODE = re.compile(r"^\s*>\s*(?=[\"“])")
+
+
 def _code_row(row: str) -> str:
     """A line of a code block as the message it may hold: a JSON member's string value,
-    read (its first line, where the value holds `\\r\\n`), else the line as it is."""
+    read (its first line, where the value holds `\\r\\n`), else the line as it is, less a
+    block quote's marker before its quotation mark (the mark goes with `_unquoted`)."""
     member = JSON_MEMBER.match(row)
     if member is None:
-        return row
+        return QUOTE_IN_CODE.sub("", row)
     try:
         value = json.loads(f'"{member["value"]}"')
     except ValueError:
@@ -2035,8 +2069,7 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
             report.append(f"fix '{title}': title taken from the text's first sentence; "
                           "shorten it if needed")
     if not title and steps:
-        first = steps[0]["text"] if isinstance(steps[0], dict) else steps[0]
-        title = _capital(_clause(FIX_PREFIX.sub("", _sentence(first))))
+        title = _step_title(steps[0]["text"] if isinstance(steps[0], dict) else steps[0])
         if title:
             report.append(f"fix '{title}': title taken from its first step; reword it as "
                           "what the fix does")
