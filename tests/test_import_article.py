@@ -586,6 +586,59 @@ def test_a_fix_in_a_cause_text_is_titled_by_what_to_do(tmp_path: Path) -> None:
         "Ensure that the browser runs as the agent's user", "Turn the extension on"]
 
 
+CAUSES_LISTED = """# Error 0x80090022 when the renewal fails
+
+The renewal fails, and the log says:
+
+```output
+450.219.0: Provider could not perform the action since the context was acquired as silent.
+```
+
+Here are the possible causes of the issue:
+
+- A misleading error is reported on the client where the renewal takes place.
+- Unsupported validity or renewal period in certificate templates for clients.
+
+## A misleading error is reported on the client where the renewal takes place
+
+The relevant error is another one, reported earlier in the log.
+
+1. Open the ports between the enrollment service and the CA.
+
+## Unsupported validity period or renewal period in the certificate template for clients
+
+To resolve the issue, set the validity period to at least five days.
+"""
+
+
+def test_headings_the_text_lists_as_possible_causes_are_causes_of_one_error(
+        tmp_path: Path) -> None:
+    """"Here are the possible causes of the issue:" and a list whose items name the headings
+    that follow (in nearly the same words): one entry, a cause per heading (its anchor
+    kept), and the list, which the entry's page gives again, not in the intro. A list whose
+    items name no heading changes nothing."""
+    repo, entry = imported(tmp_path / "listed", CAUSES_LISTED)
+    assert [(c["id"], c["fixes"][0]["title"]) for c in entry["causes"]] == [
+        ("a-misleading-error-is-reported-on-the-client-where-the-renewal-takes-place",
+         "Open the ports between the enrollment service and the CA"),
+        ("unsupported-validity-period-or-renewal-period-in-the-certificate-template-for-"
+         "clients", "Set the validity period to at least five days")]
+    assert entry["messages"] == [
+        "450.219.0: Provider could not perform the action since the context was acquired "
+        "as silent."]
+    assert sorted(p.name for p in (repo / "catalogue" / "t1").glob("*.yml")) == [
+        "_topic.yml", "t1.yml"]
+    intro = load(repo / "catalogue" / "t1" / "_topic.yml")["intro"]
+    assert "possible causes" not in intro and "log says" in intro
+    unlisted = CAUSES_LISTED.replace(
+        "- A misleading error is reported on the client where the renewal takes place.",
+        "- The certificate of the enrollment service has expired.")
+    repo, _, _ = run_import(tmp_path / "unlisted", unlisted)
+    topic = load(repo / "catalogue" / "t1" / "_topic.yml")
+    assert "possible causes" in topic["intro"]
+    assert "t1.yml" not in {p.name for p in (repo / "catalogue" / "t1").glob("*.yml")}
+
+
 def test_titles_carry_no_emphasis_marks(tmp_path: Path) -> None:
     """Titles are plain text: `*x*` (also inside a word) and `_x_` lose their marks, as the
     page would show them; an underscore inside a name stays."""

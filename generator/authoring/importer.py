@@ -97,6 +97,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     id: str = ""
     aliases: tuple[str, ...] = ()
+    role: str = ""  # what the article says the heading is, when its title does not
 
 
 @dataclass(frozen=True)
@@ -1248,6 +1249,12 @@ def import_article(project: Project, article: Path, products: Products, topic: s
         intro_lines += h1.body
         headings = [*headings, *h1.children]
     importer.assign_ids(headings)
+    # "Here are the possible causes of the issue:" and a list whose items are the headings
+    # that follow: each heading is a cause of the article's one error (as "Cause: …" would
+    # say), and the list, which the entry's page gives again, leaves the intro.
+    listed, intro_lines = _listed_causes(intro_lines, headings)
+    for node in listed:
+        node.role = CAUSE
     topic_data: dict[str, Any] = {"id": topic, "title": title}
     rng_text = str(meta.get("monikerRange") or "").strip()
     topic_zones: tuple[str, ...] = ()
@@ -1294,6 +1301,9 @@ def import_article(project: Project, article: Path, products: Products, topic: s
             data = group_entry(importer, group, (fallback_id, title), topic_zones, notes,
                                lead)
             entries.append((group.head or h1 or root, data))
+            if listed and group.head is None:
+                notes.append(f"causes: the {len(listed)} headings the article lists as the "
+                             "possible causes before its first heading")
             importer.report[data["id"]] = notes
         entries += [(n, d) for n in _walk(headings) for d in tabled.get(id(n), [])]
         _dedupe_lookup(entries)
@@ -1331,6 +1341,60 @@ def import_article(project: Project, article: Path, products: Products, topic: s
     if table_ids:
         _dedupe_lookup(entries)
     return _finish(project, importer, topic_data, entries, sections, closing)
+
+
+# A sentence that leads to a list of the error's causes.
+LISTS_CAUSES = re.compile(r"\b(?:possible causes|following causes|(?:occurs?|happens?) "
+                          r"(?:for|because of) (?:one of )?the following|caused by one of the "
+                          r"following)\b[^:]*:\s*$", re.IGNORECASE)
+
+
+def _listed_causes(lines: list[Line], headings: Sequence[Node]
+                   ) -> tuple[list[Node], list[Line]]:
+    """The headings a list in `lines` (the text before the first heading) gives as the
+    error's possible causes, one item each, in the list's order, and `lines` without that
+    list and the sentence that leads to it; ([], lines) when the article is not written so
+    (a list of fewer than two, an item no heading matches, headings with roles of their
+    own: "Cause", "Resolution")."""
+    if any(role_of(n) or _has_roles(n) for n in headings):
+        return [], lines
+    fenced = docfx._fenced([line.text for line in lines])
+    for start, line in enumerate(lines):
+        if fenced[start] or not LISTS_CAUSES.search(line.text):
+            continue
+        items: list[str] = []
+        end = start + 1
+        while end < len(lines) and not lines[end].text.strip() and not items:
+            end += 1
+        while end < len(lines) and (LIST_ITEM.match(lines[end].text)
+                                    or (items and lines[end].text.startswith(" "))):
+            if LIST_ITEM.match(lines[end].text):
+                items.append(LIST_ITEM.sub("", lines[end].text))
+            else:
+                items[-1] += " " + lines[end].text.strip()
+            end += 1
+        found = [_heading_named(item, headings) for item in items]
+        if len(items) < 2 or None in found or len(set(map(id, found))) < len(found):
+            continue
+        return [n for n in found if n is not None], [*lines[:start], *lines[end:]]
+    return [], lines
+
+
+def _heading_named(item: str, headings: Sequence[Node]) -> Node | None:
+    """The heading whose words are the list item's, or nearly ("Unsupported validity or
+    renewal period in certificate templates" for "Unsupported validity period or renewal
+    period in the certificate template")."""
+    from difflib import SequenceMatcher
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", _words(text).lower())
+
+    wanted = words(item)
+    best = max(headings, default=None,
+               key=lambda node: SequenceMatcher(None, wanted, words(node.title)).ratio())
+    if best is None or SequenceMatcher(None, wanted, words(best.title)).ratio() < 0.75:
+        return None
+    return best
 
 
 def _dedupe_lookup(entries: Sequence[tuple[Node, dict[str, Any]]]) -> None:
@@ -1604,6 +1668,8 @@ SAMPLE_VALUES = {"guid": "6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94", "int": "42",
 
 def role_of(node: Node) -> str:
     """What a heading is in a troubleshooting article: symptom, cause, fix, debug or ''."""
+    if node.role:
+        return node.role
     title = plain_title(node.title).strip().strip("*").strip().lower().rstrip(":")
     for role, pattern in ROLE_PATTERNS:
         if pattern.match(title):
