@@ -597,6 +597,9 @@ The renewal fails, and the log says:
 Here are the possible causes of the issue:
 
 - A misleading error is reported on the client where the renewal takes place.
+
+    The client shows the first error of the log, not the one that counts.
+
 - Unsupported validity or renewal period in certificate templates for clients.
 
 ## A misleading error is reported on the client where the renewal takes place
@@ -614,22 +617,29 @@ To resolve the issue, set the validity period to at least five days.
 def test_headings_the_text_lists_as_possible_causes_are_causes_of_one_error(
         tmp_path: Path) -> None:
     """"Here are the possible causes of the issue:" and a list whose items name the headings
-    that follow (in nearly the same words): one entry, a cause per heading (its anchor
-    kept), and the list, which the entry's page gives again, not in the intro. A list whose
+    that follow (in nearly the same words; an item's later paragraphs are not its name):
+    one entry, a cause per heading (its anchor kept), and the list, which the entry's page
+    gives again, not in the intro; so too for a list without blank lines. A list whose
     items name no heading changes nothing."""
-    repo, entry = imported(tmp_path / "listed", CAUSES_LISTED)
-    assert [(c["id"], c["fixes"][0]["title"]) for c in entry["causes"]] == [
-        ("a-misleading-error-is-reported-on-the-client-where-the-renewal-takes-place",
-         "Open the ports between the enrollment service and the CA"),
-        ("unsupported-validity-period-or-renewal-period-in-the-certificate-template-for-"
-         "clients", "Set the validity period to at least five days")]
-    assert entry["messages"] == [
-        "450.219.0: Provider could not perform the action since the context was acquired "
-        "as silent."]
-    assert sorted(p.name for p in (repo / "catalogue" / "t1").glob("*.yml")) == [
-        "_topic.yml", "t1.yml"]
-    intro = load(repo / "catalogue" / "t1" / "_topic.yml")["intro"]
-    assert "possible causes" not in intro and "log says" in intro
+    tight = CAUSES_LISTED.replace(
+        "place.\n\n    The client shows the first error of the log, not the one that counts."
+        "\n\n", "place.\n")
+    assert tight != CAUSES_LISTED
+    for name, text in (("tight", tight), ("loose", CAUSES_LISTED)):
+        repo, entry = imported(tmp_path / name, text)
+        assert [(c["id"], c["fixes"][0]["title"]) for c in entry["causes"]] == [
+            ("a-misleading-error-is-reported-on-the-client-where-the-renewal-takes-place",
+             "Open the ports between the enrollment service and the CA"),
+            ("unsupported-validity-period-or-renewal-period-in-the-certificate-template-for-"
+             "clients", "Set the validity period to at least five days")], name
+        assert entry["messages"] == [
+            "450.219.0: Provider could not perform the action since the context was "
+            "acquired as silent."]
+        assert sorted(p.name for p in (repo / "catalogue" / "t1").glob("*.yml")) == [
+            "_topic.yml", "t1.yml"]
+        intro = load(repo / "catalogue" / "t1" / "_topic.yml")["intro"]
+        assert "possible causes" not in intro and "one that counts" not in intro
+        assert "log says" in intro
     unlisted = CAUSES_LISTED.replace(
         "- A misleading error is reported on the client where the renewal takes place.",
         "- The certificate of the enrollment service has expired.")

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -1362,16 +1363,21 @@ def _listed_causes(lines: list[Line], headings: Sequence[Node]
     for start, line in enumerate(lines):
         if fenced[start] or not LISTS_CAUSES.search(line.text):
             continue
+        # The items, each by its first paragraph (lines of its own that go on after it
+        # are the item's, not its name); blank lines may part them.
         items: list[str] = []
-        end = start + 1
-        while end < len(lines) and not lines[end].text.strip() and not items:
-            end += 1
-        while end < len(lines) and (LIST_ITEM.match(lines[end].text)
-                                    or (items and lines[end].text.startswith(" "))):
-            if LIST_ITEM.match(lines[end].text):
-                items.append(LIST_ITEM.sub("", lines[end].text))
+        end, parted = start + 1, False
+        while end < len(lines):
+            text = lines[end].text
+            if LIST_ITEM.match(text):
+                items.append(LIST_ITEM.sub("", text))
+                parted = False
+            elif not text.strip():
+                parted = True
+            elif items and text.startswith(" "):
+                items[-1] += "" if parted else " " + text.strip()
             else:
-                items[-1] += " " + lines[end].text.strip()
+                break
             end += 1
         found = [_heading_named(item, headings) for item in items]
         if len(items) < 2 or None in found or len(set(map(id, found))) < len(found):
@@ -1384,17 +1390,13 @@ def _heading_named(item: str, headings: Sequence[Node]) -> Node | None:
     """The heading whose words are the list item's, or nearly ("Unsupported validity or
     renewal period in certificate templates" for "Unsupported validity period or renewal
     period in the certificate template")."""
-    from difflib import SequenceMatcher
-
     def words(text: str) -> list[str]:
         return re.findall(r"\w+", _words(text).lower())
 
     wanted = words(item)
-    best = max(headings, default=None,
-               key=lambda node: SequenceMatcher(None, wanted, words(node.title)).ratio())
-    if best is None or SequenceMatcher(None, wanted, words(best.title)).ratio() < 0.75:
-        return None
-    return best
+    score, best = max(((SequenceMatcher(None, wanted, words(node.title)).ratio(), node)
+                       for node in headings), key=lambda pair: pair[0], default=(0.0, None))
+    return best if score >= 0.75 else None
 
 
 def _dedupe_lookup(entries: Sequence[tuple[Node, dict[str, Any]]]) -> None:
