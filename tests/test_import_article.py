@@ -424,6 +424,26 @@ def test_text_after_the_steps_that_asks_for_nothing_is_a_note(tmp_path: Path) ->
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
+def test_what_to_do_where_the_steps_do_not_help_is_a_note_after_them(tmp_path: Path) -> None:
+    """"If the record doesn't exist, collect the following:" and its list, after a
+    resolution's numbered steps: a note after the steps, with its list (what to collect is
+    no step of the fix); "Then check the following:" and its list stay steps."""
+    repo, entry = imported(tmp_path, (
+        "# Device error 806\n\n## Symptoms\n\n> Error 806: The device is already "
+        "registered.\n\n## Cause\n\nThe record was not removed.\n\n## Resolution\n\n"
+        "1. Open **Devices**.\n2. Remove the device.\n\nThen check the following:\n\n"
+        "- The device is gone from the list.\n\nIf the record doesn't exist, contact support "
+        "with the following:\n\n- **Device CSV**: the file that failed.\n- **Logs**: the "
+        "device's logs.\n"))
+    [fix] = entry["causes"][0]["fixes"]
+    assert fix["steps"] == ["Open **Devices**.", "Remove the device.",
+                            "Then check the following:", "The device is gone from the list."]
+    assert fix["notes"] == [{"type": "note", "position": "after", "text": (
+        "If the record doesn't exist, contact support with the following:\n\n"
+        "- **Device CSV**: the file that failed.\n- **Logs**: the device's logs.\n")}]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_fixes_titled_alike_keep_anchors_of_their_own(tmp_path: Path) -> None:
     """Two resolutions that begin alike keep their headings' anchors, and two fixes made
     from text that begin alike get numbered ones: the page never has one id twice (which

@@ -1114,6 +1114,8 @@ FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
                        r"(?P<rest>.+)$", re.IGNORECASE))
 FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve|work around) (?:this|these|the|it)(?: \w+)?|"
                         r"alternatively|instead),\s*", re.IGNORECASE)
+# A paragraph after a fix's steps that says what to do where they do not help.
+OTHERWISE = re.compile(r"^if\b", re.IGNORECASE)
 # A sentence that begins with when its fix applies ("In some flows, …", "If you …, …").
 CONDITION_LEAD = re.compile(r"^(?:in|for|if|when|where|after|before|once)\b", re.IGNORECASE)
 CAUSE_LEAD = re.compile(r"^(?:(?:this|these|the) (?:error|issue|problem)s?|it) (?:\w+ )?"
@@ -2076,12 +2078,20 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
     lead: list[Block] = []
     steps: list[Any] = []
     notes: list[dict[str, Any]] = []
+    # After the steps, "If the record doesn't exist, collect the following:" and its list:
+    # what to do when the steps do not apply, a note after them (not more steps).
+    otherwise: dict[str, Any] | None = None
     for block in blocks:
         if block.kind == "quote" and (note := importer.note(block)) is not None:
             if steps:
                 note["position"] = "after"
             notes.append(note)
             continue
+        if block.kind == "list" and otherwise is not None:
+            otherwise["text"] += "\n" + importer._zoned(block, base) + "\n"
+            otherwise = None
+            continue
+        otherwise = None
         if block.kind == "list":
             seen_list = True
             for _number, item in importer.list_items(block):
@@ -2100,6 +2110,10 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
             lead.append(block)
         elif block.kind == "fence" and steps and isinstance(steps[-1], str):
             steps[-1] = steps[-1].rstrip("\n") + "\n\n" + text + "\n"
+        elif seen_list and block.kind == "paragraph" and text.rstrip().endswith(":") \
+                and OTHERWISE.match(plain_title(text)):
+            otherwise = {"type": "note", "text": text + "\n", "position": "after"}
+            notes.append(otherwise)
         elif seen_list and block.kind == "paragraph" and not text.rstrip().endswith(":") \
                 and not ACTS.search(plain_title(LINK.sub("", text))):
             # Text after the numbered steps that asks for no action says what follows them
