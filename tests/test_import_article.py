@@ -669,6 +669,20 @@ def test_headings_the_text_lists_as_possible_causes_are_causes_of_one_error(
     assert "t1.yml" not in {p.name for p in (repo / "catalogue" / "t1").glob("*.yml")}
 
 
+def test_a_list_item_that_only_leads_to_the_steps_is_no_step(tmp_path: Path) -> None:
+    """"- To resolve this issue, follow these steps:" over the numbered steps only leads to
+    them: the steps are the numbered ones, and the first of them titles the fix."""
+    _, entry = imported(
+        tmp_path, "# Sign-in fails\n\n## Symptoms\n\n> AADSTS50107: The requested federation "
+        "realm object does not exist.\n\n## Cause\n\nThe issuer differs.\n\n## Resolution"
+        "\n\n- To resolve this issue, follow these steps:\n1. Match the issuer in the "
+        "provider.\n1. Save the trust.\n")
+    [fix] = entry["causes"][0]["fixes"]
+    assert (fix["title"], fix["steps"]) == (
+        "Match the issuer in the provider", ["Match the issuer in the provider.",
+                                             "Save the trust."])
+
+
 def test_titles_carry_no_emphasis_marks(tmp_path: Path) -> None:
     """Titles are plain text: `*x*` (also inside a word) and `_x_` lose their marks, as the
     page would show them; an underscore inside a name stays."""

@@ -733,7 +733,7 @@ class Importer:
         if steps_block is not None:
             for number, lines in self.list_items(steps_block):
                 text = _unwrap(self.markdown(lines))
-                if not text.strip():
+                if not text.strip() or _only_leads(text):
                     continue
                 step_range = self.range_of(steps_block.zones, inner)
                 if "\n" in text:
@@ -1143,6 +1143,15 @@ def _linked_action(text: str) -> str | None:
         return None
     words = plain_title(link["text"])
     return words if ACTS.match(words) else None
+
+
+def _only_leads(step: str) -> bool:
+    """Whether a list item only leads to the steps after it ("To resolve this issue, follow
+    these steps:"): no step of its own."""
+    words = _words(_joined(step.strip()))
+    sentence = FIX_PREFIX.sub("", _sentence(step))
+    return len(_sentences(words)) == 1 and bool(LEADS_ON.match(sentence)
+                                                or GENERIC_LEAD.match(sentence))
 
 
 def _step_title(step: str) -> str:
@@ -2096,7 +2105,7 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
             seen_list = True
             for _number, item in importer.list_items(block):
                 text = _unwrap(importer.markdown(item))
-                if not text.strip():
+                if not text.strip() or _only_leads(text):
                     continue
                 rng = importer.range_of(block.zones, base)
                 text = text + "\n" if "\n" in text else text
