@@ -683,6 +683,26 @@ def test_a_list_item_that_only_leads_to_the_steps_is_no_step(tmp_path: Path) -> 
                                              "Save the trust."])
 
 
+def test_headings_kept_in_a_cause_go_below_its_fixes(tmp_path: Path) -> None:
+    """A heading kept in a cause's text ("### Verifying the issue" under "## Cause 1: …")
+    goes deeper than the cause (h3 on the page) and its fixes (h4), keeping its anchor and
+    the order of levels under it; one kept in the symptoms stays below the entry (h2)."""
+    repo, entry = imported(
+        tmp_path, "# The agent can't take control\n\n## Symptoms\n\n> Failed to assume "
+        "control of the browser window.\n\n### Scenario 1\n\nThe flow stops.\n\n"
+        "## Cause 1: The browser runs as another user\n\nThe browser was started by another "
+        "account.\n\n### Verifying the issue\n\nOpen the task manager.\n\n#### In Windows 10"
+        "\n\nSelect **Details**.\n\n## Resolution 1\n\n1. Start the browser as the agent's "
+        "user.\n\n## Cause 2: The extension is off\n\nThe extension is turned off.\n\n"
+        "## Resolution 2\n\n1. Turn the extension on.\n")
+    text = entry["causes"][0]["description"]
+    assert "\n##### Verifying the issue { #verifying-the-issue }\n" in text
+    assert "\n###### In Windows 10 { #in-windows-10 }\n" in text
+    assert "### Scenario 1 { #scenario-1 }" in entry["summary"]
+    assert "#### Scenario" not in entry["summary"]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_titles_carry_no_emphasis_marks(tmp_path: Path) -> None:
     """Titles are plain text: `*x*` (also inside a word) and `_x_` lose their marks, as the
     page would show them; an underscore inside a name stays."""

@@ -912,26 +912,32 @@ class Importer:
 
     def cause(self, node: Node, base: Sequence[str]) -> dict[str, Any]:
         data = self.head(node, base)
-        lines = [*node.body, *self._subheadings(node.children)]
+        lines = [*node.body, *self._subheadings(node.children, CAUSE_TEXT)]
         described, fixes = self.fixes(self.blocks(lines, node), node.zones, data["title"])
         if described:
             data["description"] = "\n\n".join(described) + "\n"
         data["fixes"] = fixes
         return data
 
-    def _subheadings(self, nodes: Sequence[Node]) -> list[Line]:
-        """Deeper headings kept as Markdown headings (with their anchors) in the text."""
+    def _subheadings(self, nodes: Sequence[Node], below: int = 1,
+                     shift: int | None = None) -> list[Line]:
+        """Deeper headings kept as Markdown headings (with their anchors) in the text; `below`:
+        the level of the heading the text sits under on the built page (a cause's is 3,
+        and its fixes' 4), which the kept headings go deeper than, keeping their order of
+        levels."""
+        if shift is None:
+            shift = max(0, below + 1 - min((node.level for node in nodes), default=below + 1))
         out: list[Line] = []
         for node in nodes:
             self.unmapped(node.line, f"heading '{plain_title(node.title)}'",
                           "heading nested too deep for the catalogue; kept as a heading in "
                           "the text above it")
             out.append(Line(node.line, ""))
-            out.append(Line(node.line, f"{'#' * min(node.level, 6)} {node.title} "
+            out.append(Line(node.line, f"{'#' * min(node.level + shift, 6)} {node.title} "
                                        f"{{ #{node.id} }}"))
             out.append(Line(node.line, ""))
             out.extend(node.body)
-            out.extend(self._subheadings(node.children))
+            out.extend(self._subheadings(node.children, shift=shift))
         return out
 
     def section(self, node: Node, base: Sequence[str], entry_ids: set[str],
@@ -942,7 +948,7 @@ class Importer:
         if listed:
             lines = kept
             data["list_errors"] = True
-        lines += self._subheadings(extra)
+        lines += self._subheadings(extra, SECTION_TEXT)
         body = self.markdown(lines)
         if body.strip():
             data["body"] = body + "\n"
@@ -952,6 +958,11 @@ class Importer:
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+# The level below which headings kept in a text go, as the page shows the text: under an
+# entry's or a section's heading (h2), or in a cause's text, above its fixes (h4).
+SECTION_TEXT, CAUSE_TEXT = 2, 4
 
 
 def _shown(project: Project, path: Path) -> str:
@@ -2223,9 +2234,11 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
         data["codes"] = codes
     summary = []
     if head is not None and head.body:
-        summary.append(importer.markdown([*head.body, *importer._subheadings(head.children)]))
+        summary.append(importer.markdown([*head.body,
+                                          *importer._subheadings(head.children, SECTION_TEXT)]))
     for part in [*symptoms, *debug]:
-        text = importer.markdown([*part.body, *importer._subheadings(part.children)])
+        text = importer.markdown([*part.body, *importer._subheadings(part.children,
+                                                                     SECTION_TEXT)])
         if not text.strip():
             continue
         if role_of(part) == DEBUG or len(symptoms) > 1:
@@ -2268,7 +2281,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                 else:
                     waiting_text.append(alternatives[0])
         elif role == DEBUG and part not in debug and causes:
-            text = importer.markdown([*part.body, *importer._subheadings(part.children)])
+            text = importer.markdown([*part.body, *importer._subheadings(part.children,
+                                                                         CAUSE_TEXT)])
             if text.strip():
                 previous = causes[-1].get("description", "")
                 causes[-1]["description"] = (previous + "\n" if previous else "") + \
@@ -2390,7 +2404,7 @@ def _cause_from(importer: Importer, part: Node, base: Sequence[str], fallback: s
                 report: list[str]) -> dict[str, Any]:
     data = importer.head(part, base)
     own = _strip_role(part.title)
-    body = importer.markdown([*part.body, *importer._subheadings(part.children)])
+    body = importer.markdown([*part.body, *importer._subheadings(part.children, CAUSE_TEXT)])
     if own and own.lower() != plain_title(part.title).lower():
         data["title"] = _capital(own)
     else:
