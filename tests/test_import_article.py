@@ -409,39 +409,42 @@ def test_text_after_the_steps_that_asks_for_nothing_is_a_note(tmp_path: Path) ->
     """A paragraph after a resolution's numbered steps that asks for no action (a risk,
     where to read more) is a note after them; one that does ("After you ..., restart ...")
     is one more step."""
-    repo, entry = imported(tmp_path, (
-        "# Widget error WDG60001\n\n## Symptoms\n\n> Error WDG60001: The widget is public."
-        "\n\n## Cause\n\nThe widget is shared.\n\n## Resolution\n\n1. Open **Sharing**."
-        "\n2. Select **Private**.\n\nAfter you change it, restart the widget service.\n\n"
-        "A private widget can't be embedded. For more information, see [Embed widgets]"
-        "(https://example.org/embed).\n"))
-    [fix] = entry["causes"][0]["fixes"]
+    fix = one_fix(tmp_path, (
+        "1. Open **Sharing**.\n2. Select **Private**.\n\nAfter you change it, restart the "
+        "widget service.\n\nA private widget can't be embedded. For more information, see "
+        "[Embed widgets](https://example.org/embed).\n"))
     assert fix["steps"] == ["Open **Sharing**.", "Select **Private**.",
                             "After you change it, restart the widget service."]
     assert fix["notes"] == [{"type": "note", "position": "after", "text": (
         "A private widget can't be embedded. For more information, see "
         "[Embed widgets](https://example.org/embed).\n")}]
+
+
+def one_fix(tmp_path: Path, resolution: str) -> dict[str, Any]:
+    """The one fix `kb import docfx` makes of an article about one error whose Resolution
+    reads `resolution`, after the topic passed `kb check --strict`."""
+    repo, entry = imported(tmp_path, (
+        "# Widget error WDG60001\n\n## Symptoms\n\n> Error WDG60001: The widget is public."
+        "\n\n## Cause\n\nThe widget is shared.\n\n## Resolution\n\n" + resolution))
     assert kb("check", "--strict", cwd=repo).code == 0
+    [fix] = entry["causes"][0]["fixes"]
+    return dict(fix)
 
 
 def test_what_to_do_where_the_steps_do_not_help_is_a_note_after_them(tmp_path: Path) -> None:
     """"If the record doesn't exist, collect the following:" and its list, after a
     resolution's numbered steps: a note after the steps, with its list (what to collect is
     no step of the fix); "Then check the following:" and its list stay steps."""
-    repo, entry = imported(tmp_path, (
-        "# Device error 806\n\n## Symptoms\n\n> Error 806: The device is already "
-        "registered.\n\n## Cause\n\nThe record was not removed.\n\n## Resolution\n\n"
+    fix = one_fix(tmp_path, (
         "1. Open **Devices**.\n2. Remove the device.\n\nThen check the following:\n\n"
         "- The device is gone from the list.\n\nIf the record doesn't exist, contact support "
         "with the following:\n\n- **Device CSV**: the file that failed.\n- **Logs**: the "
         "device's logs.\n"))
-    [fix] = entry["causes"][0]["fixes"]
     assert fix["steps"] == ["Open **Devices**.", "Remove the device.",
                             "Then check the following:", "The device is gone from the list."]
     assert fix["notes"] == [{"type": "note", "position": "after", "text": (
         "If the record doesn't exist, contact support with the following:\n\n"
         "- **Device CSV**: the file that failed.\n- **Logs**: the device's logs.\n")}]
-    assert kb("check", "--strict", cwd=repo).code == 0
 
 
 def test_fixes_titled_alike_keep_anchors_of_their_own(tmp_path: Path) -> None:
