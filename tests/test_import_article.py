@@ -289,6 +289,22 @@ def test_a_quotation_typed_into_a_code_block_gives_its_lines_without_its_marks(
         "A transport-level error has occurred when sending the request to the server."]
 
 
+def test_a_memory_address_in_a_message_is_a_variable_part(tmp_path: Path) -> None:
+    """A crash's 64-bit address differs on every machine: a placeholder, so that a log with
+    another address finds the entry by its message; an error code of 8 digits stays."""
+    repo, entry = imported(
+        tmp_path, "# LNK1000 when you link\n\n## Symptoms\n\n> LINK : fatal error LNK1000: "
+        "unknown error at 000000013FA24241; code 0x80070005\n\n## Cause\n\nThe linker "
+        "mishandles import objects.\n\n## Resolution\n\n1. Install the hotfix.\n")
+    assert entry["messages"] == [
+        "LINK : fatal error LNK1000: unknown error at {address}; code 0x80070005"]
+    run = kb("lookup", "LINK : fatal error LNK1000: unknown error at 00000001400A1234; code "
+             "0x80070005", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert "[pattern, score" in run.stdout.splitlines()[0], run.stdout
+    assert "address = 00000001400A1234" in run.stdout
+
+
 def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: Path) -> None:
     """Each message as CommonMark shows it, then made a pattern the texts users paste
     match: an escaped underscore or asterisk stays (it is no emphasis mark); the backslash

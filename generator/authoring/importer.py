@@ -1669,6 +1669,9 @@ NAMED_PATH = re.compile(
     rf"|(?<![\w/.~<>])(?:~|\.{{1,2}})?(?:/(?:[\w.@+\-]|{_NAME})+){{2,}}")
 ANGLE = re.compile(r"<(?P<name>[A-Za-z][\w .-]{0,40}?)>|\{(?P<brace>[A-Za-z][\w.-]{0,40})\}")
 MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
+# A 64-bit memory address, as a crash report prints it (`unknown error at 000000013FA24241`):
+# it differs on every machine.
+ADDRESS = re.compile(r"(?<![\w-])(?:0x)?(?=[0-9A-Fa-f]*\d)[0-9A-Fa-f]{16}(?![\w-])")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
@@ -1821,7 +1824,7 @@ def message_template(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
     for pattern, kind, label in ((URL, "url", "url"), (NAMED_PATH, "path", "path"),
                                  (GUID, "guid", "id"), (TIMESTAMP, "", "time"),
-                                 (MASKED, "", "value")):
+                                 (MASKED, "", "value"), (ADDRESS, "", "address")):
         for found in pattern.finditer(text):
             if pattern is NAMED_PATH and "<" not in found.group():
                 continue  # a path written out stays: the text must show the same
