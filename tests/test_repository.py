@@ -103,17 +103,21 @@ FUNCTION = re.compile(r"\s*(async\s+)?(function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$
 
 def waits_without_a_function(sources: list[Path]) -> list[str]:
     """The `wait_for_function` calls among `sources` whose JavaScript is an expression, not
-    a function, as `file:line`; a name stands for the string some module of `sources` binds
-    it to at its top level."""
+    a function, as `file:line`; a name stands for the string its module binds it to at its
+    top level, else the one another module of `sources` does (it was imported from there)."""
     import ast
 
+    def bound(tree: ast.Module) -> dict[str, str]:
+        return {target.id: node.value.value for node in tree.body
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                for target in node.targets if isinstance(target, ast.Name)}
+
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sources}
-    strings = {target.id: node.value.value for tree in trees.values() for node in tree.body
-               if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-               and isinstance(node.value.value, str)
-               for target in node.targets if isinstance(target, ast.Name)}
+    everywhere = {name: text for tree in trees.values() for name, text in bound(tree).items()}
     found = []
     for path, tree in trees.items():
+        strings = {**everywhere, **bound(tree)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr == "wait_for_function" and node.args:

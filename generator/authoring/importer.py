@@ -1397,7 +1397,8 @@ def _listed_causes(lines: list[Line], headings: Sequence[Node]
             elif not text.strip():
                 parted = True
             elif items and text.startswith(" "):
-                items[-1] += "" if parted else " " + text.strip()
+                if not parted:
+                    items[-1] += " " + text.strip()
             else:
                 break
             end += 1
