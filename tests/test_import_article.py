@@ -45,14 +45,14 @@ def test_symptoms_causes_and_resolutions_become_one_entry(tmp_path: Path) -> Non
     run = kb("import", "docfx", "article/widget-errors.md", "--report", cwd=repo)
     assert run.code == 0, run.stderr
     entry = load(repo / "catalogue" / "widget-errors" / "widget-errors.yml")
-    # The error string of the code block, with typed placeholders, and a sample for it.
+    # The error string of the code block, with typed placeholders; its sample is the text
+    # the article shows (its GUID and URL are real values, as users see them).
     assert entry["messages"] == [
         "DEMO1234: The widget service cannot start. Session {id:guid} failed to reach "
         "{url:url}."]
     assert entry["samples"] == [
         "DEMO1234: The widget service cannot start. Session "
-        "6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94 failed to reach "
-        "https://contoso.example.com/app."]
+        "3f2b9c1e-8d4a-4b7e-9c2d-1a2b3c4d5e6f failed to reach https://widgets.contoso.com/api."]
     assert entry["codes"] == ["DEMO1234"]
     causes = entry["causes"]
     assert isinstance(causes, list)
@@ -287,6 +287,74 @@ def test_a_quotation_typed_into_a_code_block_gives_its_lines_without_its_marks(
         "mapping is wrong.\n\n## Resolution\n\n1. Map the login again.\n") == [
         "Msg 233, Level 20, State 0, Line 0",
         "A transport-level error has occurred when sending the request to the server."]
+
+
+def test_a_short_code_block_introduced_as_the_message_is_one_whatever_its_words(
+        tmp_path: Path) -> None:
+    """"You receive the following error message:" and a console block of the command run,
+    then what it printed: the printed line is the message, though it has none of a
+    message's usual words; the command is none, typed after a prompt or not. In a longer
+    block (a log), only lines with a message's words are messages."""
+    printed = ("Account restrictions are preventing this user from signing in. For "
+               "example: blank passwords aren't allowed.")
+    article = ("# Sign-in fails for protected users\n\n## Symptoms\n\n- When you open the "
+               "share by using Command Prompt, you receive the following error message:\n\n"
+               "  ```console\n  klist get krbtgt/contoso.com\n  " + printed + "\n  ```\n\n"
+               "- When you run the cmdlet, you receive this error message:\n\n  ```powershell\n"
+               "  PS C:\\> Get-Thing -Name a -Force\n  Get-Thing -Name b -Force\n  The "
+               "thing is in the wrong state today.\n  ```\n\n"
+               "- The log shows these error messages:\n\n  ```output\n  Started the sign-in "
+               "check.\n  Read the "
+               "account settings.\n  Reached the account policy.\n  The policy requires a "
+               "smart card.\n  Sign-in failed for user a.\n  ```\n\n"
+               "## Cause\n\nThe user is protected.\n\n## Resolution\n\n1. Remove the user "
+               "from the group.\n")
+    assert imported_messages(tmp_path, article) == [
+        printed, "The thing is in the wrong state today.", "Sign-in failed for user a."]
+
+
+def test_the_names_an_article_makes_up_are_variable_parts(tmp_path: Path) -> None:
+    """Contoso, Fabrikam, domain.com: where an article's message names a made-up host,
+    account or name, readers see their own; a log with theirs finds the entry by its
+    message. A real host name (the registry's) and a path stay as they are."""
+    repo, entry = imported(
+        tmp_path, "# Kerberos and SQL Server sign-in errors\n\n## Symptoms\n\nYou receive "
+        "these error messages:\n\n> The client received an error from the server "
+        "host/myserver.domain.com. Machine accounts in the realm (domain.com) differ.\n\n"
+        "> Login failed for user 'CONTOSO\\SQLPROD01$' on zone contoso.\n\n"
+        "> Error: index.docker.io refused the backup C:\\backup\\Contoso\\Contoso.bak.\n\n"
+        "## Cause\n\nThe accounts differ.\n\n## Resolution\n\n1. Rename the account.\n")
+    assert entry["messages"] == [
+        "The client received an error from the server host/{host}. Machine accounts in the "
+        "realm ({host2}) differ.", "Login failed for user '{account}' on zone {name}.",
+        "Error: index.docker.io refused the backup C:\\backup\\Contoso\\Contoso.bak."]
+    assert kb("check", "--strict", cwd=repo).code == 0
+    run = kb("lookup", "The client received an error from the server host/web01.fabrikam.lan. "
+             "Machine accounts in the realm (fabrikam.lan) differ.", cwd=repo)
+    assert run.code == 0, run.stderr
+    assert "[pattern, score" in run.stdout.splitlines()[0], run.stdout
+    assert "host = web01.fabrikam.lan" in run.stdout
+
+
+def test_a_sample_is_the_text_the_article_shows_where_its_values_are_real(
+        tmp_path: Path) -> None:
+    """A message's sample is what users see: the article's own text where each variable
+    part is a real value (a URL, an address), typical values where the article names a
+    part (<Registry>) or masks it (xxxx): those are no text a program prints."""
+    repo, entry = imported(
+        tmp_path, "# Image pulls fail\n\n## Symptoms\n\nYou receive these error messages:\n\n"
+        "> You have reached your pull rate limit. You may increase the limit by upgrading: "
+        "https://www.docker.com/increase-rate-limits.\n\n"
+        "> Error: the registry <Registry> refused the pull of image xxxx.\n\n"
+        "## Cause\n\nThe pulls are limited.\n\n## Resolution\n\n1. Sign in to the registry.\n")
+    assert entry["messages"] == [
+        "You have reached your pull rate limit. You may increase the limit by upgrading: "
+        "{url:url}.", "Error: the registry {registry} refused the pull of image {value}."]
+    assert entry["samples"] == [
+        "You have reached your pull rate limit. You may increase the limit by upgrading: "
+        "https://www.docker.com/increase-rate-limits.",
+        "Error: the registry contoso refused the pull of image contoso."]
+    assert kb("check", "--strict", cwd=repo).code == 0
 
 
 def test_a_memory_address_in_a_message_is_a_variable_part(tmp_path: Path) -> None:
@@ -593,6 +661,27 @@ def test_a_sentence_that_only_leads_on_is_no_fix_title(tmp_path: Path) -> None:
         "Use the following command to add the realm again"]
 
 
+def test_a_fix_without_steps_is_titled_by_the_sentence_that_says_what_to_do(
+        tmp_path: Path) -> None:
+    """A resolution of paragraphs alone, that first says what happens and then what to do:
+    the fix's title is what to do ("You can correct this error by …" read as "Correct this
+    error by …"); "If …, you must …" stays whole, its clause says what "it" is. A text that
+    never says what to do is titled by its first sentence, as before."""
+    _, entry = imported(
+        tmp_path, "# Linked server sign-in fails\n\n## Symptoms\n\n> Error 7399: The provider "
+        "reported an error. Authentication failed.\n\n## Cause\n\nThe mapping is wrong.\n\n"
+        "## Resolution 1\n\nIn the **security** dialog, when you select the first option, the "
+        "sign-in error is displayed. With the second option, the sign-in works.\n\nYou can "
+        "correct this error by forcing TCP/IP or granting the permissions.\n\n"
+        "## Resolution 2\n\nThe upload stops at 4 MB. If your file is too large, you must "
+        "split it into chunks.\n\n## Resolution 3\n\nThe provider reads the mapping at "
+        "startup. The mapping applies to every server.\n")
+    assert [f["title"] for f in entry["causes"][0]["fixes"]] == [
+        "Correct this error by forcing TCP/IP or granting the permissions",
+        "If your file is too large, you must split it into chunks",
+        "The provider reads the mapping at startup"]
+
+
 def test_a_link_the_text_leads_to_titles_the_fix_when_it_says_what_to_do(
         tmp_path: Path) -> None:
     """"The hotfix is available from the Download Center:" and, on the next line, a link
@@ -614,15 +703,20 @@ def test_a_link_the_text_leads_to_titles_the_fix_when_it_says_what_to_do(
 
 def test_a_fix_in_a_cause_text_is_titled_by_what_to_do(tmp_path: Path) -> None:
     """A cause's text that ends in its fix ("To resolve the issue, turn the extension on.")
-    titles the fix without the words that only announce it."""
+    titles the fix without the words that only announce it ("To resolve the error issue,
+    consider to")."""
     _, entry = imported(
         tmp_path, "# The agent can't take control\n\n## Symptoms\n\n> Failed to assume "
         "control of the browser window.\n\n## Cause 1: The browser runs as another user\n\n"
         "The browser was started by another account.\n\nTo resolve the issue, ensure that the "
         "browser runs as the agent's user.\n\n## Cause 2: The extension is off\n\nThe "
-        "extension is turned off.\n\nTo resolve the issue, turn the extension on.\n")
+        "extension is turned off.\n\nTo resolve the issue, turn the extension on.\n\n## Cause "
+        "3: The service ticket is old\n\nThe ticket was issued before the change.\n\nTo "
+        "resolve the error issue, consider to implement the following tests:\n\n1. Renew "
+        "the ticket.\n")
     assert [c["fixes"][0]["title"] for c in entry["causes"]] == [
-        "Ensure that the browser runs as the agent's user", "Turn the extension on"]
+        "Ensure that the browser runs as the agent's user", "Turn the extension on",
+        "Implement the following tests"]
 
 
 CAUSES_LISTED = """# Error 0x80090022 when the renewal fails
@@ -657,7 +751,8 @@ def test_headings_the_text_lists_as_possible_causes_are_causes_of_one_error(
         tmp_path: Path) -> None:
     """"Here are the possible causes of the issue:" and a list whose items name the headings
     that follow (in nearly the same words; an item's later paragraphs are not its name):
-    one entry, a cause per heading (its anchor kept), and the list, which the entry's page
+    one entry, a cause per heading (its anchor kept, its words the cause's title), and the
+    list, which the entry's page
     gives again, not in the intro; so too for a list without blank lines. A list whose
     items name no heading changes nothing."""
     tight = CAUSES_LISTED.replace(
@@ -671,6 +766,11 @@ def test_headings_the_text_lists_as_possible_causes_are_causes_of_one_error(
              "Open the ports between the enrollment service and the CA"),
             ("unsupported-validity-period-or-renewal-period-in-the-certificate-template-for-"
              "clients", "Set the validity period to at least five days")], name
+        # Each heading names its cause (the title is no sentence of the cause's text).
+        assert [c["title"] for c in entry["causes"]] == [
+            "A misleading error is reported on the client where the renewal takes place",
+            "Unsupported validity period or renewal period in the certificate template for "
+            "clients"], name
         assert entry["messages"] == [
             "450.219.0: Provider could not perform the action since the context was "
             "acquired as silent."]

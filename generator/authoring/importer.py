@@ -648,6 +648,18 @@ class Importer:
                 self.originals[template] = " ".join(text.split())
         return [t for t in found if not _shadowed(t, [o for o in found if o != t])]
 
+    def sample(self, template: str) -> str:
+        """A text a message matches: the one the article shows, where each of its variable
+        parts is a real value (a URL, an address, a time: what users see), else the message
+        with typical values in its placeholders (the article names a part, `<UserName>`, or
+        masks it, `xxxx`)."""
+        original = self.originals.get(template)
+        if original is not None and not ANGLE.search(original) and \
+                not MASKED.search(original) and \
+                all(re.fullmatch(r"[0-9A-Fa-f-]+", g) for g in GUID.findall(original)):
+            return original
+        return sample_of(template)
+
     def fixes(self, blocks: list[Block], base: Sequence[str], title: str
               ) -> tuple[list[str], list[dict[str, Any]]]:
         """Blocks of a cause: (paragraphs that describe the cause, its fixes)."""
@@ -716,7 +728,7 @@ class Importer:
     def _fix(self, lead: list[Block], steps_block: Block | None, notes: list[dict[str, Any]],
              base: Sequence[str], steps_from: Sequence[Block] = (), fallback: str = ""
              ) -> dict[str, Any]:
-        fix: dict[str, Any] = {"title": _fix_title(lead, "")}
+        fix: dict[str, Any] = {"title": _fix_title([b.text for b in lead], "")}
         zones = [b.zones for b in [*lead, *([steps_block] if steps_block else []), *steps_from]]
         common = zones[0] if zones and all(z == zones[0] for z in zones) else tuple(base)
         rng = self.range_of(common, base)
@@ -774,7 +786,7 @@ class Importer:
             data["codes"] = codes
         if messages:
             data["messages"] = messages
-            data["samples"] = [sample_of(m) for m in messages]  # kb check --strict asks one
+            data["samples"] = [self.sample(m) for m in messages]  # kb check --strict asks one
         else:
             self.unmapped(node.line, f"entry '{node.id}'",
                           "no error message in its code blocks, quotes or code spans; "
@@ -872,7 +884,7 @@ class Importer:
             data["codes"] = codes
         if messages:
             data["messages"] = messages
-            data["samples"] = [sample_of(m) for m in messages]
+            data["samples"] = [self.sample(m) for m in messages]
         where = f"row {line.number - first - 1} of the table of errors at line {first}"
         notes = self.report.setdefault(ident, [])
         if not fix_lines:
@@ -1123,8 +1135,9 @@ def _first_sentence(text: str, limit: int = 140) -> str:
 FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
             re.compile(r"\byou (?:can|could|should|must|need to|have to) (?:also )?"
                        r"(?P<rest>.+)$", re.IGNORECASE))
-FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve|work around) (?:this|these|the|it)(?: \w+)?|"
-                        r"alternatively|instead),\s*", re.IGNORECASE)
+FIX_PREFIX = re.compile(r"^(?:to (?:resolve|fix|solve|work around) (?:this|these|the|it)"
+                        r"(?: \w+){0,2}|alternatively|instead),\s*(?:consider to\s+)?",
+                        re.IGNORECASE)
 # A paragraph after a fix's steps that says what to do where they do not help.
 OTHERWISE = re.compile(r"^if\b", re.IGNORECASE)
 # A sentence that begins with when its fix applies ("In some flows, …", "If you …, …").
@@ -1171,33 +1184,59 @@ def _step_title(step: str) -> str:
     return _capital(_clause(_linked_action(step) or FIX_PREFIX.sub("", _sentence(step))))
 
 
-def _fix_title(lead: Sequence[Block], fallback: str) -> str:
-    for block in lead:
-        action = _linked_action(block.text)
+def _fix_title(lead: Sequence[str], fallback: str) -> str:
+    """A fix's title from the paragraphs before its steps: the first sentence that says what
+    to do (the link a sentence leads to, an action, "you can X" read as X, an action with
+    the clauses that say when); where none does, the first that says anything (no "Follow
+    these steps:"), as the article words it; else `fallback`."""
+    statement = ""
+    for text in lead:
+        action = _linked_action(text)
         if action is not None:
             return _capital(_clause(action))
-        sentence = _first_sentence(block.text, limit=400)
-        if not sentence or GENERIC_LEAD.match(sentence) or LEADS_ON.match(sentence):
-            continue
-        sentence = re.sub(r",? (as follows|follow these steps|by following these steps|"
-                          r"follow the steps below)$", "", sentence, flags=re.IGNORECASE)
-        if GENERIC_LEAD.match(sentence):
-            continue
-        sentence = FIX_PREFIX.sub("", sentence)
-        if CONDITION_LEAD.match(sentence):
-            # "In the ROPC flow, where …, change the client type": what to do, after the
-            # clauses that say when.
-            acts = [part for part in re.split(r",\s+", sentence)[1:] if ACTS.match(part)]
-            if acts:
-                sentence = re.sub(r"^(?:then|either)\s+", "",
-                                  sentence[sentence.index(acts[0]):], flags=re.IGNORECASE)
-        for pattern in FIX_VERB:
-            found = pattern.search(sentence)
-            if found is not None:
-                sentence = found["rest"]
-                break
-        return _capital(_clause(sentence))
-    return fallback
+        for sentence in _lead_sentences(text):
+            title = _title_of(sentence)
+            if title is None:
+                continue
+            if title[1]:
+                return _capital(_clause(title[0]))
+            statement = statement or title[0]
+    return _capital(_clause(statement)) if statement else fallback
+
+
+def _lead_sentences(text: str, limit: int = 400) -> list[str]:
+    """The sentences of a paragraph's text, plain, each whole up to `limit` characters (see
+    `_clause`), without its closing mark."""
+    plain = plain_title(_joined(text.split("\n\n")[0]))
+    if plain.startswith(":::"):
+        return []
+    return [_clause(s.rstrip(".:"), limit) for s in re.split(r"(?<=[.!?])\s+", plain)]
+
+
+def _title_of(sentence: str) -> tuple[str, bool] | None:
+    """A sentence of a fix's text as its title, and whether it says what to do; None for a
+    sentence that only leads on."""
+    if not sentence or GENERIC_LEAD.match(sentence) or LEADS_ON.match(sentence):
+        return None
+    sentence = re.sub(r",? (as follows|follow these steps|by following these steps|"
+                      r"follow the steps below)$", "", sentence, flags=re.IGNORECASE)
+    if GENERIC_LEAD.match(sentence):
+        return None
+    sentence = FIX_PREFIX.sub("", sentence)
+    if CONDITION_LEAD.match(sentence):
+        # "In the ROPC flow, where …, change the client type": what to do, after the
+        # clauses that say when.
+        acts = [part for part in re.split(r",\s+", sentence)[1:] if ACTS.match(part)]
+        if acts:
+            sentence = re.sub(r"^(?:then|either)\s+", "",
+                              sentence[sentence.index(acts[0]):], flags=re.IGNORECASE)
+    for pattern in FIX_VERB:
+        found = pattern.search(sentence)
+        if found is not None:
+            # "You can correct this error by …": what to do; "If the file is too large, you
+            # must split it": the whole, whose clause says what "it" is.
+            return (sentence if CONDITION_LEAD.match(sentence) else found["rest"]), True
+    return sentence, bool(ACTS.match(sentence))
 
 
 def _cause_title(sentence: str) -> str:
@@ -1673,6 +1712,17 @@ MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 # A 64-bit memory address, as a crash report prints it (`unknown error at 000000013FA24241`):
 # it differs on every machine.
 ADDRESS = re.compile(r"(?<![\w-])(?:0x)?(?=[0-9A-Fa-f]*\d)[0-9A-Fa-f]{16}(?![\w-])")
+# The names Microsoft's articles make up for an example (Contoso, Fabrikam, domain.com, …):
+# the reader's own host, account or name stands there. A host name that holds one, a
+# DOMAIN\\account of one, one alone: each is a variable part.
+_MADE_UP = (r"contoso|fabrikam|adatum|litware|northwind(?:traders)?|tailspin(?:toys)?|"
+            r"woodgrove(?:bank)?|wingtip(?:toys)?|proseware|fourthcoffee|treyresearch|"
+            r"myserver|mydomain|yourdomain")
+MADE_UP_ACCOUNT = re.compile(rf"(?<![\w\\])(?:{_MADE_UP})\\[\w.$-]+(?![\w\\])", re.IGNORECASE)
+MADE_UP_HOST = re.compile(
+    rf"(?<![\w.\\-])(?:[\w-]+\.)*(?:(?:{_MADE_UP})(?:\.[\w-]+)*|domain|example)"
+    r"\.(?:com|net|org|local|lab|corp|lan)(?![\w.\\-]*\w)", re.IGNORECASE)
+MADE_UP_NAME = re.compile(rf"(?<![\w.\\/-])(?:{_MADE_UP})(?![\w\\/-]|\.\w)", re.IGNORECASE)
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
@@ -1825,7 +1875,9 @@ def message_template(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
     for pattern, kind, label in ((URL, "url", "url"), (NAMED_PATH, "path", "path"),
                                  (GUID, "guid", "id"), (TIMESTAMP, "", "time"),
-                                 (MASKED, "", "value"), (ADDRESS, "", "address")):
+                                 (MASKED, "", "value"), (ADDRESS, "", "address"),
+                                 (MADE_UP_ACCOUNT, "", "account"), (MADE_UP_HOST, "", "host"),
+                                 (MADE_UP_NAME, "", "name")):
         for found in pattern.finditer(text):
             if pattern is NAMED_PATH and "<" not in found.group():
                 continue  # a path written out stays: the text must show the same
@@ -1874,6 +1926,17 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
     texts = [line.text for line in lines]
     fenced = docfx._fenced(texts)
     block: list[str] = []
+    # Whether the text line before the code block being read introduces it as a message.
+    block_introduced = False
+
+    def add_block() -> None:
+        """A code block's lines, as messages: a line with the words of one, and in a short
+        block introduced as the message ("you receive the following error message:"), any
+        line that reads as one (a sentence, not the command that was run)."""
+        short = block_introduced and len([row for row in block if row.strip()]) <= SHORT_BLOCK
+        for row in block:
+            text = _code_row(row)
+            add(text, short and bool(SAYS.match(text.strip())))
     # In a block quote: whether its last line was paragraph text (a line without '>' after
     # it still belongs to the quote, CommonMark's lazy continuation), and whether the quote
     # is an alert (`> [!NOTE]`: advice, not a message).
@@ -1899,13 +1962,14 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
     for line, in_fence in zip(lines, fenced, strict=True):
         before, previous = previous, line.text
         if in_fence:
-            in_quote, quoted_text, alert, lead = False, False, False, ""
             if docfx.FENCE.match(line.text) and block:
-                for row in block:
-                    add(_code_row(row))
+                add_block()
                 block = []
-            elif not docfx.FENCE.match(line.text):
+            elif docfx.FENCE.match(line.text):  # a block opens (or an empty one closes)
+                block_introduced = bool(INTRODUCES_MESSAGE.search(lead))
+            else:
                 block.append(line.text)
+            in_quote, quoted_text, alert, lead = False, False, False, ""
             continue
         quote = QUOTE_LINE.match(line.text)
         lazy = quote is None and quoted_text and bool(line.text.strip()) \
@@ -1947,8 +2011,7 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
                 add(_message_line(quoted["text"]))
     if opened:
         add(opened, introduced)
-    for row in block:
-        add(_code_row(row))
+    add_block()
     return found
 
 
@@ -1963,6 +2026,13 @@ FIELD = re.compile(r"[A-Za-z][\w ]{0,24}:\s*\S+")
 JSON_MEMBER = re.compile(r'^\s*"[\w.-]+"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*,?\s*$')
 
 
+# A code block introduced as the message shows it whole in a few lines; longer ones are logs,
+# whose lines are messages only with a message's words.
+SHORT_BLOCK = 3
+# A line of a code block that reads as what a program said: it starts with a capital letter,
+# and is no prompt (`C:\>`, `PS C:\>`) nor a PowerShell command (`Get-ADUser …`); a command as
+# typed (`dir \\server\share`, `klist tgt`) starts in lower case.
+SAYS = re.compile(r"(?![A-Z]:\\|PS\b|[A-Z][a-z]+-[A-Z])[A-Z]")
 # A block quote's marker before a quotation mark, typed into a code block: `> "Msg 233, …`.
 QUOTE_IN_CODE = re.compile(r"^\s*>\s*(?=[\"“])")
 
@@ -2170,12 +2240,15 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
     title = own if own and (titled or own.lower() != plain.lower()) and not re.match(
         r"^(for )?(cause|issue|scenario)\s*\d*$", own, re.IGNORECASE) else ""
     if not title:
-        title = _fix_title(lead, "")
+        title = _fix_title([b.text for b in lead], "")
         if title:
             report.append(f"fix '{title}': title taken from the text's first sentence; "
                           "shorten it if needed")
     if not title and steps:
-        title = _step_title(steps[0]["text"] if isinstance(steps[0], dict) else steps[0])
+        texts = [step["text"] if isinstance(step, dict) else step for step in steps]
+        # Paragraphs without a list are the fix's text: titled as a lead is (the sentence
+        # that says what to do), rather than by their first sentence.
+        title = _step_title(texts[0]) if has_list else _fix_title(texts, _step_title(texts[0]))
         if title:
             report.append(f"fix '{title}': title taken from its first step; reword it as "
                           "what the fix does")
@@ -2227,7 +2300,7 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                                     *error_strings(seen_lines)])
     if templates:
         data["messages"] = templates
-        data["samples"] = [sample_of(t) for t in templates]
+        data["samples"] = [importer.sample(t) for t in templates]
         report.append(f"messages: {len(templates)} taken from the article; compare each with "
                       "what users see, and the placeholders with the parts that vary")
     else:
@@ -2339,7 +2412,7 @@ ACTS = re.compile(r"(?:^|[.:;,]\s+)(?:either\s+|then\s+)?(?:run|restart|reboot|s
                   r"restore|return|follow|perform|do|contact|collect|save|move|rename|"
                   r"replace|configure|grant|assign|register|connect|navigate|download|import|"
                   r"export|make|turn|allow|choose|switch|edit|modify|include|specify|provide|"
-                  r"send)\b",
+                  r"send|correct|increase|decrease|adjust|extend)\b",
                   re.IGNORECASE)
 
 
@@ -2409,7 +2482,9 @@ def _cause_from(importer: Importer, part: Node, base: Sequence[str], fallback: s
     data = importer.head(part, base)
     own = _strip_role(part.title)
     body = importer.markdown([*part.body, *importer._subheadings(part.children, CAUSE_TEXT)])
-    if own and own.lower() != plain_title(part.title).lower():
+    # "Cause 2: The password expired" names its cause after the prefix; a heading that the
+    # article's list of possible causes names (its role given by that list) is the name.
+    if own and (own.lower() != plain_title(part.title).lower() or part.role == CAUSE):
         data["title"] = _capital(own)
     else:
         sentence = _cause_title(_sentence(body)) if body.strip() else ""
