@@ -336,6 +336,41 @@ def test_the_names_an_article_makes_up_are_variable_parts(tmp_path: Path) -> Non
     assert "host = web01.fabrikam.lan" in run.stdout
 
 
+def test_the_parts_an_article_names_in_any_brackets_are_placeholders(tmp_path: Path) -> None:
+    """`{guid id}`, `< DateTime>` and `[GUID]` or `[entity name]` name a variable part (a
+    product's own `[SQL Server]` does not); a log line's time in front is no part of its
+    message, as the lookup reads a pasted line without it; what PowerShell prints under an
+    error (`At line:1 char:20`, `+ CategoryInfo : …`) is no message. Samples fill each part
+    by what its name says it holds, and a log line with its time finds the entry exactly."""
+    repo, entry = imported(
+        tmp_path, "# Setup fails with 0x80070BC9\n\n## Symptoms\n\nYou receive these error "
+        "messages:\n\n> Installation of assembly component {guid id} failed HRESULT: "
+        "0x80070BC9.\n\n> 450.201.0:< DateTime>: 0x1 (WIN32: 1 ERROR_INVALID_FUNCTION): "
+        "Error\n\n> An entitykey [entity key name] with the attributes [GUID] already exists "
+        "in [SQL Server] on entity [entity name]\n\n> \\<DateTime>, Error CSI 00001928 (F) "
+        "Impactful transactions are disabled at this time.\n\n```output\nThe term 'Get-Thing' "
+        "is not recognized as the name of a cmdlet.\nAt line:1 char:20\n+ CategoryInfo : "
+        "ObjectNotFound: (Get-Thing:String) [], CommandNotFoundException\n```\n\n"
+        "## Cause\n\nTransactions are off.\n\n## Resolution\n\n1. Restart the computer.\n")
+    assert entry["messages"] == [
+        "Installation of assembly component {guid_id} failed HRESULT: 0x80070BC9.",
+        "450.201.0:{datetime}: 0x1 (WIN32: 1 ERROR_INVALID_FUNCTION): Error",
+        "An entitykey {entity_key_name} with the attributes {guid} already exists in "
+        "[SQL Server] on entity {entity_name}",
+        "Error CSI 00001928 (F) Impactful transactions are disabled at this time.",
+        "The term 'Get-Thing' is not recognized as the name of a cmdlet."]
+    assert entry["samples"][:3] == [
+        "Installation of assembly component 6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94 failed "
+        "HRESULT: 0x80070BC9.",
+        "450.201.0:2024-05-06 07:08:09Z: 0x1 (WIN32: 1 ERROR_INVALID_FUNCTION): Error",
+        "An entitykey contoso with the attributes 6c4e6f1d-2b7a-4f5e-9a3c-8d1e0f2a7b94 "
+        "already exists in [SQL Server] on entity contoso"]
+    assert kb("check", "--strict", cwd=repo).code == 0
+    run = kb("lookup", "2024-05-06 07:08:09, Error CSI 00001928 (F) Impactful transactions "
+             "are disabled at this time.", cwd=repo)
+    assert "[exact, score 100]" in run.stdout.splitlines()[0], run.stdout
+
+
 def test_a_sample_is_the_text_the_article_shows_where_its_values_are_real(
         tmp_path: Path) -> None:
     """A message's sample is what users see: the article's own text where each variable

@@ -1707,7 +1707,12 @@ URL = re.compile(rf"\bhttps?://(?:[^\s'\"<>)\]]|{_NAME})*(?:[^\s'\"<>)\].,;:!?]|
 NAMED_PATH = re.compile(
     rf"(?<![\w<>])(?:[A-Za-z]|{_NAME}):\\(?:[^\s'\"<>]|{_NAME})*(?:[^\s'\"<>.,;:)\]]|{_NAME})"
     rf"|(?<![\w/.~<>])(?:~|\.{{1,2}})?(?:/(?:[\w.@+\-]|{_NAME})+){{2,}}")
-ANGLE = re.compile(r"<(?P<name>[A-Za-z][\w .-]{0,40}?)>|\{(?P<brace>[A-Za-z][\w.-]{0,40})\}")
+# A part the article names: `<UserName>` (`< DateTime>` too), `{guid id}`, and in square
+# brackets a name that says what stands there (`[GUID]`, `[entity name]`; not a product's
+# own prefix such as `[Microsoft][SQL Server]`).
+ANGLE = re.compile(r"<\s?(?P<name>[A-Za-z][\w .-]{0,40}?)>|\{(?P<brace>[A-Za-z][\w .-]{0,40}?)\}"
+                   r"|\[(?P<square>GUID|ID|(?:[a-z][a-z ]{0,30} )?(?:name|id|guid|value|number|"
+                   r"path))\]")
 MASKED = re.compile(r"(?<![\w-])[Xx]{4,}(?![\w-])")
 # A 64-bit memory address, as a crash report prints it (`unknown error at 000000013FA24241`):
 # it differs on every machine.
@@ -1885,8 +1890,15 @@ def message_template(text: str) -> str:
                 spans.append((found.start(), found.end(), f"{label}:{kind}" if kind else label))
     for found in ANGLE.finditer(text):
         if not any(s < found.end() and found.start() < e for s, e, _ in spans):
-            spans.append((found.start(), found.end(), found["name"] or found["brace"]))
-    for start, end, label in sorted(spans):
+            spans.append((found.start(), found.end(),
+                          found["name"] or found["brace"] or found["square"]))
+    spans.sort()
+    if spans and spans[0][0] == 0 and re.search(r"date|time", spans[0][2], re.IGNORECASE):
+        # A log line's time in front: the lookup reads a pasted line without it, so the
+        # message starts after it (and the mark that parts it from the text).
+        rest = text[spans.pop(0)[1]:]
+        pos = len(text) - len(rest.lstrip(" ,;:|-"))
+    for start, end, label in spans:
         base, _, kind = label.partition(":")
         literal = text[pos:start].replace("{", "{{").replace("}", "}}")
         out.append(literal)
@@ -1906,7 +1918,12 @@ def sample_of(template: str) -> str:
         name, _, kind = found.group(1).partition(":")
         if kind:
             return SAMPLE_VALUES.get(kind, "contoso")
-        return "contoso" if not name.startswith("time") else "2024-05-06 07:08:09Z"
+        # An untyped part, by what its name says it holds.
+        if re.search(r"date|time", name):
+            return "2024-05-06 07:08:09Z"
+        if "guid" in name:
+            return SAMPLE_VALUES["guid"]
+        return "000000013FA24241" if name.startswith("address") else "contoso"
     return re.sub(r"\{\{|\}\}|\{([^{}]*)\}", fill, template)
 
 
@@ -2018,6 +2035,11 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
 # A log line at a debugging level: what the pipeline says about itself, not the error.
 DEBUG_LINE = re.compile(r"^(?:##)?\[(?:debug|verbose|trace)\]|^(?:debug|verbose|trace)\s*:",
                         re.IGNORECASE)
+# What PowerShell prints under an error's message: where it happened (`At line:1 char:20`),
+# the error's category and id (`+ CategoryInfo : ObjectNotFound: …`), the marks under the
+# command (`+ ~~~~`); every error of its kind says the same.
+POWERSHELL_CONTEXT = re.compile(r"^(?:At (?:line:\d+|\S.*:\d+) char:\d+|\+\s*(?:CategoryInfo|"
+                                r"FullyQualifiedErrorId)\s*:|\+\s*~)", re.IGNORECASE)
 # An event's or dialog's field ("Type: Error", "Event ID: 4"): a label and one value.
 FIELD = re.compile(r"[A-Za-z][\w ]{0,24}:\s*\S+")
 
@@ -2086,7 +2108,8 @@ def _tells_apart(text: str) -> bool:
     """Whether the text is enough of a message to find its entry by: not a label
     ("Error code:"), one field ("Type: Error") or a debugging line of a log, and three words
     or more, or a code ("Internal error" would match too many logs)."""
-    if text.endswith(":") or FIELD.fullmatch(text) or DEBUG_LINE.match(text):
+    if text.endswith(":") or FIELD.fullmatch(text) or DEBUG_LINE.match(text) \
+            or POWERSHELL_CONTEXT.match(text):
         return False
     words = [word for word in text.split() if re.search(r"[A-Za-z]{2,}", word)]
     return len(words) >= 3 or bool(CODE.search(text))
