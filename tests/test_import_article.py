@@ -371,6 +371,41 @@ def test_the_parts_an_article_names_in_any_brackets_are_placeholders(tmp_path: P
     assert "[exact, score 100]" in run.stdout.splitlines()[0], run.stdout
 
 
+def test_messages_of_logs_dialogs_and_json_are_what_the_program_said(tmp_path: Path) -> None:
+    """A long quote introduced as errors is a log: only its lines with a message's words
+    are messages (a short one is taken whole); `%s` and `%1` are parts the program fills
+    in; an HTML line break at a line's end is no part of the message; an error written as
+    JSON on one line, or as a JSON member's value, gives its message ("resembles the
+    following message." introduces it); a .NET exception or an HRESULT marks a log line as
+    an error, and its time of day is a variable part."""
+    log = "".join(f"> Evaluating health check rule {n}: the repository is read.\n"
+                  for n in range(12))
+    repo, entry = imported(
+        tmp_path, "# Health evaluation fails\n\n## Symptoms\n\nThe following errors are "
+        "logged in CcmEval.log:\n\n" + log + "> Failed to delete class 'CIM_Error' (80041002)"
+        "\n\nYou receive the following error message:\n\n> There is a problem with the "
+        "certificate, %s. Outlook is unable to connect to %1. (%s)<br/>\n> This site can't "
+        "be reached<br/>\n\n```json\n{\"error\":{\"code\":\"MoveTimedOut\",\"message\":"
+        "\"Moving resources did not finish within the allowed time.\"}}\n```\n\nThe move "
+        "returns an answer that resembles the following message.\n\n```json\n{\n  "
+        "\"statusCode\": \"Conflict\",\n  \"statusMessage\": \"{\\\"error\\\":{\\\"message\\\":"
+        "\\\"The group stays locked until the move ends.\\\"}}\"\n}\n```\n\n```console\n"
+        "I, 11:18:22.791, attempt 0, System.Net.Sockets.SocketException (0x80004005): No such "
+        "host is known\nat System.Net.Dns.GetAddrInfo(String name)\nat System.Net.Dns."
+        "GetHostAddresses(String hostNameOrAddress)\nat System.Net.Sockets.Connect()\n```\n\n"
+        "## Cause\n\nThe repository is damaged.\n\n## Resolution\n\n1. Repair the "
+        "repository.\n")
+    assert entry["messages"] == [
+        "Failed to delete class 'CIM_Error' (80041002)",
+        "There is a problem with the certificate, {value}. Outlook is unable to connect to "
+        "{value2}. ({value3})", "This site can't be reached",
+        "Moving resources did not finish within the allowed time.",
+        "The group stays locked until the move ends.",
+        "I, {time}, attempt 0, System.Net.Sockets.SocketException (0x80004005): No such host "
+        "is known"]
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
 def test_a_sample_is_the_text_the_article_shows_where_its_values_are_real(
         tmp_path: Path) -> None:
     """A message's sample is what users see: the article's own text where each variable
@@ -715,6 +750,20 @@ def test_a_fix_without_steps_is_titled_by_the_sentence_that_says_what_to_do(
         "Correct this error by forcing TCP/IP or granting the permissions",
         "If your file is too large, you must split it into chunks",
         "The provider reads the mapping at startup"]
+
+
+def test_a_cause_because_of_something_is_titled_by_that_thing(tmp_path: Path) -> None:
+    """"This issue occurs because of a problem in the driver." names its cause "A problem
+    in the driver"; "Follow steps below:" only leads to the steps, so the first step titles
+    the fix."""
+    _, entry = imported(
+        tmp_path, "# Sockets fail with 10013\n\n## Symptoms\n\n> An attempt was made to access "
+        "a socket in a way forbidden by its access permissions.\n\n## Cause\n\nThis issue "
+        "occurs because of a problem in the tcpip.sys driver.\n\n## Resolution\n\nFollow steps "
+        "below:\n\n1. Install the driver update.\n2. Restart the computer.\n")
+    [cause] = entry["causes"]
+    assert cause["title"] == "A problem in the tcpip.sys driver"
+    assert cause["fixes"][0]["title"] == "Install the driver update"
 
 
 def test_a_link_the_text_leads_to_titles_the_fix_when_it_says_what_to_do(

@@ -1144,13 +1144,13 @@ OTHERWISE = re.compile(r"^if\b", re.IGNORECASE)
 CONDITION_LEAD = re.compile(r"^(?:in|for|if|when|where|after|before|once)\b", re.IGNORECASE)
 CAUSE_LEAD = re.compile(r"^(?:(?:this|these|the) (?:error|issue|problem)s?|it) (?:\w+ )?"
                         r"(?:occurs?|happens?|arises?|appears?|shows? up) (?:\w+ )?"
-                        r"(?:when|because|if) ", re.IGNORECASE)
+                        r"(?:when|because of|because|if) ", re.IGNORECASE)
 
 
 # A sentence that only leads to what follows ("Follow these steps:", "Here are the possible
 # causes..."): no fix's title.
 LEADS_ON = re.compile(r"^(?:(?:follow|use|try|do|complete|perform) (?:one of )?(?:these|the "
-                      r"following|the steps below)(?: \w+){0,3}[.:]?$"
+                      r"following|(?:the )?steps below)(?: \w+){0,3}[.:]?$"
                       r"|here (?:are|is) (?:the|some|a few|what)\b"
                       r"|the following (?:steps|methods|options|procedures?)\b)", re.IGNORECASE)
 
@@ -1696,8 +1696,9 @@ ROLE_PATTERNS = (
 ROLE_PREFIX = re.compile(r"^(?:cause|solution|resolution|workaround|fix|verification|scenario)"
                          r"(?:\s*\d+)?(?:\s+(?:for|to)\s+(?:cause|issue|scenario)\s*\d*)?"
                          r"\s*[:：.\-–]\s*", re.IGNORECASE)
-# A quotation mark right after a letter or digit closes a quotation, never opens one.
-QUOTED = re.compile(r"(?<!\w)[\"“](?P<text>[^\"”]{12,})[\"”]")
+# A quotation mark right after a letter or digit closes a quotation, never opens one; marks
+# the article escapes (`\"…\"`) leave no backslash in the text.
+QUOTED = re.compile(r"(?<!\w)[\"“](?P<text>[^\"”]{12,}?)\\?[\"”]")
 GUID = re.compile(r"\b[0-9a-fA-FxX]{8}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-[0-9a-fA-FxX]{4}-"
                   r"[0-9a-fA-FxX]{12}\b")
 _NAME = r"<[A-Za-z][\w .-]{0,40}?>"  # a part the article names, such as <UserName>
@@ -1728,19 +1729,25 @@ MADE_UP_HOST = re.compile(
     rf"(?<![\w.\\-])(?:[\w-]+\.)*(?:(?:{_MADE_UP})(?:\.[\w-]+)*|domain|example)"
     r"\.(?:com|net|org|local|lab|corp|lan)(?![\w.\\-]*\w)", re.IGNORECASE)
 MADE_UP_NAME = re.compile(rf"(?<![\w.\\/-])(?:{_MADE_UP})(?![\w\\/-]|\.\w)", re.IGNORECASE)
-TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b")
+# A part a program fills in, as its message's format shows it: `%s`, `%d`, `%1`, `%1!s!`.
+PRINTF = re.compile(r"(?<![\w%])%(?:\d{1,2}(?:![\w.]+!)?|l?[sdiuxXf])(?!\w)")
+TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?\b"
+                       r"|(?<![\w:.])\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?![\w:])")
 INLINE_ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["'](?P<id>[^"']+)["']\s*>\s*</a>""",
                            re.IGNORECASE)
 # A line that introduces the quote after it as an error message ("you receive the following
 # error message:"): that quote is one, whatever its words (see _tells_apart for what never is).
-INTRODUCES_MESSAGE = re.compile(r"\b(error|message|warning|exception)s?\b.*(?<!:):\s*$",
-                                re.IGNORECASE)
+INTRODUCES_MESSAGE = re.compile(r"\b(error|message|warning|exception)s?\b.*(?<!:):\s*$|"
+                                r"\bthe following (?:\w+ )?(?:error|message|warning|"
+                                r"exception)s?\s*\.\s*$", re.IGNORECASE)
 MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|not permitted|"
                            r"is not recognized|too large|unable|cannot|can't|could not|couldn't|"
                            r"msg \d+, level \d+|"
                            r"denied|invalid|not found|does not|doesn't|exception|not "
-                           r"authorized|expired|timed out|refused|no [a-z]+ (?:found|present))"
-                           r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b", re.IGNORECASE)
+                           r"authorized|expired|timed out|refused|rejected|"
+                           r"no [a-z]+ (?:found|present))"
+                           r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b|\B[a-z]Exception\b|"
+                           r"\b0x[0-9A-Fa-f]{8}\b", re.IGNORECASE)
 # "Error AADSTS50003 - No signing key configured": the code and the message it names.
 CODED_TITLE = re.compile(r"^(?:error\s*[-–:]?\s*)?(?P<code>[A-Z]{2,}\d{3,})\b(?:\s*\([^)]*\))?"
                          r"\s*[-–:]\s*(?P<text>[A-Z].{7,})$", re.IGNORECASE)
@@ -1882,7 +1889,7 @@ def message_template(text: str) -> str:
                                  (GUID, "guid", "id"), (TIMESTAMP, "", "time"),
                                  (MASKED, "", "value"), (ADDRESS, "", "address"),
                                  (MADE_UP_ACCOUNT, "", "account"), (MADE_UP_HOST, "", "host"),
-                                 (MADE_UP_NAME, "", "name")):
+                                 (MADE_UP_NAME, "", "name"), (PRINTF, "", "value")):
         for found in pattern.finditer(text):
             if pattern is NAMED_PATH and "<" not in found.group():
                 continue  # a path written out stays: the text must show the same
@@ -1932,7 +1939,7 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
     found: list[str] = []
 
     def add(text: str, introduced: bool = False) -> None:
-        text = _unquoted(" ".join(text.split()))
+        text = _unquoted(" ".join(LINE_BREAK.sub(" ", text).split()))
         if len(text) < 8 or len(text) > 600 or not _tells_apart(text):
             return
         if not (introduced or MESSAGE_WORDS.search(text)):
@@ -1950,9 +1957,9 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
         """A code block's lines, as messages: a line with the words of one, and in a short
         block introduced as the message ("you receive the following error message:"), any
         line that reads as one (a sentence, not the command that was run)."""
-        short = block_introduced and len([row for row in block if row.strip()]) <= SHORT_BLOCK
-        for row in block:
-            text = _code_row(row)
+        texts = [_code_row(row) for row in block]
+        short = block_introduced and sum(bool(WORD.search(t)) for t in texts) <= SHORT_BLOCK
+        for text in texts:
             add(text, short and bool(SAYS.match(text.strip())))
     # In a block quote: whether its last line was paragraph text (a line without '>' after
     # it still belongs to the quote, CommonMark's lazy continuation), and whether the quote
@@ -1976,7 +1983,7 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
             return
         add(text, introduced)
 
-    for line, in_fence in zip(lines, fenced, strict=True):
+    for number, (line, in_fence) in enumerate(zip(lines, fenced, strict=True)):
         before, previous = previous, line.text
         if in_fence:
             if docfx.FENCE.match(line.text) and block:
@@ -1995,7 +2002,9 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
             body = quote["body"].strip()
             alert = alert and in_quote  # an alert lasts as long as its quote
             if not in_quote:
-                introduced = bool(INTRODUCES_MESSAGE.search(lead))
+                # A long quote is a log: its lines with a message's words are messages.
+                introduced = bool(INTRODUCES_MESSAGE.search(lead)) \
+                    and _quote_rows(texts[number:]) <= SHORT_QUOTE
             if docfx.ALERT.match(body) or body.startswith("[!"):
                 alert = True
             elif not alert and body:
@@ -2048,9 +2057,28 @@ FIELD = re.compile(r"[A-Za-z][\w ]{0,24}:\s*\S+")
 JSON_MEMBER = re.compile(r'^\s*"[\w.-]+"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*,?\s*$')
 
 
-# A code block introduced as the message shows it whole in a few lines; longer ones are logs,
-# whose lines are messages only with a message's words.
+# A line break written as HTML at a quoted line's end (`This site can't be reached<br/>`).
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A code block (a quote) introduced as the message shows it whole in a few lines; longer ones
+# are logs, whose lines are messages only with a message's words.
 SHORT_BLOCK = 3
+WORD = re.compile(r"[A-Za-z]{2}")  # a line that says something (not `{` nor `}` alone)
+SHORT_QUOTE = 12
+
+
+def _quote_rows(texts: Sequence[str]) -> int:
+    """How many lines of text the block quote that starts at texts[0] holds (its blank
+    lines left out; a line without '>' right after a line of its text belongs to it)."""
+    rows, text_before = 0, False
+    for text in texts:
+        quote = QUOTE_LINE.match(text)
+        if quote is None and not (text_before and text.strip()
+                                  and BLOCK_START.match(text) is None):
+            break
+        body = (quote["body"] if quote else text).strip()
+        rows += bool(body)
+        text_before = bool(body)
+    return rows
 # A line of a code block that reads as what a program said: it starts with a capital letter,
 # and is no prompt (`C:\>`, `PS C:\>`) nor a PowerShell command (`Get-ADUser …`); a command as
 # typed (`dir \\server\share`, `klist tgt`) starts in lower case.
@@ -2061,16 +2089,37 @@ QUOTE_IN_CODE = re.compile(r"^\s*>\s*(?=[\"“])")
 
 def _code_row(row: str) -> str:
     """A line of a code block as the message it may hold: a JSON member's string value,
-    read (its first line, where the value holds `\\r\\n`), else the line as it is, less a
-    block quote's marker before its quotation mark (the mark goes with `_unquoted`)."""
+    read (its first line, where the value holds `\\r\\n`; the message, where the value is an
+    error as JSON), an error as JSON on one line (see `_json_message`), else the line as it
+    is, less a block quote's marker before its quotation mark (the mark goes with
+    `_unquoted`)."""
     member = JSON_MEMBER.match(row)
     if member is None:
-        return QUOTE_IN_CODE.sub("", row)
+        return _json_message(row) or QUOTE_IN_CODE.sub("", row)
     try:
         value = json.loads(f'"{member["value"]}"')
     except ValueError:
         return row
-    return str(value).splitlines()[0] if value.strip() else ""
+    return _json_message(value) or (str(value).splitlines()[0] if value.strip() else "")
+
+
+def _json_message(row: str) -> str | None:
+    """The message of an error written as JSON on one line (`{"error":{"code":"…",
+    "message":"Moving resources did not finish…"}}`): its first line; None for a line that
+    is no such object."""
+    text = row.strip().rstrip(",")
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    while isinstance(value, dict):
+        for key in ("message", "Message", "error_description"):
+            if isinstance(value.get(key), str) and value[key].strip():
+                return str(value[key]).splitlines()[0]
+        value = value.get("error")
+    return None
 
 
 def _unquoted(text: str) -> str:
