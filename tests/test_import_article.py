@@ -752,6 +752,53 @@ def test_a_fix_without_steps_is_titled_by_the_sentence_that_says_what_to_do(
         "The provider reads the mapping at startup"]
 
 
+def test_a_troubleshooting_heading_after_the_symptoms_holds_the_fix(tmp_path: Path) -> None:
+    """"Symptoms" then "Troubleshooting": one error, whose fix the second heading gives
+    (not two entries named "Symptoms" and "Troubleshooting")."""
+    repo, entry = imported(
+        tmp_path, "# Log Reader Agent fails with 20011\n\n## Symptoms\n\n> The process could "
+        "not execute 'sp_replcmds' on the server.\n\n## Troubleshooting\n\n1. Restart the Log "
+        "Reader Agent.\n2. Reinitialize the subscription.\n")
+    assert entry["title"] == "Log Reader Agent fails with 20011"
+    assert entry["messages"] == ["The process could not execute 'sp_replcmds' on the server."]
+    [cause] = entry["causes"]
+    assert cause["fixes"][0]["steps"] == ["Restart the Log Reader Agent.",
+                                          "Reinitialize the subscription."]
+    assert sorted(p.name for p in (repo / "catalogue" / "t1").glob("*.yml")) == [
+        "_topic.yml", "t1.yml"]
+
+
+def test_a_task_heading_before_the_symptoms_names_no_error(tmp_path: Path) -> None:
+    """"Check the quota in the portal" right before "Symptoms" is a task the article asks
+    for, not the error's name: the entry is named by the article's title, and the task
+    stays a section of the topic. A heading that names the error does name it."""
+    article = ("# Quota requests fail\n\n## Check the quota in the portal\n\n1. Open "
+               "**Quotas**.\n\n## Symptoms\n\n> The subscription is over its quota for the "
+               "SKU.\n\n## Cause\n\nThe limit is too low.\n\n## Resolution\n\n1. Ask for a "
+               "higher limit.\n")
+    repo, entry = imported(tmp_path / "task", article)
+    assert entry["title"] == "Quota requests fail"
+    assert "Check the quota in the portal" in (repo / "catalogue" / "t1" / "_topic.yml"
+                                               ).read_text()
+    named = article.replace("## Check the quota in the portal\n\n1. Open **Quotas**.",
+                            "## Over quota for the SKU\n\nThe deployment stops.")
+    repo, _, _ = run_import(tmp_path / "named", named)
+    assert (repo / "catalogue" / "t1" / "over-quota-for-the-sku.yml").is_file()
+
+
+def test_an_escaped_angle_bracket_name_stays_in_titles(tmp_path: Path) -> None:
+    """`\\<cmdlet name>` and `\\<SkipRearm>` are text readers see, not HTML: titles keep them
+    (before, `The term \\ is not recognized`); HTML in a title still goes."""
+    _, entry = imported(
+        tmp_path, "# The term \\<cmdlet name> is not <b>recognized</b>\n\n## Symptoms\n\n> The "
+        "term 'Get-Thing' is not recognized as the name of a cmdlet.\n\n## Cause\n\nThe module "
+        "is missing.\n\n## Resolution\n\nTo work around this issue, use the \\<SkipRearm> "
+        "setting in an answer file.\n")
+    assert entry["title"] == "The term <cmdlet name> is not recognized"
+    assert entry["causes"][0]["fixes"][0]["title"] == (
+        "Use the <SkipRearm> setting in an answer file")
+
+
 def test_a_cause_because_of_something_is_titled_by_that_thing(tmp_path: Path) -> None:
     """"This issue occurs because of a problem in the driver." names its cause "A problem
     in the driver"; "Follow steps below:" only leads to the steps, so the first step titles

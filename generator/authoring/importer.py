@@ -141,7 +141,8 @@ def slug(text: str) -> str:
 def plain_title(text: str) -> str:
     """A heading's text without Markdown links, images, HTML or emphasis marks."""
     text = LINK.sub(lambda m: "" if m["bang"] else m["text"], text)
-    text = re.sub(r"<[^>]+>", "", text)
+    # HTML goes; an escaped `\<SkipRearm>` is text readers see, and stays (as `<SkipRearm>`).
+    text = re.sub(r"(\\?)(<[^>]+>)", lambda m: m[2] if m[1] else "", text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     # Emphasis: `*x*` also inside a word (krbtgt_*#####*), `_x_` only around words.
     text = re.sub(r"\*(?=\S)([^*\n]*?\S)\*", r"\1", text)
@@ -1688,7 +1689,8 @@ ROLE_PATTERNS = (
     (CAUSE, re.compile(r"^(cause|causes|reason|root cause)(\s*\d+)?(\s*[:：.-].*)?$|"
                        r"^cause (for|of) |^why .*(occur|happen)")),
     (FIX, re.compile(r"^(resolution|resolutions|solution|solutions|workaround|workarounds|fix|"
-                     r"how to (fix|resolve)( it| this)?|mitigation)(\s*\d+)?"
+                     r"how to (fix|resolve)( it| this)?|mitigation|troubleshooting|"
+                     r"troubleshoot( this| the)?( issue| problem| error)?)(\s*\d+)?"
                      r"(\s*(for|to) (cause|issue|scenario)\s*\d*)?(\s*[:：.-].*)?$")),
     (DEBUG, re.compile(r"^(debugging steps|debug steps|troubleshooting steps|troubleshooting "
                        r"checklist|verification|diagnos(e|is)|more details)(\s*[:：.-].*)?$")),
@@ -1814,8 +1816,11 @@ def role_groups(headings: Sequence[Node]) -> tuple[list[Group], list[Node], list
             nested = [c for c in node.children if role_of(c)]
             node.children = [c for c in node.children if not role_of(c)]
             current.parts.extend(_flatten_roles(nested))
+        # A heading right before a Symptoms or Cause heading names the error they are about,
+        # unless it is a section of its own or a task ("Check the quota in the portal").
         elif following is not None and role_of(following) and \
-                plain_title(node.title).lower() not in SECTION_TITLES:
+                plain_title(node.title).lower() not in SECTION_TITLES and \
+                not ACTS.match(plain_title(node.title)):
             current = Group(node)
             groups.append(current)
         else:
