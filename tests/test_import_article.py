@@ -406,6 +406,39 @@ def test_messages_of_logs_dialogs_and_json_are_what_the_program_said(tmp_path: P
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
+def test_an_event_as_the_event_viewer_shows_it_gives_its_description(tmp_path: Path) -> None:
+    """A code block with an event's fields (`Log Name:`, `Event ID:`) and `Description:`:
+    the message is the description, its lines joined ("…because of the following error:"
+    and the error on the next line are one message), whatever its words; the fields are no
+    message."""
+    block = ("```cmd\nLog Name:      System\nSource:        Service Control Manager\nEvent ID:"
+             "      {id}\nLevel:         Error\nDescription:\n{text}\n```\n\n")
+    assert imported_messages(
+        tmp_path, "# Netlogon doesn't start\n\n## Symptoms\n\n" + block.format(
+            id=7022, text="The Netlogon service hung on starting.") + block.format(
+            id=7001, text="The Netlogon service depends on the Workstation service which "
+            "failed to start because of the following error:\nThe service cannot be started.")
+        + "## Cause\n\nThe Workstation service is off.\n\n## Resolution\n\n1. Turn the "
+        "Workstation service on.\n") == [
+        "The Netlogon service hung on starting.",
+        "The Netlogon service depends on the Workstation service which failed to start "
+        "because of the following error: The service cannot be started."]
+
+
+def test_a_code_written_without_its_0x_is_a_code_both_ways(tmp_path: Path) -> None:
+    """"You receive a 80072EE6 error code": the code, as written and with its 0x (a log
+    shows either), so that a lookup of either finds the entry; a plain number is none."""
+    repo, entry = imported(
+        tmp_path, "# You receive a 80072EE6 error code when you download an update\n\n"
+        "## Symptoms\n\nThe update fails after 20121218 tries, and you receive the following "
+        "error code:\n\n> 80072EE6\n\n## Cause\n\nThe server's address is wrong.\n\n"
+        "## Resolution\n\n1. Correct the address.\n")
+    assert entry["codes"] == ["0x80072ee6", "80072ee6"]
+    for text in ("Windows Update failed: 80072EE6", "There were problems (0x80072ee6)"):
+        run = kb("lookup", text, cwd=repo)
+        assert "[code, score 80]" in run.stdout.splitlines()[0], run.stdout
+
+
 def test_a_sample_is_the_text_the_article_shows_where_its_values_are_real(
         tmp_path: Path) -> None:
     """A message's sample is what users see: the article's own text where each variable

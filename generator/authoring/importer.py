@@ -43,6 +43,9 @@ CODE_SPAN = re.compile(r"(?<!`)`(?P<text>[^`\n]+)`(?!`)")
 CODE = re.compile(r"\b[A-Z]{2,}\d{3,}\b")
 # A Windows error code as it is shown (HRESULT, NTSTATUS): what users search by.
 HEX_CODE = re.compile(r"\b0[xX][0-9A-Fa-f]{8}\b")
+# The same without its 0x, as Windows Update shows it (80072EE6, C004D307): a failure's code
+# (its first digit 8 or C) with a letter among its digits, so no plain number.
+BARE_HEX_CODE = re.compile(r"(?<![\w-])(?=[0-9A-Fa-f]*[A-Fa-f])[8Cc][0-9A-Fa-f]{7}(?![\w-])")
 # What a table's column of codes holds when it holds a code (else it holds messages).
 TABLE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # A line of a block quote, also one that opens a list item (`- > message`).
@@ -1962,6 +1965,10 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
         """A code block's lines, as messages: a line with the words of one, and in a short
         block introduced as the message ("you receive the following error message:"), any
         line that reads as one (a sentence, not the command that was run)."""
+        event = _event_message(block)
+        if event is not None:
+            add(event, True)
+            return
         texts = [_code_row(row) for row in block]
         short = block_introduced and sum(bool(WORD.search(t)) for t in texts) <= SHORT_BLOCK
         for text in texts:
@@ -2108,6 +2115,24 @@ def _code_row(row: str) -> str:
     return _json_message(value) or (str(value).splitlines()[0] if value.strip() else "")
 
 
+# An event as the Event Viewer shows it: its fields (`Log Name:`, `Source:`, `Event ID:`),
+# then `Description:` and the event's message, on the lines after it.
+EVENT_FIELD = re.compile(r"^\s*(?:Log Name|Source|Event ID):", re.IGNORECASE)
+EVENT_DESCRIPTION = re.compile(r"^\s*Description:\s*(?P<rest>.*)$", re.IGNORECASE)
+
+
+def _event_message(rows: Sequence[str]) -> str | None:
+    """The message of an event a code block shows as the Event Viewer does: the text after
+    its `Description:`, its lines joined; None for a block that is no such event."""
+    for number, row in enumerate(rows):
+        found = EVENT_DESCRIPTION.match(row)
+        if found is not None:
+            if not any(EVENT_FIELD.match(r) for r in rows[:number]):
+                return None
+            return " ".join(" ".join([found["rest"], *rows[number + 1:]]).split()) or None
+    return None
+
+
 def _json_message(row: str) -> str | None:
     """The message of an error written as JSON on one line (`{"error":{"code":"…",
     "message":"Moving resources did not finish…"}}`): its first line; None for a line that
@@ -2170,9 +2195,12 @@ def _tells_apart(text: str) -> bool:
 
 
 def codes_in(texts: Sequence[str]) -> list[str]:
-    """The error codes the texts name: AADSTS7000215, TF400850, 0x80090022 (in lower case)."""
+    """The error codes the texts name: AADSTS7000215, TF400850, 0x80090022 (in lower case);
+    one written without its 0x, 80072EE6, both ways (a log may show either)."""
+    bare = {c.lower() for t in texts for c in BARE_HEX_CODE.findall(t)}
     return sorted({*(c for t in texts for c in CODE.findall(t)),
-                   *(c.lower() for t in texts for c in HEX_CODE.findall(t))})
+                   *(c.lower() for t in texts for c in HEX_CODE.findall(t)),
+                   *bare, *(f"0x{c}" for c in bare)})
 
 
 def _message_line(text: str) -> str:
