@@ -1908,6 +1908,14 @@ def message_template(text: str) -> str:
             spans.append((found.start(), found.end(),
                           found["name"] or found["brace"] or found["square"]))
     spans.sort()
+    # Parts side by side (`<Date><Time>`) are one: two placeholders in a row would leave the
+    # lookup no way to tell where one ends.
+    for number in range(len(spans) - 1, 0, -1):
+        (start, end, label), (after, last, other) = spans[number - 1], spans[number]
+        if end == after:
+            merged = label if label == other else \
+                f"{label.partition(':')[0]}_{other.partition(':')[0]}"
+            spans[number - 1:number + 1] = [(start, last, merged)]
     if spans and spans[0][0] == 0 and re.search(r"date|time", spans[0][2], re.IGNORECASE):
         # A log line's time in front: the lookup reads a pasted line without it, so the
         # message starts after it (and the mark that parts it from the text).
