@@ -247,6 +247,15 @@ def imported(tmp_path: Path, text: str) -> tuple[Path, Any]:
     return repo, load(repo / "catalogue" / "t1" / "t1.yml")
 
 
+def found_by_pattern(repo: Path, text: str, value: str) -> None:
+    """`kb lookup TEXT` in `repo` finds an entry by its message's pattern first, and reads
+    `value` (`name = value`) from the text."""
+    run = kb("lookup", text, cwd=repo)
+    assert run.code == 0, run.stderr
+    assert "[pattern, score" in run.stdout.splitlines()[0], run.stdout
+    assert value in run.stdout
+
+
 def imported_messages(tmp_path: Path, text: str) -> object:
     """The messages of the one entry `kb import docfx` makes of an article of `text`."""
     return imported(tmp_path, text)[1]["messages"]
@@ -329,11 +338,9 @@ def test_the_names_an_article_makes_up_are_variable_parts(tmp_path: Path) -> Non
         "realm ({host2}) differ.", "Login failed for user '{account}' on zone {name}.",
         "Error: index.docker.io refused the backup C:\\backup\\Contoso\\Contoso.bak."]
     assert kb("check", "--strict", cwd=repo).code == 0
-    run = kb("lookup", "The client received an error from the server host/web01.fabrikam.lan. "
-             "Machine accounts in the realm (fabrikam.lan) differ.", cwd=repo)
-    assert run.code == 0, run.stderr
-    assert "[pattern, score" in run.stdout.splitlines()[0], run.stdout
-    assert "host = web01.fabrikam.lan" in run.stdout
+    found_by_pattern(repo, "The client received an error from the server host/web01.fabrikam."
+                     "lan. Machine accounts in the realm (fabrikam.lan) differ.",
+                     "host = web01.fabrikam.lan")
 
 
 def test_the_parts_an_article_names_in_any_brackets_are_placeholders(tmp_path: Path) -> None:
@@ -472,11 +479,8 @@ def test_a_memory_address_in_a_message_is_a_variable_part(tmp_path: Path) -> Non
         "mishandles import objects.\n\n## Resolution\n\n1. Install the hotfix.\n")
     assert entry["messages"] == [
         "LINK : fatal error LNK1000: unknown error at {address}; code 0x80070005"]
-    run = kb("lookup", "LINK : fatal error LNK1000: unknown error at 00000001400A1234; code "
-             "0x80070005", cwd=repo)
-    assert run.code == 0, run.stderr
-    assert "[pattern, score" in run.stdout.splitlines()[0], run.stdout
-    assert "address = 00000001400A1234" in run.stdout
+    found_by_pattern(repo, "LINK : fatal error LNK1000: unknown error at 00000001400A1234; "
+                     "code 0x80070005", "address = 00000001400A1234")
 
 
 def test_messages_keep_the_backslashes_and_escaped_marks_readers_see(tmp_path: Path) -> None:
