@@ -839,6 +839,41 @@ def test_an_escaped_angle_bracket_name_stays_in_titles(tmp_path: Path) -> None:
         "Use the <SkipRearm> setting in an answer file")
 
 
+def test_an_include_that_was_dropped_leaves_no_empty_summary(tmp_path: Path) -> None:
+    """An error's text that begins with an include not found beside the article: the
+    include is dropped and reported, and the entry gets no empty summary (before, the import
+    failed its own check and wrote nothing)."""
+    repo, _article, run = run_import(
+        tmp_path, "# DFS namespace errors\n\n## The namespace cannot be queried\n\n> Error: the "
+        "namespace cannot be queried. The data is invalid.\n\n## Import the registry key\n\n"
+        "> [!NOTE]\n> Reopen the console afterwards.\n\n"
+        "[!INCLUDE [Registry alert](../includes/registry-alert.md)]\n\nImporting the key "
+        "from a backup can resolve the issue.\n\nIf no backup is present, the only option is "
+        "to delete the namespace and create it again.\n\n> [!NOTE]\n> Restart the service."
+        "\n")
+    assert run.code == 0, run.stderr
+    assert "include '../includes/registry-alert.md' was not found" in run.stderr
+    assert kb("check", "--strict", cwd=repo).code == 0
+
+
+def test_a_resolution_for_cause_n_is_the_fix_of_cause_n(tmp_path: Path) -> None:
+    """"Cause 1" to "Cause 3", then "Resolution for cause 1" to "Resolution for cause 3":
+    each resolution is the fix of the cause it names (before, the first two causes took
+    their own text as their fix, and the last one had the three resolutions). A title
+    keeps what its code spans hold (`#include <cstdlib>`)."""
+    causes = "".join(f"## Cause {n}\n\nThe client sends method {n}.\n\n" for n in (1, 2, 3))
+    fixes = "".join(f"## Resolution for cause {n}\n\n1. Send method {n + 3}.\n\n"
+                    for n in (1, 2, 3))
+    _, entry = imported(
+        tmp_path, "# HTTP Error 405.0\n\n## Symptoms\n\n> HTTP Error 405.0 - Method not "
+        "allowed\n\n" + causes + fixes.replace("1. Send method 5.", "1. Place the "
+                                               "`#include <cstdlib>` in the namespace."))
+    assert [(c["title"], [f["title"] for f in c["fixes"]]) for c in entry["causes"]] == [
+        ("The client sends method 1", ["Send method 4"]),
+        ("The client sends method 2", ["Place the #include <cstdlib> in the namespace"]),
+        ("The client sends method 3", ["Send method 6"])]
+
+
 def test_a_cause_because_of_something_is_titled_by_that_thing(tmp_path: Path) -> None:
     """"This issue occurs because of a problem in the driver." names its cause "A problem
     in the driver"; "Follow steps below:" only leads to the steps, so the first step titles

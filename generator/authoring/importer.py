@@ -144,8 +144,10 @@ def slug(text: str) -> str:
 def plain_title(text: str) -> str:
     """A heading's text without Markdown links, images, HTML or emphasis marks."""
     text = LINK.sub(lambda m: "" if m["bang"] else m["text"], text)
-    # HTML goes; an escaped `\<SkipRearm>` is text readers see, and stays (as `<SkipRearm>`).
-    text = re.sub(r"(\\?)(<[^>]+>)", lambda m: m[2] if m[1] else "", text)
+    # HTML goes; an escaped `\<SkipRearm>` is text readers see, and stays (as `<SkipRearm>`),
+    # and so does what a code span holds (`#include <cstdlib>`).
+    text = re.sub(r"(`[^`\n]+`)|(\\?)(<[^>]+>)",
+                  lambda m: m[1] or (m[3] if m[2] else ""), text)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     # Emphasis: `*x*` also inside a word (krbtgt_*#####*), `_x_` only around words.
     text = re.sub(r"\*(?=\S)([^*\n]*?\S)\*", r"\1", text)
@@ -806,6 +808,8 @@ class Importer:
         else:
             blocks = self.blocks(node.body, node)
             described, fixes = self.fixes(blocks, node.zones, data["title"])
+            # A paragraph may come out empty (an include that was dropped): no summary of it.
+            described = [text for text in described if text.strip()]
             first = _cause_title(_first_sentence(described[0], 400)) if described else ""
             cause: dict[str, Any] = {"id": f"{node.id}-cause",
                                      "title": first or data["title"], "fixes": fixes}
@@ -2387,6 +2391,12 @@ def fix_from(importer: Importer, part: Node, base: Sequence[str], report: list[s
     return fix
 
 
+# A cause's number in its heading ("Cause 2", "Cause 2: The password expired"), and a fix's
+# heading that names the cause it is for ("Resolution for cause 2").
+CAUSE_NUMBER = re.compile(r"^cause\s*(\d+)\b", re.IGNORECASE)
+FOR_CAUSE = re.compile(r"\b(?:for|to) cause\s*(\d+)\b", re.IGNORECASE)
+
+
 def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                 base: Sequence[str], report: list[str], lead: Sequence[Line] = ()
                 ) -> dict[str, Any]:
@@ -2437,12 +2447,16 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
     if any(s.strip() for s in summary):
         data["summary"] = "\n\n".join(s for s in summary if s.strip()) + "\n"
     causes: list[dict[str, Any]] = []
+    numbered: dict[str, dict[str, Any]] = {}  # "Cause 2" -> its cause
     waiting: list[dict[str, Any]] = []
     waiting_text: list[str] = []  # what tells the waiting fixes apart
     for part in parts:
         role = role_of(part)
         if role == CAUSE:
             cause = _cause_from(importer, part, base, data["title"], report)
+            number = CAUSE_NUMBER.match(plain_title(part.title))
+            if number is not None:
+                numbered.setdefault(number[1], cause)
             if waiting:
                 cause["fixes"] = [*waiting, *cause["fixes"]]
                 waiting = []
@@ -2458,16 +2472,21 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                 fix = fix_from(importer, child, base, report, titled=bool(alternatives),
                                before=first_ways)
                 ways += [*first_ways, fix]
-            if causes:
-                causes[-1]["fixes"].extend(ways)
+            # "Resolution for cause 2" after the causes: the fix of cause 2, else of the
+            # cause before it.
+            named = FOR_CAUSE.search(plain_title(part.title))
+            target = numbered.get(named[1]) if named else None
+            target = target or (causes[-1] if causes else None)
+            if target is not None:
+                target["fixes"].extend(ways)
             else:
                 waiting.extend(ways)
             if alternatives and alternatives[0]:
                 report.append(f"fixes: the {len(ways)} under '{plain_title(part.title)}' are "
                               "ways to choose from; the text that says which applies is in "
                               "the cause's description")
-                if causes:
-                    _describe(causes[-1], alternatives[0])
+                if target is not None:
+                    _describe(target, alternatives[0])
                 else:
                     waiting_text.append(alternatives[0])
         elif role == DEBUG and part not in debug and causes:
