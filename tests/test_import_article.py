@@ -856,6 +856,31 @@ def test_an_include_that_was_dropped_leaves_no_empty_summary(tmp_path: Path) -> 
     assert kb("check", "--strict", cwd=repo).code == 0
 
 
+def test_ways_a_resolution_lists_to_choose_from_are_fixes(tmp_path: Path) -> None:
+    """"Use one of the following methods:" and a bulleted list: one fix per item, titled by
+    its first sentence (or by the name it opens with), its numbered list (or its text, with
+    the code to run) its steps; the resolution's alert goes to the first, and the sentence
+    that says to choose to the cause. Text after the list keeps the resolution one fix."""
+    article = (
+        "# Error 633 when you connect\n\n## Symptoms\n\n> Error 633 - the modem is already in "
+        "use.\n\n## Cause\n\nAnother program uses the port.\n\n## Workaround\n\n> [!WARNING]\n"
+        "> Edit the registry with care.\n\nTo work around this issue, use one of the following "
+        "methods:\n\n- Reserve the port. To do it, follow these steps:\n  1. Open Registry "
+        "Editor.\n  2. Add the port to ReservedPorts.\n- SQL Server\n\n    If the issue occurs "
+        "in SQL Server, run this command:\n\n    ```sql\n    DBCC FREESYSTEMCACHE('ALL')\n"
+        "    ```\n- Restart your computer.\n")
+    _, entry = imported(tmp_path / "listed", article)
+    [cause] = entry["causes"]
+    assert [(f["title"], len(f["steps"])) for f in cause["fixes"]] == [
+        ("Reserve the port", 2), ("SQL Server", 1), ("Restart your computer", 1)]
+    assert cause["fixes"][0]["id"] == "workaround"
+    assert cause["fixes"][0]["notes"][0]["type"] == "warning"
+    assert "DBCC FREESYSTEMCACHE" in cause["fixes"][1]["steps"][0]
+    assert "use one of the following methods" in cause["description"]
+    _, entry = imported(tmp_path / "after", article + "\nThen restart the service.\n")
+    assert len(entry["causes"][0]["fixes"]) == 1
+
+
 def test_a_resolution_for_cause_n_is_the_fix_of_cause_n(tmp_path: Path) -> None:
     """"Cause 1" to "Cause 3", then "Resolution for cause 1" to "Resolution for cause 3":
     each resolution is the fix of the cause it names (before, the first two causes took

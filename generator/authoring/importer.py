@@ -2466,12 +2466,17 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             causes.append(cause)
         elif role == FIX:
             alternatives = _alternatives(importer, part, base)
+            listed = None if alternatives else _listed_ways(importer, part, base)
             ways: list[dict[str, Any]] = []
-            for child in alternatives[1] if alternatives else [part]:
+            for child in alternatives[1] if alternatives else [] if listed else [part]:
                 first_ways: list[dict[str, Any]] = []
                 fix = fix_from(importer, child, base, report, titled=bool(alternatives),
                                before=first_ways)
                 ways += [*first_ways, fix]
+            if listed is not None:
+                ways = listed[1]
+                ways[0]["id"] = part.id  # links to the resolution land on its first way
+                alternatives = (listed[0], [])
             # "Resolution for cause 2" after the causes: the fix of cause 2, else of the
             # cause before it.
             named = FOR_CAUSE.search(plain_title(part.title))
@@ -2596,6 +2601,83 @@ def _alternatives(importer: Importer, part: Node, base: Sequence[str]
     lines, _listed = _drop_error_list(list(part.body), ids)
     text = "\n\n".join(importer._zoned(block, base) for block in importer.blocks(lines, part))
     return text.strip(), part.children
+
+
+# A resolution's sentence before the ways it lists, one an item: "To work around this issue,
+# use one of the following methods:".
+ONE_OF = re.compile(r"\bone of the following (?:methods|options|ways|solutions|workarounds)\b"
+                    r"[^:]*:\s*$", re.IGNORECASE)
+
+
+def _listed_ways(importer: Importer, part: Node, base: Sequence[str]
+                 ) -> tuple[str, list[dict[str, Any]]] | None:
+    """When a resolution's text says to use one of the ways it lists in a bulleted list
+    ("use one of the following methods:"): its text before the list (its alerts aside), and
+    one fix per item (titled by the item's first sentence, its own numbered list its steps;
+    the alerts go to the first); else None. A resolution with headings under it, or with
+    text after the list, stays one fix."""
+    if part.children:
+        return None
+    blocks = importer.blocks(list(part.body), part)
+    at = next((i for i, block in enumerate(blocks) if block.kind == "list"), None)
+    if at is None or not at or blocks[at - 1].kind != "paragraph" \
+            or not ONE_OF.search(plain_title(_joined(blocks[at - 1].text))):
+        return None
+    # An item's own numbered list may come as a list block of its own: one list, all of them.
+    end = next((i for i in range(at, len(blocks)) if blocks[i].kind != "list"), len(blocks))
+    if any(block.kind != "quote" for block in blocks[end:]):
+        return None
+    listed = Block("list", tuple(line for block in blocks[at:end] for line in block.lines),
+                   blocks[at].zones)
+    marker = LIST_ITEM.match(listed.lines[0].text)
+    items = importer.list_items(listed)
+    if marker is None or marker["marker"] not in "-*+" or len(items) < 2:
+        return None
+    ways = []
+    for _number, lines in items:
+        # The item's later lines as they read below its first (an item may indent them more
+        # than its marker's width); its alerts are the fix's notes.
+        indent = min((len(line.text) - len(line.text.lstrip(" ")) for line in lines[1:]
+                      if line.text.strip()), default=0)
+        inner = importer.blocks([lines[0], *(Line(line.number, line.text[indent:])
+                                             for line in lines[1:])], part)
+        notes = [note for block in inner if block.kind == "quote"
+                 and (note := importer.note(block)) is not None]
+        inner = [block for block in inner
+                 if block.kind != "quote" or importer.note(block) is None]
+        inner = _with_code(inner)
+        steps = next((i for i, block in enumerate(inner) if block.kind == "list"), None)
+        # An item that opens with a name alone ("SQL Server", then what to do there): the
+        # name titles the fix, the rest are its steps.
+        named = len(inner) > 1 and inner[0].kind == "paragraph" and \
+            len(inner[0].text.split()) <= 6 and not re.search(r"[.:!?]\s*$", inner[0].text)
+        if steps is not None:
+            ways.append(importer._fix(inner[:steps], inner[steps], notes, base,
+                                      inner[steps + 1:]))
+        else:
+            ways.append(importer._fix(inner[:1] if named else [], None, notes, base,
+                                      inner[1:] if named else inner))
+    alerts = [note for block in [*blocks[:at], *blocks[end:]] if block.kind == "quote"
+              and (note := importer.note(block)) is not None]
+    if alerts:
+        ways[0]["notes"] = [*alerts, *ways[0].get("notes", [])]
+    text = "\n\n".join(importer._zoned(block, base) for block in blocks[:at]
+                        if block.kind != "quote")
+    return text, ways
+
+
+def _with_code(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks with each code block joined to the one before it (the text that says
+    what to run, and what to run, are one step)."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "fence" and out:
+            last = out[-1]
+            out[-1] = Block(last.kind, (*last.lines, Line(last.lines[-1].number, ""),
+                                        *block.lines), last.zones)
+        else:
+            out.append(block)
+    return out
 
 
 def _describe(cause: dict[str, Any], text: str) -> None:
