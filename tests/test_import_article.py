@@ -346,7 +346,8 @@ def test_the_names_an_article_makes_up_are_variable_parts(tmp_path: Path) -> Non
 def test_the_parts_an_article_names_in_any_brackets_are_placeholders(tmp_path: Path) -> None:
     """`{guid id}`, `< DateTime>` and `[GUID]` or `[entity name]` name a variable part (a
     product's own `[SQL Server]` does not); a log line's time in front is no part of its
-    message, as the lookup reads a pasted line without it; parts side by side
+    message, as the lookup reads a pasted line without it (a part whose name only holds
+    "date" in another word, `<UpdateID>`, is none); parts side by side
     (`<Date><Time>`) are one; what PowerShell prints under an
     error (`At line:1 char:20`, `+ CategoryInfo : …`) is no message. Samples fill each part
     by what its name says it holds, and a log line with its time finds the entry exactly."""
@@ -356,7 +357,8 @@ def test_the_parts_an_article_names_in_any_brackets_are_placeholders(tmp_path: P
         "0x80070BC9.\n\n> 450.201.0:< DateTime>: 0x1 (WIN32: 1 ERROR_INVALID_FUNCTION): "
         "Error\n\n> An entitykey [entity key name] with the attributes [GUID] already exists "
         "in [SQL Server] on entity [entity name]\n\n> \\<DateTime>, Error CSI 00001928 (F) "
-        "Impactful transactions are disabled at this time.\n\n> Error: the request of "
+        "Impactful transactions are disabled at this time.\n\n> <UpdateID> failed to install "
+        "on the server.\n\n> Error: the request of "
         "<Date><Time> from <Client> failed.\n\n```output\nThe term 'Get-Thing' "
         "is not recognized as the name of a cmdlet.\nAt line:1 char:20\n+ CategoryInfo : "
         "ObjectNotFound: (Get-Thing:String) [], CommandNotFoundException\n```\n\n"
@@ -367,6 +369,7 @@ def test_the_parts_an_article_names_in_any_brackets_are_placeholders(tmp_path: P
         "An entitykey {entity_key_name} with the attributes {guid} already exists in "
         "[SQL Server] on entity {entity_name}",
         "Error CSI 00001928 (F) Impactful transactions are disabled at this time.",
+        "{updateid} failed to install on the server.",
         "Error: the request of {date_time} from {client} failed.",
         "The term 'Get-Thing' is not recognized as the name of a cmdlet."]
     assert entry["samples"][:3] == [

@@ -1920,7 +1920,7 @@ def message_template(text: str) -> str:
             merged = label if label == other else \
                 f"{label.partition(':')[0]}_{other.partition(':')[0]}"
             spans[number - 1:number + 1] = [(start, last, merged)]
-    if spans and spans[0][0] == 0 and re.search(r"date|time", spans[0][2], re.IGNORECASE):
+    if spans and spans[0][0] == 0 and names_a_time(spans[0][2].partition(":")[0]):
         # A log line's time in front: the lookup reads a pasted line without it, so the
         # message starts after it (and the mark that parts it from the text).
         rest = text[spans.pop(0)[1]:]
@@ -1935,6 +1935,14 @@ def message_template(text: str) -> str:
     return "".join(out).replace("\0", "{{").replace("\1", "}}").strip()
 
 
+def names_a_time(name: str) -> bool:
+    """Whether a part's name says it holds a time: `time`, `DateTime`, `Time stamp`,
+    `date_time2` (not `update_id`)."""
+    words = [w.rstrip("0123456789") for w in re.split(r"[\s_.-]+", name.lower()) if w]
+    return bool(words) and all(w in {"date", "time", "stamp", "datetime", "timestamp"}
+                               for w in words)
+
+
 def sample_of(template: str) -> str:
     """A realistic text for a message: its placeholders filled with typical values."""
     def fill(found: re.Match[str]) -> str:
@@ -1946,7 +1954,7 @@ def sample_of(template: str) -> str:
         if kind:
             return SAMPLE_VALUES.get(kind, "contoso")
         # An untyped part, by what its name says it holds.
-        if re.search(r"date|time", name):
+        if names_a_time(name):
             return "2024-05-06 07:08:09Z"
         if "guid" in name:
             return SAMPLE_VALUES["guid"]
@@ -1981,10 +1989,10 @@ def error_strings(lines: Sequence[Line]) -> list[str]:
         if event is not None:
             add(event, True)
             return
-        texts = [_code_row(row) for row in block]
-        short = block_introduced and sum(bool(WORD.search(t)) for t in texts) <= SHORT_BLOCK
-        for text in texts:
-            add(text, short and bool(SAYS.match(text.strip())))
+        rows = [_code_row(row) for row in block]
+        short = block_introduced and sum(bool(WORD.search(row)) for row in rows) <= SHORT_BLOCK
+        for row in rows:
+            add(row, short and bool(SAYS.match(row.strip())))
     # In a block quote: whether its last line was paragraph text (a line without '>' after
     # it still belongs to the quote, CommonMark's lazy continuation), and whether the quote
     # is an alert (`> [!NOTE]`: advice, not a message).
@@ -2468,7 +2476,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             alternatives = _alternatives(importer, part, base)
             listed = None if alternatives else _listed_ways(importer, part, base)
             ways: list[dict[str, Any]] = []
-            for child in alternatives[1] if alternatives else [] if listed else [part]:
+            children = alternatives[1] if alternatives else ([] if listed else [part])
+            for child in children:
                 first_ways: list[dict[str, Any]] = []
                 fix = fix_from(importer, child, base, report, titled=bool(alternatives),
                                before=first_ways)
@@ -2476,6 +2485,8 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             if listed is not None:
                 ways = listed[1]
                 ways[0]["id"] = part.id  # links to the resolution land on its first way
+                if part.aliases:
+                    ways[0]["aliases"] = list(part.aliases)
                 alternatives = (listed[0], [])
             # "Resolution for cause 2" after the causes: the fix of cause 2, else of the
             # cause before it.
