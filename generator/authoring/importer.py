@@ -1133,11 +1133,7 @@ def _unwrap(text: str) -> str:
 
 
 def _first_sentence(text: str, limit: int = 140) -> str:
-    plain = plain_title(_joined(text.split("\n\n")[0]))
-    if plain.startswith(":::"):
-        return ""
-    sentence = re.split(r"(?<=[.!?])\s+", plain)[0].rstrip(".:")
-    return _clause(sentence, limit)
+    return next(iter(_lead_sentences(text, limit)), "")
 
 
 FIX_VERB = (re.compile(r"\bis to (?P<rest>.+)$", re.IGNORECASE),
@@ -1756,7 +1752,7 @@ MESSAGE_WORDS = re.compile(r"\b(error|failed|fail|failure|forbidden|not allowed|
                            r"authorized|expired|timed out|refused|rejected|"
                            r"no [a-z]+ (?:found|present))"
                            r"\b|\b[A-Z]{2,}\d{3,}\b|\bTF\d{5,}\b|\B[a-z]Exception\b|"
-                           r"\b0x[0-9A-Fa-f]{8}\b", re.IGNORECASE)
+                           + HEX_CODE.pattern, re.IGNORECASE)
 # "Error AADSTS50003 - No signing key configured": the code and the message it names.
 CODED_TITLE = re.compile(r"^(?:error\s*[-–:]?\s*)?(?P<code>[A-Z]{2,}\d{3,})\b(?:\s*\([^)]*\))?"
                          r"\s*[-–:]\s*(?P<text>[A-Z].{7,})$", re.IGNORECASE)
@@ -2473,21 +2469,24 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
             waiting_text = []
             causes.append(cause)
         elif role == FIX:
+            # Ways to choose from (headings, or the items of a list), and the text that
+            # says which applies; else the resolution is one fix.
             alternatives = _alternatives(importer, part, base)
             listed = None if alternatives else _listed_ways(importer, part, base)
             ways: list[dict[str, Any]] = []
-            children = alternatives[1] if alternatives else ([] if listed else [part])
-            for child in children:
-                first_ways: list[dict[str, Any]] = []
-                fix = fix_from(importer, child, base, report, titled=bool(alternatives),
-                               before=first_ways)
-                ways += [*first_ways, fix]
+            choose = ""
             if listed is not None:
-                ways = listed[1]
+                choose, ways = listed
                 ways[0]["id"] = part.id  # links to the resolution land on its first way
                 if part.aliases:
                     ways[0]["aliases"] = list(part.aliases)
-                alternatives = (listed[0], [])
+            else:
+                choose = alternatives[0] if alternatives else ""
+                for child in alternatives[1] if alternatives else [part]:
+                    first_ways: list[dict[str, Any]] = []
+                    fix = fix_from(importer, child, base, report, titled=bool(alternatives),
+                                   before=first_ways)
+                    ways += [*first_ways, fix]
             # "Resolution for cause 2" after the causes: the fix of cause 2, else of the
             # cause before it.
             named = FOR_CAUSE.search(plain_title(part.title))
@@ -2497,14 +2496,14 @@ def group_entry(importer: Importer, group: Group, fallback: tuple[str, str],
                 target["fixes"].extend(ways)
             else:
                 waiting.extend(ways)
-            if alternatives and alternatives[0]:
+            if choose:
                 report.append(f"fixes: the {len(ways)} under '{plain_title(part.title)}' are "
                               "ways to choose from; the text that says which applies is in "
                               "the cause's description")
                 if target is not None:
-                    _describe(target, alternatives[0])
+                    _describe(target, choose)
                 else:
-                    waiting_text.append(alternatives[0])
+                    waiting_text.append(choose)
         elif role == DEBUG and part not in debug and causes:
             text = importer.markdown([*part.body, *importer._subheadings(part.children,
                                                                          CAUSE_TEXT)])
@@ -2652,11 +2651,10 @@ def _listed_ways(importer: Importer, part: Node, base: Sequence[str]
                       if line.text.strip()), default=0)
         inner = importer.blocks([lines[0], *(Line(line.number, line.text[indent:])
                                              for line in lines[1:])], part)
-        notes = [note for block in inner if block.kind == "quote"
-                 and (note := importer.note(block)) is not None]
-        inner = [block for block in inner
-                 if block.kind != "quote" or importer.note(block) is None]
-        inner = _with_code(inner)
+        read = [(block, importer.note(block) if block.kind == "quote" else None)
+                for block in inner]
+        notes = [note for _block, note in read if note is not None]
+        inner = _with_code([block for block, note in read if note is None])
         steps = next((i for i, block in enumerate(inner) if block.kind == "list"), None)
         # An item that opens with a name alone ("SQL Server", then what to do there): the
         # name titles the fix, the rest are its steps.
